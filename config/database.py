@@ -1,0 +1,88 @@
+"""Where the database lives: `DATABASE_URL` when set, else an embedded PostgreSQL.
+
+The embedded server comes from the `pgserver` package (real PostgreSQL binaries
+shipped in a wheel), so a fresh machine needs no database server. It listens on a
+Unix socket only. Development keeps its data under `.data/postgres`; the test
+settings ask for a throw-away cluster in a temporary directory.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import warnings
+from pathlib import Path
+from typing import Any
+
+import environ
+
+# Django's backend for django-tenants: it sets search_path per spa.
+TENANT_ENGINE = "django_tenants.postgresql_backend"
+
+
+def database_settings(*, data_dir: Path | None, name: str = "medspa") -> dict[str, Any]:
+    """The `DATABASES["default"]` dict for this process.
+
+    `data_dir=None` means an ephemeral cluster (tests): a temporary directory
+    deleted when the last process using it exits.
+    """
+    url = os.environ.get("DATABASE_URL")
+    if url:
+        config = environ.Env.db_url_config(url)
+    else:
+        config = _embedded(data_dir=data_dir, name=name)
+    config["ENGINE"] = TENANT_ENGINE
+    return config
+
+
+def _embedded(*, data_dir: Path | None, name: str) -> dict[str, Any]:
+    with warnings.catch_warnings():
+        # platformdirs warns when XDG_RUNTIME_DIR is unset (CI, containers); /tmp is fine.
+        warnings.simplefilter("ignore")
+        import pgserver  # imported here: nothing else needs it when DATABASE_URL is set
+
+    if data_dir is None:
+        ephemeral = Path(tempfile.mkdtemp(prefix="medspa-pg-"))
+        server = pgserver.get_server(ephemeral, cleanup_mode="delete")
+        _tune_for_tests(server)
+    else:
+        data_dir.parent.mkdir(parents=True, exist_ok=True)
+        # cleanup_mode=None: the server outlives this process, so `runserver`'s
+        # reloader and a second `manage.py` share it instead of restarting it.
+        server = pgserver.get_server(data_dir, cleanup_mode=None)
+    info = server.get_postmaster_info()
+    _ensure_database(server, name)
+    return {
+        "NAME": name,
+        "USER": "postgres",
+        "PASSWORD": "",
+        "HOST": str(info.socket_dir),
+        "PORT": str(info.port or 5432),
+    }
+
+
+def _ensure_database(server: Any, name: str) -> None:
+    import psycopg
+
+    info = server.get_postmaster_info()
+    with psycopg.connect(
+        dbname="postgres",
+        user="postgres",
+        host=str(info.socket_dir),
+        port=info.port or 5432,
+        autocommit=True,
+    ) as conn:
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
+        if not exists:
+            conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def _tune_for_tests(server: Any) -> None:
+    # A throw-away cluster needs no crash safety; these make DDL-heavy test
+    # setup (schema clones) several times faster. They apply on reload.
+    server.psql(
+        "ALTER SYSTEM SET fsync = off;"
+        "ALTER SYSTEM SET synchronous_commit = off;"
+        "ALTER SYSTEM SET full_page_writes = off;"
+        "SELECT pg_reload_conf();"
+    )

@@ -1,0 +1,49 @@
+"""GraphQL errors with a machine-readable `extensions.code`.
+
+Clients branch on the code, never on the message. Errors without one get a code
+here too, and anything unexpected is reported as INTERNAL_ERROR with a fixed
+message: exception text can carry patient data or internals and never leaves
+the server.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from graphql import GraphQLError, GraphQLSyntaxError
+
+logger = logging.getLogger("graphql.errors")
+
+
+def coded_error(message: str, code: str) -> GraphQLError:
+    return GraphQLError(message, extensions={"code": code})
+
+
+def format_error(error: Exception) -> dict[str, Any]:
+    if not isinstance(error, GraphQLError):
+        return {"message": str(error), "extensions": {"code": "BAD_REQUEST"}}
+    original = error.original_error
+    if original is not None and not isinstance(original, GraphQLError):
+        # Only the type and the path are logged: the message may hold PHI.
+        logger.error(
+            "unhandled %s in resolver at %s", type(original).__name__, error.path, exc_info=False
+        )
+        formatted: dict[str, Any] = {
+            "message": "Internal server error.",
+            "extensions": {"code": "INTERNAL_ERROR"},
+        }
+        if error.path:
+            formatted["path"] = error.path
+        return formatted
+    formatted = error.formatted
+    extensions = dict(formatted.get("extensions") or {})
+    if "code" not in extensions:
+        if isinstance(error, GraphQLSyntaxError):
+            extensions["code"] = "GRAPHQL_PARSE_FAILED"
+        elif not error.path:
+            extensions["code"] = "GRAPHQL_VALIDATION_FAILED"
+        else:
+            extensions["code"] = "BAD_REQUEST"
+    formatted["extensions"] = extensions
+    return formatted

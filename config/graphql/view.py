@@ -1,0 +1,151 @@
+"""The GraphQL endpoint for both schemas.
+
+On top of graphene-django's view:
+- parsed and validated documents are cached per query text (validation is a pure
+  function of schema and document);
+- a suspended spa refuses mutations with SPA_SUSPENDED before anything runs;
+- a past-due spa gets a warning in the response's `extensions`;
+- errors carry `extensions.code`, and unexpected ones are masked (errors.py);
+- mutations run in one transaction (rolled back if any error is reported);
+- no CSRF cookie: the tenant API authenticates with bearer tokens only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import lru_cache, partial
+from typing import Any
+
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from graphene_django.constants import MUTATION_ERRORS_FLAG
+from graphene_django.views import GraphQLView
+from graphql import (
+    DocumentNode,
+    ExecutionResult,
+    GraphQLError,
+    GraphQLSchema,
+    OperationType,
+    execute,
+    get_operation_ast,
+    parse,
+    validate,
+)
+
+from config.graphql.errors import format_error
+from config.graphql.validation import validation_rules
+from tenants.models import SpaStatus
+
+# Distinct query texts kept parsed and validated per schema.
+DOCUMENT_CACHE_SIZE = 512
+MAX_QUERY_LENGTH = 20_000
+
+
+class SpaStatusRefusal(Exception):
+    def __init__(self, *, status: int, code: str, message: str) -> None:
+        super().__init__(message)
+        self.status, self.code, self.message = status, code, message
+
+
+class PlatformGraphQLView(GraphQLView):
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("validation_rules", validation_rules())
+        super().__init__(**kwargs)
+        # Django builds a view instance per request, so the cache lives with the
+        # schema: one per schema (and rule set) for the life of the process.
+        key = (id(self.schema), self.validation_rules)
+        if key not in _DOCUMENT_CACHES:
+            _DOCUMENT_CACHES[key] = lru_cache(maxsize=DOCUMENT_CACHE_SIZE)(
+                partial(_parse_and_validate, self.schema.graphql_schema, list(self.validation_rules))
+            )
+        self._documents = _DOCUMENT_CACHES[key]
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        # graphene-django decorates dispatch with ensure_csrf_cookie; call the
+        # undecorated method so the API never sets cookies.
+        try:
+            return GraphQLView.dispatch.__wrapped__(self, request, *args, **kwargs)  # type: ignore[attr-defined]
+        except SpaStatusRefusal as refusal:
+            body = {"errors": [{"message": refusal.message, "extensions": {"code": refusal.code}}]}
+            return JsonResponse(body, status=refusal.status)
+
+    @staticmethod
+    def format_error(error: Exception) -> dict[str, Any]:
+        return format_error(error)
+
+    def json_encode(self, request: HttpRequest, d: dict[str, Any], pretty: bool = False) -> str:
+        spa = getattr(request, "spa", None)
+        if spa is not None and spa.status == SpaStatus.PAST_DUE:
+            d.setdefault("extensions", {})["spaStatus"] = {
+                "code": "SPA_PAST_DUE",
+                "message": "This spa's subscription payment is past due. "
+                "Update the payment method to avoid suspension.",
+            }
+        return super().json_encode(request, d, pretty)
+
+    def execute_graphql_request(
+        self,
+        request: HttpRequest,
+        data: dict[str, Any],
+        query: str | None,
+        variables: dict[str, Any] | None,
+        operation_name: str | None,
+        show_graphiql: bool = False,
+    ) -> ExecutionResult | None:
+        if not query:
+            if show_graphiql:
+                return None
+            return ExecutionResult(errors=[_bad_request("Send a GraphQL query.")])
+        if len(query) > MAX_QUERY_LENGTH:
+            return ExecutionResult(errors=[_bad_request("The query is too long.")])
+
+        document, errors = self._documents(query)
+        if errors or document is None:
+            return ExecutionResult(data=None, errors=errors)
+
+        operation = get_operation_ast(document, operation_name)
+        is_mutation = operation is not None and operation.operation == OperationType.MUTATION
+        if is_mutation and request.method == "GET":
+            if show_graphiql:
+                return None
+            return ExecutionResult(errors=[_bad_request("Send mutations with POST.")])
+        spa = getattr(request, "spa", None)
+        if is_mutation and spa is not None and spa.is_read_only:
+            raise SpaStatusRefusal(
+                status=403,
+                code="SPA_SUSPENDED",
+                message="This spa is suspended: it can be read but not changed.",
+            )
+
+        options = {
+            "root_value": self.get_root_value(request),
+            "context_value": self.get_context(request),
+            "variable_values": variables,
+            "operation_name": operation_name,
+            "middleware": self.get_middleware(request),
+        }
+        if not is_mutation:
+            return execute(self.schema.graphql_schema, document, **options)
+        with transaction.atomic():
+            result = execute(self.schema.graphql_schema, document, **options)
+            # Payload errors (flagged on the request) undo the mutation as well.
+            if result.errors or getattr(request, MUTATION_ERRORS_FLAG, False):
+                transaction.set_rollback(True)
+        return result
+
+
+_DOCUMENT_CACHES: dict[tuple[Any, ...], Callable[[str], tuple[DocumentNode | None, list]]] = {}
+
+
+def _parse_and_validate(
+    schema: GraphQLSchema, rules: list[Any], query: str
+) -> tuple[DocumentNode | None, list[GraphQLError]]:
+    try:
+        document = parse(query)
+    except GraphQLError as error:
+        return None, [error]
+    return document, validate(schema, document, rules, max_errors=50)
+
+
+def _bad_request(message: str) -> GraphQLError:
+    return GraphQLError(message, extensions={"code": "BAD_REQUEST"})

@@ -1,0 +1,99 @@
+"""Settings shared by every environment. Anything that differs per deployment is
+read from the environment (see README "Settings")."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import environ
+
+BASE_DIR = Path(__file__).resolve().parents[2]
+env = environ.Env()
+
+SECRET_KEY = env("DJANGO_SECRET_KEY")
+DEBUG = env.bool("DJANGO_DEBUG", default=False)
+
+# --- Tenancy -----------------------------------------------------------------
+# Spas live at <slug>.<ROOT_DOMAIN> (or a verified custom domain); ROOT_DOMAIN
+# and www.<ROOT_DOMAIN> serve the public site. "localhost" works out of the box:
+# browsers and curl resolve *.localhost to 127.0.0.1.
+ROOT_DOMAIN = env("ROOT_DOMAIN", default="localhost").lower().rstrip(".")
+# Every host is let through Django's check because the routing middleware is the
+# real allow-list: a host that maps to no spa and is not the root domain is a 404.
+ALLOWED_HOSTS = ["*"]
+
+SHARED_APPS = [
+    # `tenants` comes before django_tenants so its migrate_schemas (which also keeps
+    # the spa template schema current) overrides the library's.
+    "tenants",
+    "django_tenants",
+    "django.contrib.contenttypes",
+    "django.contrib.staticfiles",
+    "graphene_django",
+]
+TENANT_APPS = [
+    "tenant_apps.profile",
+]
+INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
+
+TENANT_MODEL = "tenants.Spa"
+TENANT_DOMAIN_MODEL = "tenants.Domain"
+PUBLIC_SCHEMA_NAME = "public"
+ROOT_URLCONF = "config.urls_tenant"
+PUBLIC_SCHEMA_URLCONF = "config.urls_public"
+# search_path is set once per connection per spa, not before every query.
+TENANT_LIMIT_SET_CALLS = True
+# New spa schemas are cloned from this schema, which is kept migrated (tenants/schema_template.py).
+SPA_TEMPLATE_SCHEMA = "_spa_template"
+# How a new spa schema is built: "clone" (from the template) or "migrate" (run every migration).
+SPA_SCHEMA_STRATEGY = env("SPA_SCHEMA_STRATEGY", default="clone")
+# How long a host -> spa mapping is trusted by a process. Changes made through
+# tenants.services are seen at once by the process that made them; other
+# processes see them within this many seconds.
+SPA_ROUTING_CACHE_TTL = env.float("SPA_ROUTING_CACHE_TTL", default=30.0)
+
+MIDDLEWARE = [
+    "tenants.middleware.SpaRoutingMiddleware",
+    "django.middleware.security.SecurityMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+# --- Database ----------------------------------------------------------------
+# DATABASES is set by each environment's module (dev, test, prod): they differ in
+# where the embedded server keeps its data, or whether one may be used at all.
+DATABASE_ROUTERS = ["django_tenants.routers.TenantSyncRouter"]
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- GraphQL -----------------------------------------------------------------
+GRAPHENE = {"ATOMIC_MUTATIONS": True}
+GRAPHQL_MAX_DEPTH = env.int("GRAPHQL_MAX_DEPTH", default=10)
+GRAPHQL_MAX_ALIASES = env.int("GRAPHQL_MAX_ALIASES", default=30)
+GRAPHQL_INTROSPECTION = env.bool("GRAPHQL_INTROSPECTION", default=DEBUG)
+GRAPHIQL = env.bool("GRAPHIQL", default=DEBUG)
+
+# --- Web ---------------------------------------------------------------------
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {"context_processors": ["django.template.context_processors.request"]},
+    }
+]
+WSGI_APPLICATION = "config.wsgi.application"
+STATIC_URL = "/static/"
+STATIC_ROOT = BASE_DIR / "staticfiles"
+USE_TZ = True
+TIME_ZONE = "UTC"
+LANGUAGE_CODE = "en-us"
+USE_I18N = False
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
+    "loggers": {"pgserver": {"level": "WARNING"}},
+}

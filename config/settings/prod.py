@@ -1,0 +1,24 @@
+"""Production: everything from the environment; DATABASE_URL is required."""
+
+from django.core.exceptions import ImproperlyConfigured
+
+from config.database import database_settings
+from config.settings.base import *  # noqa: F403
+from config.settings.base import env
+
+if not env("DATABASE_URL", default=""):
+    # Never fall back to an embedded server in production.
+    raise ImproperlyConfigured("DATABASE_URL must be set in production")
+
+DATABASES = {"default": database_settings(data_dir=None)}
+# Persistent connections; search_path is re-set whenever the spa changes.
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=60)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+SESSION_COOKIE_SECURE = True
+CSRF_COOKIE_SECURE = True
+SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -1,0 +1,16 @@
+"""URLs on the root domain (public schema): public API; later signup, webhooks, console."""
+
+from django.conf import settings
+from django.urls import path
+from django.views.decorators.csrf import csrf_exempt
+
+from config.graphql.view import PlatformGraphQLView
+from config.schema_public import schema
+
+urlpatterns = [
+    path(
+        "graphql/",
+        csrf_exempt(PlatformGraphQLView.as_view(schema=schema, graphiql=settings.GRAPHIQL)),
+        name="graphql",
+    ),
+]

@@ -1,0 +1,38 @@
+import graphene
+
+from tenant_apps.profile.graphql.types import SpaProfileType
+from tenant_apps.profile.selectors import profile_get
+from tenants.models import SpaStatus
+
+SpaStatusEnum = graphene.Enum(
+    "SpaStatus",
+    [(value.upper(), value) for value in SpaStatus.values],
+    description="Where the spa is in its lifecycle; suspended spas are read-only.",
+)
+
+
+class SpaType(graphene.ObjectType):
+    """The spa this request's host belongs to."""
+
+    class Meta:
+        name = "Spa"
+
+    name = graphene.String(required=True)
+    slug = graphene.String(required=True)
+    timezone = graphene.String(required=True, description="IANA timezone, e.g. America/New_York.")
+    status = graphene.Field(SpaStatusEnum, required=True)
+    profile = graphene.Field(SpaProfileType, required=True, description="Read from the spa's own schema.")
+
+    @staticmethod
+    def resolve_profile(spa, info):
+        return profile_get()
+
+
+class SlugAvailabilityType(graphene.ObjectType):
+    class Meta:
+        name = "SlugAvailability"
+
+    slug = graphene.String(required=True, description="The slug as it would be stored.")
+    available = graphene.Boolean(required=True)
+    code = graphene.String(description="Why not: SLUG_INVALID, SLUG_RESERVED or SLUG_TAKEN.")
+    message = graphene.String()

@@ -1,0 +1,93 @@
+"""Spas and their domains: the public-schema tables that route every request."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Concat, Lower, Replace
+from django.utils import timezone as tz
+from django_tenants.models import DomainMixin, TenantMixin
+
+from tenants.validators import SCHEMA_PREFIX, SLUG_MAX_LENGTH, validate_slug, validate_timezone
+
+
+class SpaStatus(models.TextChoices):
+    PROVISIONING = "provisioning", "Provisioning"
+    TRIALING = "trialing", "Trialing"
+    ACTIVE = "active", "Active"
+    PAST_DUE = "past_due", "Past due"
+    SUSPENDED = "suspended", "Suspended"
+    CLOSED = "closed", "Closed"
+
+
+class Spa(TenantMixin):
+    """One clinic: a tenant with its own PostgreSQL schema."""
+
+    # The schema is built by tenants.provisioning (template clone), not by save().
+    auto_create_schema = False
+    auto_drop_schema = False
+
+    slug = models.CharField(max_length=SLUG_MAX_LENGTH, unique=True, validators=[validate_slug])
+    name = models.CharField(max_length=120)
+    timezone = models.CharField(max_length=64, validators=[validate_timezone])
+    status = models.CharField(
+        max_length=16, choices=SpaStatus.choices, default=SpaStatus.PROVISIONING
+    )
+    status_reason = models.CharField(max_length=255, blank=True)
+    status_changed_at = models.DateTimeField(default=tz.now)
+    # The platform's contact for this spa (billing, lifecycle emails); the owner's
+    # account and membership are created from it once accounts exist.
+    owner_email = models.EmailField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["slug"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=SpaStatus.values), name="spa_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(slug__regex=r"^[a-z0-9]+(-[a-z0-9]+)*$"), name="spa_slug_format"
+            ),
+            # The schema name is derived from the slug, never chosen freely.
+            models.CheckConstraint(
+                condition=Q(
+                    schema_name=Concat(
+                        models.Value(SCHEMA_PREFIX),
+                        Replace("slug", models.Value("-"), models.Value("_")),
+                        output_field=models.CharField(),
+                    )
+                ),
+                name="spa_schema_name_from_slug",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.slug
+
+    @property
+    def is_read_only(self) -> bool:
+        """Suspended spas answer queries but refuse changes."""
+        return self.status == SpaStatus.SUSPENDED
+
+
+class Domain(DomainMixin):
+    """A hostname that routes to a spa: its platform subdomain or a custom domain."""
+
+    # Only verified domains route. Platform subdomains are verified when created;
+    # a custom domain is verified once the spa has shown it controls the DNS.
+    verified_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["domain"]
+        constraints = [
+            models.CheckConstraint(condition=Q(domain=Lower("domain")), name="domain_lowercase"),
+            models.UniqueConstraint(
+                fields=["tenant"], condition=Q(is_primary=True), name="domain_one_primary_per_spa"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.domain

@@ -1,0 +1,77 @@
+"""Host -> spa lookup with a per-process cache.
+
+A warm process answers with one dictionary lookup; a miss costs one query (the
+domain joined to its spa). Entries expire after `SPA_ROUTING_CACHE_TTL` seconds,
+and `invalidate()` drops them at once: the services that change a spa or a
+domain call it, immediately and again on commit.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.db import transaction
+
+if TYPE_CHECKING:
+    from tenants.models import Spa
+
+# Unknown hosts are remembered too, so a scan of random hosts costs one query per
+# host per TTL, but only this many of them, so it cannot grow the process.
+MAX_REMEMBERED_MISSES = 10_000
+
+
+class SpaDirectory:
+    def __init__(self) -> None:
+        self._spas: dict[str, tuple[float, Spa]] = {}
+        self._misses: dict[str, float] = {}
+
+    def spa_for_host(self, host: str) -> Spa | None:
+        """The spa that `host` (already normalised) routes to, or None."""
+        now = time.monotonic()
+        hit = self._spas.get(host)
+        if hit is not None and hit[0] > now:
+            return hit[1]
+        miss_until = self._misses.get(host)
+        if miss_until is not None and miss_until > now:
+            return None
+
+        spa = _load_spa(host)
+        expires = now + settings.SPA_ROUTING_CACHE_TTL
+        if spa is None:
+            if len(self._misses) >= MAX_REMEMBERED_MISSES:
+                self._misses.clear()
+            self._misses[host] = expires
+        else:
+            self._spas[host] = (expires, spa)
+            self._misses.pop(host, None)
+        return spa
+
+    def invalidate(self) -> None:
+        self._spas.clear()
+        self._misses.clear()
+
+    def __len__(self) -> int:
+        return len(self._spas)
+
+
+def _load_spa(host: str) -> Spa | None:
+    from tenants.models import Domain
+
+    domain = (
+        Domain.objects.select_related("tenant")
+        .filter(domain=host, verified_at__isnull=False)
+        .first()
+    )
+    return domain.tenant if domain is not None else None
+
+
+directory = SpaDirectory()
+
+
+def invalidate_routing() -> None:
+    """Forget cached routes now, and again when the current transaction commits
+    (a request served in between may have cached the old row)."""
+    directory.invalidate()
+    transaction.on_commit(directory.invalidate)

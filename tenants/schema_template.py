@@ -1,0 +1,262 @@
+"""Building spa schemas fast: a migrated template schema, cloned in one transaction.
+
+Running every tenant migration for each new spa gets slower with every migration
+the project adds. Instead the template schema (`SPA_TEMPLATE_SCHEMA`) is migrated
+once, and a new spa's schema is copied from it with DDL generated from the
+PostgreSQL catalog:
+
+- each table: `CREATE TABLE new.t (LIKE template.t INCLUDING ALL EXCLUDING INDEXES)`
+  (columns, defaults, identity, CHECK constraints, comments);
+- primary key, unique and exclusion constraints, then plain indexes, under their
+  original names (LIKE would rename them, and later migrations drop them by name);
+- the template's rows (its `django_migrations`, and anything a data migration
+  seeded), with identity sequences moved past the copied ids;
+- foreign keys last.
+
+The cost depends on the number of tables, not of migrations, and it is one
+transaction: a crash leaves no schema at all. The script is generated once per
+template version and reused. A template holding anything this copy does not
+handle (views, functions, triggers, free-standing sequences, custom types) is
+refused, and provisioning falls back to plain migrations.
+
+The template is "kept migrated automatically": its schema comment records a
+fingerprint of the migration files on disk. `migrate_schemas` refreshes it, and
+so does provisioning when the fingerprint no longer matches.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from dataclasses import dataclass
+from functools import lru_cache
+
+from django.conf import settings
+from django.core.management import call_command
+from django.db import connection, transaction
+from django.db.migrations.loader import MigrationLoader
+from django_tenants.utils import schema_exists
+
+from tenants.locks import advisory_lock
+
+logger = logging.getLogger(__name__)
+
+class UnsupportedTemplateError(Exception):
+    """The template holds objects the catalog clone does not copy."""
+
+
+def template_schema() -> str:
+    return settings.SPA_TEMPLATE_SCHEMA
+
+
+def _qi(name: str) -> str:
+    """Quote an identifier (schema names here are validated, but quote anyway)."""
+    return '"' + name.replace('"', '""') + '"'
+
+
+@lru_cache(maxsize=1)
+def migrations_fingerprint() -> str:
+    """A digest of every migration on disk: it changes when one is added, removed or renamed."""
+    loader = MigrationLoader(None, ignore_no_migrations=True, load=True)
+    names = sorted(f"{app}.{name}" for app, name in loader.disk_migrations)
+    return hashlib.sha256("\n".join(names).encode()).hexdigest()[:32]
+
+
+def template_fingerprint() -> str | None:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT obj_description(oid, 'pg_namespace') FROM pg_namespace WHERE nspname = %s",
+            [template_schema()],
+        )
+        row = cursor.fetchone()
+    return row[0] if row else None
+
+
+def template_is_current() -> bool:
+    return template_fingerprint() == migrations_fingerprint()
+
+
+def template_ensure_current(*, rebuild: bool = False) -> bool:
+    """Migrate the template schema if the migrations on disk changed. Returns True if it did.
+
+    Serialised across processes by an advisory lock.
+    """
+    if not rebuild and template_is_current():
+        return False
+    if connection.in_atomic_block:
+        raise RuntimeError("The spa template is migrated outside any transaction.")
+    with advisory_lock("spa-template"):
+        if not rebuild and template_is_current():  # another process did it meanwhile
+            return False
+        _migrate_template(rebuild=rebuild)
+        return True
+
+
+def _migrate_template(*, rebuild: bool) -> None:
+    schema = template_schema()
+    connection.set_schema_to_public()
+    with connection.cursor() as cursor:
+        if rebuild:
+            cursor.execute(f"DROP SCHEMA IF EXISTS {_qi(schema)} CASCADE")
+        cursor.execute(f"CREATE SCHEMA IF NOT EXISTS {_qi(schema)}")
+    logger.info("migrating the spa template schema %s", schema)
+    call_command(
+        "migrate_schemas", tenant=True, schema_name=schema, interactive=False, verbosity=0
+    )
+    connection.set_schema_to_public()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"COMMENT ON SCHEMA {_qi(schema)} IS %s", [migrations_fingerprint()]
+        )
+    _clone_script.cache_clear()
+
+
+# --- The clone -------------------------------------------------------------------------------
+
+_PLACEHOLDER = "\x00NEW_SCHEMA\x00"
+
+
+@dataclass(frozen=True)
+class CloneScript:
+    """DDL for one new schema, with `_PLACEHOLDER` where its quoted name goes."""
+
+    fingerprint: str
+    sql: str
+    tables: int
+
+    def for_schema(self, schema: str) -> str:
+        return self.sql.replace(_PLACEHOLDER, _qi(schema))
+
+
+def schema_clone_from_template(schema: str) -> None:
+    """Create `schema` as a copy of the template, in one transaction."""
+    script = _clone_script(template_fingerprint() or "")
+    with transaction.atomic():
+        connection.set_schema_to_public()
+        with connection.cursor() as cursor:
+            cursor.execute(script.for_schema(schema))
+
+
+@lru_cache(maxsize=4)
+def _clone_script(fingerprint: str) -> CloneScript:
+    """Generate the clone DDL from the template's catalog (cached per template version)."""
+    template = template_schema()
+    if not schema_exists(template):
+        raise UnsupportedTemplateError(f"the template schema {template} does not exist")
+    with transaction.atomic(), connection.cursor() as cursor:
+        _refuse_unsupported_objects(cursor, template)
+        # With only the template on the search_path, the catalog's *def() functions
+        # print the template's own objects unqualified, and anything elsewhere
+        # (public) qualified; run with the new schema on the path, they land there.
+        cursor.execute("SELECT set_config('search_path', %s, true)", [_qi(template)])
+        cursor.execute(
+            """
+            SELECT c.relname FROM pg_class c
+            WHERE c.relnamespace = %s::regnamespace AND c.relkind = 'r'
+            ORDER BY c.relname
+            """,
+            [template],
+        )
+        tables = [row[0] for row in cursor.fetchall()]
+        cursor.execute(
+            """
+            SELECT rel.relname, con.conname, pg_get_constraintdef(con.oid), con.contype
+            FROM pg_constraint con JOIN pg_class rel ON rel.oid = con.conrelid
+            WHERE rel.relnamespace = %s::regnamespace AND con.contype IN ('p', 'u', 'x', 'f')
+            ORDER BY con.contype = 'f', rel.relname, con.conname
+            """,
+            [template],
+        )
+        constraints = cursor.fetchall()
+        cursor.execute(
+            """
+            SELECT pg_get_indexdef(i.indexrelid)
+            FROM pg_index i JOIN pg_class rel ON rel.oid = i.indrelid
+            WHERE rel.relnamespace = %s::regnamespace
+              AND NOT EXISTS (SELECT 1 FROM pg_constraint con WHERE con.conindid = i.indexrelid
+                                                               AND con.conrelid = i.indrelid)
+            ORDER BY 1
+            """,
+            [template],
+        )
+        indexes = [row[0] for row in cursor.fetchall()]
+        cursor.execute(
+            """
+            SELECT c.relname, a.attname FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid
+            WHERE c.relnamespace = %s::regnamespace AND c.relkind = 'r'
+              AND a.attidentity <> '' AND NOT a.attisdropped
+            ORDER BY 1, 2
+            """,
+            [template],
+        )
+        identities = cursor.fetchall()
+
+    src, new = _qi(template), _PLACEHOLDER
+    parts = [f"CREATE SCHEMA {new}", f"SET LOCAL search_path TO {new}"]
+    parts += [
+        f"CREATE TABLE {new}.{_qi(t)} (LIKE {src}.{_qi(t)} INCLUDING ALL EXCLUDING INDEXES)"
+        for t in tables
+    ]
+    parts += [
+        f"ALTER TABLE {new}.{_qi(table)} ADD CONSTRAINT {_qi(name)} {definition}"
+        for table, name, definition, kind in constraints
+        if kind != "f"
+    ]
+    # pg_get_indexdef always qualifies the table ("ON _spa_template.t"): point it at the new schema.
+    for definition in indexes:
+        head, sep, tail = definition.partition(f" ON {src}.")
+        if not sep:
+            head, sep, tail = definition.partition(f" ON ONLY {src}.")
+            sep = f" ON ONLY {new}." if sep else ""
+        else:
+            sep = f" ON {new}."
+        if not sep:
+            raise UnsupportedTemplateError(f"cannot retarget index definition: {definition}")
+        parts.append(head + sep + tail)
+    parts += [
+        f"INSERT INTO {new}.{_qi(t)} OVERRIDING SYSTEM VALUE SELECT * FROM {src}.{_qi(t)}"
+        for t in tables
+    ]
+    parts += [
+        f"SELECT setval(pg_get_serial_sequence('{new}.{_qi(t)}', '{col}'), "
+        f"COALESCE(MAX({_qi(col)}), 0) + 1, false) FROM {new}.{_qi(t)}"
+        for t, col in identities
+    ]
+    parts += [
+        f"ALTER TABLE {new}.{_qi(table)} ADD CONSTRAINT {_qi(name)} {definition}"
+        for table, name, definition, kind in constraints
+        if kind == "f"
+    ]
+    return CloneScript(fingerprint=fingerprint, sql=";\n".join(parts) + ";", tables=len(tables))
+
+
+def _refuse_unsupported_objects(cursor, template: str) -> None:
+    checks = {
+        "views, sequences or partitioned tables": """
+            SELECT c.relname FROM pg_class c
+            WHERE c.relnamespace = %s::regnamespace AND c.relkind NOT IN ('r', 'i', 't')
+              AND NOT (c.relkind = 'S' AND EXISTS (
+                    SELECT 1 FROM pg_depend d WHERE d.objid = c.oid AND d.deptype = 'i'))
+        """,
+        "functions": "SELECT proname FROM pg_proc WHERE pronamespace = %s::regnamespace",
+        "types": """
+            SELECT typname FROM pg_type t
+            WHERE t.typnamespace = %s::regnamespace AND t.typtype IN ('e', 'd', 'r', 'm')
+               OR (t.typnamespace = %s::regnamespace AND t.typtype = 'c' AND NOT EXISTS (
+                    SELECT 1 FROM pg_class c WHERE c.oid = t.typrelid AND c.relkind <> 'c'))
+        """,
+        "triggers": """
+            SELECT tgname FROM pg_trigger tg JOIN pg_class c ON c.oid = tg.tgrelid
+            WHERE c.relnamespace = %s::regnamespace AND NOT tg.tgisinternal
+        """,
+        "column defaults using sequences": """
+            SELECT c.relname FROM pg_attrdef ad JOIN pg_class c ON c.oid = ad.adrelid
+            WHERE c.relnamespace = %s::regnamespace
+              AND pg_get_expr(ad.adbin, ad.adrelid) LIKE '%%nextval(%%'
+        """,
+    }
+    for what, sql in checks.items():
+        cursor.execute(sql, [template] * sql.count("%s"))
+        found = [row[0] for row in cursor.fetchall()]
+        if found:
+            raise UnsupportedTemplateError(f"template has {what}: {', '.join(sorted(found))}")

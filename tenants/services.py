@@ -1,0 +1,335 @@
+"""Writes to spas and domains: provisioning, lifecycle, custom domains.
+
+Every function here raises `django.core.exceptions.ValidationError` with a stable
+code for bad input, and forgets cached routes when it changes one.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.management import call_command
+from django.core.validators import validate_email
+from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
+from django_tenants.utils import schema_exists
+
+from tenants.locks import advisory_lock
+from tenants.models import Domain, Spa, SpaStatus
+from tenants.routing import invalidate_routing
+from tenants.schema_template import (
+    UnsupportedTemplateError,
+    schema_clone_from_template,
+    template_ensure_current,
+)
+from tenants.validators import (
+    normalize_hostname,
+    platform_hosts,
+    schema_name_for_slug,
+    validate_hostname,
+    validate_slug,
+    validate_timezone,
+)
+
+logger = logging.getLogger(__name__)
+
+# The statuses a spa may move to from each status. Provisioning ends only through
+# spa_provision; closed is final (a closed spa comes back only by restore).
+ALLOWED_TRANSITIONS: dict[str, frozenset[str]] = {
+    SpaStatus.PROVISIONING: frozenset({SpaStatus.TRIALING, SpaStatus.ACTIVE}),
+    SpaStatus.TRIALING: frozenset(
+        {SpaStatus.ACTIVE, SpaStatus.PAST_DUE, SpaStatus.SUSPENDED, SpaStatus.CLOSED}
+    ),
+    SpaStatus.ACTIVE: frozenset({SpaStatus.PAST_DUE, SpaStatus.SUSPENDED, SpaStatus.CLOSED}),
+    SpaStatus.PAST_DUE: frozenset({SpaStatus.ACTIVE, SpaStatus.SUSPENDED, SpaStatus.CLOSED}),
+    SpaStatus.SUSPENDED: frozenset(
+        {SpaStatus.ACTIVE, SpaStatus.TRIALING, SpaStatus.PAST_DUE, SpaStatus.CLOSED}
+    ),
+    SpaStatus.CLOSED: frozenset(),
+}
+PROVISIONED_STATUSES = (SpaStatus.TRIALING, SpaStatus.ACTIVE)
+
+
+def platform_subdomain(slug: str) -> str:
+    return f"{slug}.{settings.ROOT_DOMAIN}"
+
+
+# --- Provisioning ----------------------------------------------------------------------------
+
+
+def spa_provision(
+    *,
+    slug: str,
+    name: str,
+    timezone_name: str,
+    owner_email: str,
+    status: str = SpaStatus.ACTIVE,
+) -> Spa:
+    """Create a spa, its platform subdomain and its schema; return it ready to serve.
+
+    Idempotent and resumable: called again with the same arguments it returns the
+    finished spa, or finishes one that an earlier call left in `provisioning` (a
+    crash, a killed process). Different spas may be provisioned concurrently.
+    Runs outside any transaction: it commits between its steps so that a failure
+    leaves a spa in `provisioning`, which routes to 503 and which a re-run finishes
+    (or `spa_provision_cancel` removes).
+    """
+    if connection.in_atomic_block:
+        raise RuntimeError("spa_provision commits between its steps; call it outside a transaction")
+    name = (name or "").strip()
+    owner_email = (owner_email or "").strip().lower()
+    _validate_new_spa(
+        slug=slug, name=name, timezone_name=timezone_name, owner_email=owner_email, status=status
+    )
+
+    spa = _spa_register(slug=slug, name=name, timezone_name=timezone_name, owner_email=owner_email)
+    if spa.status != SpaStatus.PROVISIONING:
+        return spa  # already provisioned by an earlier call with these arguments
+    with advisory_lock(f"spa-provision:{spa.pk}"):
+        spa.refresh_from_db()
+        if spa.status == SpaStatus.PROVISIONING:  # not finished by a concurrent call
+            _schema_build(spa)
+            _spa_mark_provisioned(spa, status=status)
+    return spa
+
+
+def spa_provision_resume(*, spa: Spa) -> Spa:
+    """Finish provisioning a spa left in `provisioning`, with the arguments it was created with."""
+    return spa_provision(
+        slug=spa.slug,
+        name=spa.name,
+        timezone_name=spa.timezone,
+        owner_email=spa.owner_email,
+    )
+
+
+def spa_provision_cancel(*, spa: Spa) -> None:
+    """Remove a spa that never finished provisioning: its schema, domains and row."""
+    if connection.in_atomic_block:
+        raise RuntimeError("spa_provision_cancel drops a schema; call it outside a transaction")
+    with advisory_lock(f"spa-provision:{spa.pk}"), transaction.atomic():
+        locked = Spa.objects.select_for_update().filter(pk=spa.pk).first()
+        if locked is None:
+            return
+        if locked.status != SpaStatus.PROVISIONING:
+            raise ValidationError(
+                "Only a spa that is still provisioning can be cancelled.", code="SPA_NOT_PROVISIONING"
+            )
+        with connection.cursor() as cursor:
+            cursor.execute(f'DROP SCHEMA IF EXISTS "{locked.schema_name}" CASCADE')
+        # Model.delete() of TenantMixin would try to drop the schema itself.
+        Domain.objects.filter(tenant=locked).delete()
+        Spa.objects.filter(pk=locked.pk).delete()
+        invalidate_routing()
+
+
+def _validate_new_spa(
+    *, slug: str, name: str, timezone_name: str, owner_email: str, status: str
+) -> None:
+    errors: dict[str, list[ValidationError]] = {}
+    for field, check in (
+        ("slug", lambda: validate_slug(slug)),
+        ("timezone", lambda: validate_timezone(timezone_name)),
+        ("owner_email", lambda: validate_email(owner_email)),
+    ):
+        try:
+            check()
+        except ValidationError as exc:
+            code = exc.code if field != "owner_email" else "EMAIL_INVALID"
+            errors[field] = [ValidationError(exc.messages[0], code=code)]
+    if not name:
+        errors["name"] = [ValidationError("Enter the spa's name.", code="NAME_REQUIRED")]
+    elif len(name) > Spa._meta.get_field("name").max_length:
+        errors["name"] = [ValidationError("The name is too long.", code="NAME_TOO_LONG")]
+    if status not in PROVISIONED_STATUSES:
+        errors["status"] = [
+            ValidationError("A new spa starts as trialing or active.", code="STATUS_INVALID")
+        ]
+    if errors:
+        raise ValidationError(errors)
+
+
+def _spa_register(*, slug: str, name: str, timezone_name: str, owner_email: str) -> Spa:
+    """Step 1: the Spa row (status provisioning) and its subdomain, committed together."""
+    existing = Spa.objects.filter(slug=slug).first()
+    if existing is None:
+        try:
+            with transaction.atomic():
+                spa = Spa.objects.create(
+                    slug=slug,
+                    schema_name=schema_name_for_slug(slug),
+                    name=name,
+                    timezone=timezone_name,
+                    owner_email=owner_email,
+                    status=SpaStatus.PROVISIONING,
+                )
+                Domain.objects.create(
+                    tenant=spa,
+                    domain=platform_subdomain(slug),
+                    is_primary=True,
+                    verified_at=timezone.now(),
+                )
+            return spa
+        except IntegrityError:
+            # A concurrent call registered the same slug (or someone owns the subdomain).
+            existing = Spa.objects.filter(slug=slug).first()
+            if existing is None:
+                raise ValidationError(
+                    {"slug": ValidationError("That address is taken.", code="SLUG_TAKEN")}
+                ) from None
+    same_request = (existing.name, existing.timezone, existing.owner_email) == (
+        name,
+        timezone_name,
+        owner_email,
+    )
+    if not same_request:
+        raise ValidationError({"slug": ValidationError("That slug is taken.", code="SLUG_TAKEN")})
+    return existing
+
+
+def _schema_build(spa: Spa) -> None:
+    """Step 2: the spa's schema with every tenant table, by template clone or migrations."""
+    template_ensure_current()
+    if settings.SPA_SCHEMA_STRATEGY == "clone" and not schema_exists(spa.schema_name):
+        try:
+            schema_clone_from_template(spa.schema_name)
+            return
+        except UnsupportedTemplateError as exc:
+            logger.warning("template clone not possible (%s); running migrations instead", exc)
+    # Plain migrations: the configured strategy, the fallback, or a schema left half
+    # migrated by an earlier attempt (migrations already applied are skipped).
+    with connection.cursor() as cursor:
+        cursor.execute(f'CREATE SCHEMA IF NOT EXISTS "{spa.schema_name}"')
+    call_command(
+        "migrate_schemas",
+        tenant=True,
+        schema_name=spa.schema_name,
+        interactive=False,
+        verbosity=0,
+    )
+    connection.set_schema_to_public()
+
+
+def _spa_mark_provisioned(spa: Spa, *, status: str) -> None:
+    """Step 3: open the spa for requests."""
+    with transaction.atomic():
+        Spa.objects.filter(pk=spa.pk, status=SpaStatus.PROVISIONING).update(
+            status=status,
+            status_changed_at=timezone.now(),
+            status_reason="provisioned",
+            updated_at=timezone.now(),
+        )
+        invalidate_routing()
+    spa.refresh_from_db()
+
+
+# --- Lifecycle -------------------------------------------------------------------------------
+
+
+def spa_set_status(*, spa: Spa, status: str, reason: str = "") -> Spa:
+    """Move a spa to another status (suspend, reactivate, close, ...) if the move is allowed.
+
+    Nothing is deleted by any status: a suspended spa is read-only, a closed one
+    answers 410 and keeps its schema until it is exported and dropped.
+    """
+    if status not in SpaStatus.values:
+        raise ValidationError({"status": ValidationError("Unknown status.", code="STATUS_INVALID")})
+    with transaction.atomic():
+        locked = Spa.objects.select_for_update().get(pk=spa.pk)
+        if locked.status == status:
+            return locked
+        if status not in ALLOWED_TRANSITIONS[locked.status]:
+            raise ValidationError(
+                {
+                    "status": ValidationError(
+                        f"A {locked.get_status_display().lower()} spa cannot become {status}.",
+                        code="STATUS_TRANSITION_INVALID",
+                    )
+                }
+            )
+        locked.status = status
+        locked.status_reason = reason[:255]
+        locked.status_changed_at = timezone.now()
+        locked.save(update_fields=["status", "status_reason", "status_changed_at", "updated_at"])
+        invalidate_routing()
+    return locked
+
+
+# --- Domains ---------------------------------------------------------------------------------
+
+
+def domain_add(*, spa: Spa, domain: str, primary: bool = False, verified: bool = False) -> Domain:
+    """Attach a custom domain to a spa. It routes once verified (`domain_verify`)."""
+    host = _clean_custom_domain(domain, spa=spa)
+    try:
+        with transaction.atomic():
+            created = Domain(
+                tenant=spa,
+                domain=host,
+                is_primary=primary,
+                verified_at=timezone.now() if verified else None,
+            )
+            created.save()
+            invalidate_routing()
+    except IntegrityError:
+        raise ValidationError(
+            {"domain": ValidationError("That domain belongs to a spa already.", code="DOMAIN_TAKEN")}
+        ) from None
+    return created
+
+
+def domain_verify(*, domain: Domain) -> Domain:
+    """Mark a domain verified, once its DNS points at the platform (checked by the caller)."""
+    with transaction.atomic():
+        Domain.objects.filter(pk=domain.pk).update(verified_at=timezone.now())
+        invalidate_routing()
+    domain.refresh_from_db()
+    return domain
+
+
+def domain_move(*, domain: Domain, to_spa: Spa) -> Domain:
+    """Give a custom domain to another spa; requests for it go there from now on."""
+    if domain.domain == platform_subdomain(domain.tenant.slug):
+        raise ValidationError(
+            {"domain": ValidationError("A spa's own subdomain cannot move.", code="DOMAIN_RESERVED")}
+        )
+    _clean_custom_domain(domain.domain, spa=to_spa)
+    with transaction.atomic():
+        domain.tenant = to_spa
+        domain.is_primary = False
+        domain.save()
+        invalidate_routing()
+    return domain
+
+
+def domain_remove(*, domain: Domain) -> None:
+    if domain.domain == platform_subdomain(domain.tenant.slug):
+        raise ValidationError(
+            {"domain": ValidationError("A spa's own subdomain cannot be removed.", code="DOMAIN_RESERVED")}
+        )
+    with transaction.atomic():
+        domain.delete()
+        if not Domain.objects.filter(tenant=domain.tenant, is_primary=True).exists():
+            Domain.objects.filter(domain=platform_subdomain(domain.tenant.slug)).update(is_primary=True)
+        invalidate_routing()
+
+
+def _clean_custom_domain(domain: str, *, spa: Spa) -> str:
+    try:
+        host = normalize_hostname(domain)
+        validate_hostname(host)
+    except ValidationError as exc:
+        raise ValidationError({"domain": exc}) from None
+    root = settings.ROOT_DOMAIN
+    if host in platform_hosts() or (host.endswith(f".{root}") and host != platform_subdomain(spa.slug)):
+        raise ValidationError(
+            {
+                "domain": ValidationError(
+                    "Addresses under the platform's domain are given by spa slugs.",
+                    code="DOMAIN_RESERVED",
+                )
+            }
+        )
+    return host
