@@ -1,0 +1,113 @@
+"""Spa lifecycle from the command line.
+
+    manage.py spa create glow --name "Glow Aesthetics" --owner-email owner@glow.example
+    manage.py spa list
+    manage.py spa resume glow        # finish a spa left in provisioning
+    manage.py spa cancel glow        # or remove it
+    manage.py spa status glow suspended --reason "chargeback"
+"""
+
+from __future__ import annotations
+
+import time
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from tenants.models import Spa, SpaStatus
+from tenants.selectors import spa_get
+from tenants.services import (
+    spa_provision,
+    spa_provision_cancel,
+    spa_provision_resume,
+    spa_set_status,
+)
+
+
+class Command(BaseCommand):
+    help = "Create, list and change spas."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        sub = parser.add_subparsers(dest="action", required=True)
+
+        create = sub.add_parser("create", help="Provision a spa (re-run to resume a failed one).")
+        create.add_argument("slug")
+        create.add_argument("--name", required=True)
+        create.add_argument("--owner-email", required=True)
+        create.add_argument("--timezone", default="America/New_York")
+        create.add_argument(
+            "--status", default=SpaStatus.ACTIVE, choices=[SpaStatus.ACTIVE, SpaStatus.TRIALING]
+        )
+
+        sub.add_parser("list", help="List spas with their status and address.")
+
+        resume = sub.add_parser("resume", help="Finish provisioning a spa.")
+        resume.add_argument("slug")
+        cancel = sub.add_parser("cancel", help="Remove a spa that never finished provisioning.")
+        cancel.add_argument("slug")
+
+        status = sub.add_parser("status", help="Suspend, reactivate or close a spa.")
+        status.add_argument("slug")
+        status.add_argument("status", choices=[s for s in SpaStatus.values if s != "provisioning"])
+        status.add_argument("--reason", default="")
+
+    def handle(self, *args, action: str, **options) -> None:
+        try:
+            getattr(self, f"_{action}")(**options)
+        except ValidationError as exc:
+            raise CommandError(_describe(exc)) from None
+
+    def _create(self, *, slug, name, owner_email, timezone, status, **_) -> None:
+        started = time.perf_counter()
+        spa = spa_provision(
+            slug=slug, name=name, timezone_name=timezone, owner_email=owner_email, status=status
+        )
+        elapsed = time.perf_counter() - started
+        self.stdout.write(
+            self.style.SUCCESS(f"{spa.slug} is {spa.status} ({elapsed * 1000:.0f} ms): {_url(spa)}")
+        )
+
+    def _list(self, **_) -> None:
+        spas = Spa.objects.prefetch_related("domains")
+        for spa in spas:
+            self.stdout.write(f"{spa.slug:<24} {spa.status:<13} {spa.timezone:<22} {_url(spa)}")
+        if not spas:
+            self.stdout.write("No spas yet.")
+
+    def _resume(self, *, slug, **_) -> None:
+        spa = self._get(slug)
+        spa = spa_provision_resume(spa=spa)
+        self.stdout.write(self.style.SUCCESS(f"{spa.slug} is {spa.status}: {_url(spa)}"))
+
+    def _cancel(self, *, slug, **_) -> None:
+        spa_provision_cancel(spa=self._get(slug))
+        self.stdout.write(self.style.SUCCESS(f"{slug} removed."))
+
+    def _status(self, *, slug, status, reason, **_) -> None:
+        spa = spa_set_status(spa=self._get(slug), status=status, reason=reason)
+        self.stdout.write(self.style.SUCCESS(f"{spa.slug} is {spa.status}."))
+
+    @staticmethod
+    def _get(slug: str) -> Spa:
+        spa = spa_get(slug=slug)
+        if spa is None:
+            raise CommandError(f"No spa with slug {slug!r}.")
+        return spa
+
+
+def _url(spa: Spa) -> str:
+    domain = next((d.domain for d in spa.domains.all() if d.is_primary), None)
+    port = getattr(settings, "DEV_SERVER_PORT", None)
+    host = f"{domain}:{port}" if port and domain and domain.endswith(".localhost") else domain
+    return f"http://{host}/graphql/" if host else "(no domain)"
+
+
+def _describe(exc: ValidationError) -> str:
+    if hasattr(exc, "error_dict"):
+        return "; ".join(
+            f"{field}: {error.messages[0]} [{error.code}]"
+            for field, errors in exc.error_dict.items()
+            for error in errors
+        )
+    return f"{exc.messages[0]} [{exc.code}]"

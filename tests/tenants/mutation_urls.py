@@ -1,0 +1,41 @@
+"""A tenant URL conf whose schema has a mutation, for testing the read-only gate
+before the product's own mutations exist (they need authentication, which the
+accounts issue adds)."""
+
+import graphene
+from django.urls import path
+from django.views.decorators.csrf import csrf_exempt
+
+from config.graphql.view import PlatformGraphQLView
+from config.schema_tenant import Query
+from tenant_apps.profile.services import profile_update
+
+
+class SetBrandColor(graphene.Mutation):
+    class Arguments:
+        color = graphene.String(required=True)
+
+    brand_color = graphene.String()
+
+    @staticmethod
+    def mutate(root, info, color):
+        return SetBrandColor(brand_color=profile_update(brand_color=color).brand_color)
+
+
+class Explode(graphene.Mutation):
+    ok = graphene.Boolean()
+
+    @staticmethod
+    def mutate(root, info):
+        profile_update(brand_color="#000000")
+        raise RuntimeError("patient Jane Doe, DOB 1980-01-01")  # must never reach the client
+
+
+class Mutation(graphene.ObjectType):
+    set_brand_color = SetBrandColor.Field()
+    explode = Explode.Field()
+
+
+schema = graphene.Schema(query=Query, mutation=Mutation)
+
+urlpatterns = [path("graphql/", csrf_exempt(PlatformGraphQLView.as_view(schema=schema)))]

@@ -1,0 +1,279 @@
+"""spa_provision: fast, idempotent, resumable, safe to run concurrently.
+
+These tests commit (provisioning commits between its steps), so they use the
+`committing` fixture, which drops the spas they create.
+"""
+
+from __future__ import annotations
+
+import threading
+
+import psycopg
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.management import call_command
+from django.db import IntegrityError, connection, connections, transaction
+from django_tenants.utils import schema_exists
+
+from tenant_apps.profile.models import SpaProfile
+from tenants import schema_template
+from tenants.models import Domain, Spa, SpaStatus
+from tenants.services import spa_provision, spa_provision_cancel
+from tenants.services import _spa_register  # the first step alone, to reproduce a crash after it
+from tests.conftest import HostClient
+
+pytestmark = pytest.mark.usefixtures("committing")
+
+ARGS = {"name": "Lumen Skin", "timezone_name": "America/Chicago", "owner_email": "Owner@Lumen.example"}
+
+
+def _tables(schema: str) -> set[str]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT tablename FROM pg_tables WHERE schemaname = %s", [schema])
+        return {row[0] for row in cursor.fetchall()}
+
+
+def _describe_schema(schema: str) -> dict[str, list[tuple]]:
+    """What a schema holds, with the schema name taken out: to compare two schemas."""
+    queries = {
+        "columns": """
+            SELECT table_name, column_name, data_type, is_nullable, column_default, is_identity,
+                   identity_generation, character_maximum_length
+            FROM information_schema.columns WHERE table_schema = %(s)s ORDER BY 1, 2""",
+        "constraints": """
+            SELECT rel.relname, con.conname, con.contype, pg_get_constraintdef(con.oid)
+            FROM pg_constraint con JOIN pg_class rel ON rel.oid = con.conrelid
+            WHERE rel.relnamespace = %(s)s::regnamespace ORDER BY 1, 2""",
+        "indexes": """
+            SELECT tablename, indexname, replace(indexdef, %(s)s || '.', '')
+            FROM pg_indexes WHERE schemaname = %(s)s ORDER BY 1, 2""",
+        "migrations": "SELECT app, name FROM {schema}.django_migrations ORDER BY 1, 2",
+        "profile": "SELECT id, contact_email FROM {schema}.profile_spaprofile",
+    }
+    description = {}
+    with connection.cursor() as cursor:
+        cursor.execute(f'SET search_path TO "{schema}"')  # unqualified *def() output
+        for key, sql in queries.items():
+            cursor.execute(sql.replace("{schema}", f'"{schema}"'), {"s": schema})
+            description[key] = cursor.fetchall()
+    connection.set_schema_to_public()
+    return description
+
+
+def test_provision_creates_a_ready_spa():
+    spa = spa_provision(slug="lumen", **ARGS)
+
+    assert spa.status == SpaStatus.ACTIVE
+    assert spa.schema_name == "spa_lumen"
+    assert spa.owner_email == "owner@lumen.example"
+    assert list(spa.domains.values_list("domain", "is_primary")) == [("lumen.medspa.test", True)]
+    assert {"profile_spaprofile", "django_migrations"} <= _tables("spa_lumen")
+    answer = HostClient("lumen.medspa.test").graphql("{ spa { name status profile { contactEmail } } }")
+    assert answer.data == {"spa": {"name": "Lumen Skin", "status": "ACTIVE", "profile": {"contactEmail": ""}}}
+
+
+def test_trialing_spa_can_be_provisioned():
+    assert spa_provision(slug="lumen-trial", status=SpaStatus.TRIALING, **ARGS).status == "trialing"
+
+
+def test_provision_is_idempotent():
+    first = spa_provision(slug="lumen", **ARGS)
+    again = spa_provision(slug="lumen", **ARGS)
+
+    assert again.pk == first.pk
+    assert Spa.objects.filter(slug="lumen").count() == 1
+    assert Domain.objects.filter(tenant=first).count() == 1
+
+
+def test_same_slug_with_other_details_is_taken():
+    spa_provision(slug="lumen", **ARGS)
+
+    with pytest.raises(ValidationError) as error:
+        spa_provision(slug="lumen", **{**ARGS, "name": "Someone Else"})
+
+    assert error.value.error_dict["slug"][0].code == "SLUG_TAKEN"
+
+
+def test_invalid_input_creates_nothing():
+    with pytest.raises(ValidationError) as error:
+        spa_provision(slug="Lumen!", name="", timezone_name="Nowhere/City", owner_email="nope")
+
+    assert {field: errors[0].code for field, errors in error.value.error_dict.items()} == {
+        "slug": "SLUG_INVALID",
+        "name": "NAME_REQUIRED",
+        "timezone": "TIMEZONE_INVALID",
+        "owner_email": "EMAIL_INVALID",
+    }
+    assert not Spa.objects.filter(slug__startswith="lumen").exists()
+
+
+def test_provision_refuses_to_run_inside_a_transaction():
+    with transaction.atomic(), pytest.raises(RuntimeError):
+        spa_provision(slug="lumen", **ARGS)
+
+
+def test_crash_after_registration_is_finished_by_a_rerun():
+    # given a process that died right after step 1 (row and domain committed, no schema)
+    _spa_register(slug="lumen", name="Lumen Skin", timezone_name="America/Chicago",
+                  owner_email="owner@lumen.example")
+    assert not schema_exists("spa_lumen")
+    assert HostClient("lumen.medspa.test").graphql("{ spa { slug } }").status == 503
+
+    # when provisioning runs again
+    spa = spa_provision(slug="lumen", **ARGS)
+
+    # then the spa is finished and serves
+    assert spa.status == SpaStatus.ACTIVE
+    assert HostClient("lumen.medspa.test").graphql("{ spa { slug } }").data == {"spa": {"slug": "lumen"}}
+
+
+def test_failure_while_cloning_leaves_no_schema_and_a_rerun_finishes():
+    # given another session holding a lock on a template table, so the clone fails
+    params = {k: v for k, v in connection.get_connection_params().items()
+              if k in ("dbname", "user", "password", "host", "port")}
+    with psycopg.connect(**params) as blocker:
+        blocker.execute('LOCK TABLE "_spa_template".profile_spaprofile IN ACCESS EXCLUSIVE MODE')
+        with connection.cursor() as cursor:
+            cursor.execute("SET lock_timeout = '200ms'")
+        try:
+            with pytest.raises(Exception, match="lock timeout"):
+                spa_provision(slug="lumen", **ARGS)
+        finally:
+            with connection.cursor() as cursor:
+                cursor.execute("RESET lock_timeout")
+        # then nothing half-made: the spa waits in provisioning, without a schema
+        assert Spa.objects.get(slug="lumen").status == SpaStatus.PROVISIONING
+        assert not schema_exists("spa_lumen")
+
+    # when it runs again (lock released)
+    spa = spa_provision(slug="lumen", **ARGS)
+
+    assert spa.status == SpaStatus.ACTIVE
+    assert {"profile_spaprofile"} <= _tables("spa_lumen")
+
+
+def test_half_migrated_schema_is_finished_by_a_rerun():
+    # given a crash in the middle of plain migrations: the profile table exists,
+    # its seed migration never ran
+    _spa_register(slug="lumen", name="Lumen Skin", timezone_name="America/Chicago",
+                  owner_email="owner@lumen.example")
+    with connection.cursor() as cursor:
+        cursor.execute('CREATE SCHEMA "spa_lumen"')
+    call_command("migrate_schemas", "profile", "0001", schema_name="spa_lumen",
+                 interactive=False, verbosity=0)
+    connection.set_schema_to_public()
+
+    spa = spa_provision(slug="lumen", **ARGS)
+
+    assert spa.status == SpaStatus.ACTIVE
+    connection.set_tenant(spa)
+    assert SpaProfile.objects.count() == 1
+    connection.set_schema_to_public()
+
+
+def test_cancel_removes_an_unfinished_spa():
+    spa = _spa_register(slug="lumen", name="Lumen Skin", timezone_name="America/Chicago",
+                        owner_email="owner@lumen.example")
+
+    spa_provision_cancel(spa=spa)
+
+    assert not Spa.objects.filter(slug="lumen").exists()
+    assert not Domain.objects.filter(domain="lumen.medspa.test").exists()
+
+
+def test_cancel_refuses_a_finished_spa():
+    spa = spa_provision(slug="lumen", **ARGS)
+
+    with pytest.raises(ValidationError) as error:
+        spa_provision_cancel(spa=spa)
+
+    assert error.value.code == "SPA_NOT_PROVISIONING"
+    assert schema_exists("spa_lumen")
+
+
+def _in_threads(target, argument_sets) -> list:
+    results: list = [None] * len(argument_sets)
+    barrier = threading.Barrier(len(argument_sets))
+
+    def run(index, arguments):
+        try:
+            barrier.wait()
+            results[index] = target(**arguments)
+        except Exception as exc:  # collected and asserted on below
+            results[index] = exc
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(i, a)) for i, a in enumerate(argument_sets)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return results
+
+
+def test_concurrent_provisioning_of_different_spas():
+    slugs = ["lumen-a", "lumen-b", "lumen-c", "lumen-d"]
+
+    results = _in_threads(spa_provision, [{"slug": slug, **ARGS} for slug in slugs])
+
+    assert [getattr(r, "status", r) for r in results] == ["active"] * 4
+    assert all(schema_exists(f"spa_{slug.replace('-', '_')}") for slug in slugs)
+
+
+def test_concurrent_provisioning_of_the_same_spa_makes_one():
+    results = _in_threads(spa_provision, [{"slug": "lumen", **ARGS}] * 3)
+
+    assert [getattr(r, "status", r) for r in results] == ["active"] * 3
+    assert len({r.pk for r in results}) == 1
+    assert Spa.objects.filter(slug="lumen").count() == 1
+
+
+def test_clone_builds_the_same_schema_as_migrations(settings):
+    settings.SPA_SCHEMA_STRATEGY = "migrate"
+    spa_provision(slug="by-migrations", **ARGS)
+    settings.SPA_SCHEMA_STRATEGY = "clone"
+    spa_provision(slug="by-clone", **ARGS)
+
+    migrated = _describe_schema("spa_by_migrations")
+    cloned = _describe_schema("spa_by_clone")
+
+    assert cloned == migrated
+    assert migrated["constraints"]  # the comparison covered something
+    assert migrated["indexes"]
+    assert migrated["migrations"]
+
+
+def test_template_is_remigrated_when_migrations_change():
+    # given a template stamped for another set of migration files
+    with connection.cursor() as cursor:
+        cursor.execute("COMMENT ON SCHEMA \"_spa_template\" IS 'an older fingerprint'")
+    assert not schema_template.template_is_current()
+
+    # when a spa is provisioned
+    spa_provision(slug="lumen", **ARGS)
+
+    # then the template was brought up to date first
+    assert schema_template.template_is_current()
+
+
+def test_template_with_unsupported_objects_falls_back_to_migrations(caplog):
+    with connection.cursor() as cursor:
+        cursor.execute('CREATE VIEW "_spa_template".odd_view AS SELECT 1 AS one')
+    schema_template._clone_script.cache_clear()
+    try:
+        spa = spa_provision(slug="lumen", **ARGS)
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute('DROP VIEW "_spa_template".odd_view')
+        schema_template._clone_script.cache_clear()
+
+    assert spa.status == SpaStatus.ACTIVE
+    assert "running migrations instead" in caplog.text
+    assert "profile_spaprofile" in _tables("spa_lumen")
+
+
+def test_database_refuses_a_schema_name_not_derived_from_the_slug():
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Spa.objects.create(slug="lumen", schema_name="public", name="x", timezone="UTC",
+                           owner_email="a@b.example")
