@@ -76,13 +76,13 @@ def spa_provision(
     leaves a spa in `provisioning`, which routes to 503 and which a re-run finishes
     (or `spa_provision_cancel` removes).
     """
-    if connection.in_atomic_block:
-        raise RuntimeError("spa_provision commits between its steps; call it outside a transaction")
     name = (name or "").strip()
     owner_email = (owner_email or "").strip().lower()
     _validate_new_spa(
         slug=slug, name=name, timezone_name=timezone_name, owner_email=owner_email, status=status
     )
+    if connection.in_atomic_block:
+        raise RuntimeError("spa_provision commits between its steps; call it outside a transaction")
 
     spa = _spa_register(slug=slug, name=name, timezone_name=timezone_name, owner_email=owner_email)
     if spa.status != SpaStatus.PROVISIONING:
@@ -172,8 +172,9 @@ def _spa_register(*, slug: str, name: str, timezone_name: str, owner_email: str)
                     verified_at=timezone.now(),
                 )
             return spa
-        except IntegrityError:
-            # A concurrent call registered the same slug (or someone owns the subdomain).
+        except (IntegrityError, ValidationError):
+            # A concurrent call registered the same slug first: the unique index says
+            # so, or django-tenants' own schema-name check before the insert does.
             existing = Spa.objects.filter(slug=slug).first()
             if existing is None:
                 raise ValidationError(

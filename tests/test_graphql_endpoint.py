@@ -1,0 +1,81 @@
+"""The GraphQL endpoint's own behaviour: codes on every error, limits, caching."""
+
+import graphene
+import pytest
+from graphql import parse, validate
+
+from config.graphql.validation import validation_rules
+
+from config.graphql.view import _DOCUMENT_CACHES
+
+
+def test_syntax_error_has_a_code(glow, client_for):
+    answer = client_for(glow).graphql("{ spa { ")
+    assert answer.status == 400
+    assert answer.error_codes == ["GRAPHQL_PARSE_FAILED"]
+
+
+def test_unknown_field_has_a_code(glow, client_for):
+    answer = client_for(glow).graphql("{ spa { secret } }")
+    assert answer.status == 400
+    assert answer.error_codes == ["GRAPHQL_VALIDATION_FAILED"]
+
+
+def test_too_many_aliases_are_refused(glow, client_for):
+    query = "{ " + " ".join(f"a{i}: spa {{ slug }}" for i in range(31)) + " }"
+    answer = client_for(glow).graphql(query)
+    assert answer.status == 400
+    assert answer.error_codes == ["TOO_MANY_ALIASES"]
+
+
+def test_thirty_aliases_are_fine(glow, client_for):
+    query = "{ " + " ".join(f"a{i}: spa {{ slug }}" for i in range(30)) + " }"
+    assert client_for(glow).graphql(query).status == 200
+
+
+def test_deep_queries_are_refused_by_the_configured_rules():
+    # the spa schema is shallow today, so the rule set is tested on a recursive one
+    class Node(graphene.ObjectType):
+        child = graphene.Field(lambda: Node)
+        name = graphene.String()
+
+    class Query(graphene.ObjectType):
+        node = graphene.Field(Node)
+
+    schema = graphene.Schema(query=Query).graphql_schema
+    nested = lambda depth: "name" if depth == 0 else f"child {{ {nested(depth - 1)} }}"  # noqa: E731
+
+    allowed = validate(schema, parse(f"{{ node {{ {nested(9)} }} }}"), list(validation_rules()))
+    refused = validate(schema, parse(f"{{ node {{ {nested(10)} }} }}"), list(validation_rules()))
+
+    assert allowed == []
+    assert "exceeds maximum operation depth of 10" in refused[0].message
+
+
+def test_empty_request_is_a_bad_request(glow, client_for):
+    response = client_for(glow).post("/graphql/", data="{}", content_type="application/json")
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["extensions"]["code"] == "BAD_REQUEST"
+
+
+def test_invalid_json_is_a_bad_request(glow, client_for):
+    response = client_for(glow).post("/graphql/", data="{nope", content_type="application/json")
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["extensions"]["code"] == "BAD_REQUEST"
+
+
+@pytest.mark.parametrize("method", ["put", "delete", "patch"])
+def test_other_methods_are_not_allowed(glow, client_for, method):
+    response = getattr(client_for(glow), method)("/graphql/")
+    assert response.status_code == 405
+
+
+def test_documents_are_parsed_and_validated_once(glow, client_for):
+    query = "{ spa { slug timezone } }"
+    client = client_for(glow)
+    client.graphql(query)
+    hits_before = sum(cache.cache_info().hits for cache in _DOCUMENT_CACHES.values())
+
+    client.graphql(query)
+
+    assert sum(cache.cache_info().hits for cache in _DOCUMENT_CACHES.values()) == hits_before + 1

@@ -1,0 +1,80 @@
+"""The project as a whole: layout rules, settings, committed artifacts."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+from config.database import TENANT_ENGINE, database_settings
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_stdlib_imports_work_from_the_repo_root():
+    # a package named `platform` here would shadow the standard library's
+    result = subprocess.run(
+        [sys.executable, "-c", "import uuid, platform; print(platform.system())"],
+        cwd=ROOT, capture_output=True, text=True, check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip()
+    assert not (ROOT / "platform" / "__init__.py").exists()
+    assert not list((ROOT / "platform").glob("*.py"))
+
+
+def test_database_url_is_used_when_set(monkeypatch):
+    monkeypatch.setenv("DATABASE_URL", "postgres://medspa:s3cret@db.internal:6432/medspa_prod")
+
+    config = database_settings(data_dir=None)
+
+    assert config["ENGINE"] == TENANT_ENGINE
+    assert (config["HOST"], config["PORT"], config["NAME"], config["USER"]) == (
+        "db.internal", 6432, "medspa_prod", "medspa"
+    )
+
+
+def test_embedded_postgres_is_used_when_unset(monkeypatch, tmp_path):
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+
+    config = database_settings(data_dir=tmp_path / "pg", name="medspa_probe")
+
+    assert config["ENGINE"] == TENANT_ENGINE
+    assert Path(config["HOST"]).exists()  # the Unix socket directory of a running server
+    import psycopg
+
+    with psycopg.connect(dbname="medspa_probe", user="postgres", host=config["HOST"],
+                         port=config["PORT"]) as conn:
+        assert conn.execute("SELECT 1").fetchone() == (1,)
+    import pgserver
+
+    pgserver.get_server(tmp_path / "pg").cleanup()
+
+
+def test_committed_graphql_sdl_matches_the_code(db):
+    call_command("graphql_sdl", check=True)  # raises CommandError when a file drifted
+
+
+def test_no_model_change_lacks_a_migration(db):
+    call_command("makemigrations", check=True, dry_run=True, verbosity=0)
+
+
+def test_spa_command_reports_bad_input_clearly(db):
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match=r"slug: That slug is reserved by the platform\. \[SLUG_RESERVED\]"):
+        call_command("spa", "create", "admin", "--name", "Admin Spa", "--owner-email", "a@b.example")
+
+
+def test_spa_command_creates_lists_and_suspends(committing, capsys):
+    call_command("spa", "create", "lumen", "--name", "Lumen", "--owner-email", "o@lumen.example",
+                 "--timezone", "Europe/Paris")
+    call_command("spa", "status", "lumen", "suspended", "--reason", "test")
+    call_command("spa", "list")
+
+    out = capsys.readouterr().out
+    assert "lumen is active" in out
+    assert "http://lumen.medspa.test/graphql/" in out
+    assert "lumen is suspended." in out
+    assert "lumen                    suspended" in out
