@@ -27,10 +27,7 @@ def database_settings(*, data_dir: Path | None, name: str = "medspa") -> dict[st
     deleted when the last process using it exits.
     """
     url = os.environ.get("DATABASE_URL")
-    if url:
-        config = environ.Env.db_url_config(url)
-    else:
-        config = _embedded(data_dir=data_dir, name=name)
+    config = environ.Env.db_url_config(url) if url else _embedded(data_dir=data_dir, name=name)
     config["ENGINE"] = TENANT_ENGINE
     return config
 

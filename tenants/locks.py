@@ -16,7 +16,9 @@ from django.db import connection
 
 def lock_key(name: str) -> int:
     """A stable signed 64-bit key for pg_advisory_lock from a readable name."""
-    return int.from_bytes(hashlib.blake2b(name.encode(), digest_size=8).digest(), "big", signed=True)
+    return int.from_bytes(
+        hashlib.blake2b(name.encode(), digest_size=8).digest(), "big", signed=True
+    )
 
 
 @contextmanager

@@ -33,13 +33,15 @@ from functools import lru_cache
 
 from django.conf import settings
 from django.core.management import call_command
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.migrations.loader import MigrationLoader
 from django_tenants.utils import schema_exists
 
+from tenants.db import connection
 from tenants.locks import advisory_lock
 
 logger = logging.getLogger(__name__)
+
 
 class UnsupportedTemplateError(Exception):
     """The template holds objects the catalog clone does not copy."""
@@ -52,6 +54,11 @@ def template_schema() -> str:
 def _qi(name: str) -> str:
     """Quote an identifier (schema names here are validated, but quote anyway)."""
     return '"' + name.replace('"', '""') + '"'
+
+
+def _lit(text: str) -> str:
+    """Quote a string literal."""
+    return "'" + text.replace("'", "''") + "'"
 
 
 @lru_cache(maxsize=1)
@@ -100,14 +107,10 @@ def _migrate_template(*, rebuild: bool) -> None:
             cursor.execute(f"DROP SCHEMA IF EXISTS {_qi(schema)} CASCADE")
         cursor.execute(f"CREATE SCHEMA IF NOT EXISTS {_qi(schema)}")
     logger.info("migrating the spa template schema %s", schema)
-    call_command(
-        "migrate_schemas", tenant=True, schema_name=schema, interactive=False, verbosity=0
-    )
+    call_command("migrate_schemas", tenant=True, schema_name=schema, interactive=False, verbosity=0)
     connection.set_schema_to_public()
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"COMMENT ON SCHEMA {_qi(schema)} IS %s", [migrations_fingerprint()]
-        )
+        cursor.execute(f"COMMENT ON SCHEMA {_qi(schema)} IS %s", [migrations_fingerprint()])
     _clone_script.cache_clear()
 
 
@@ -213,12 +216,13 @@ def _clone_script(fingerprint: str) -> CloneScript:
         if not sep:
             raise UnsupportedTemplateError(f"cannot retarget index definition: {definition}")
         parts.append(head + sep + tail)
+    # Identifiers come from the catalog and are quoted; nothing here is user input.
     parts += [
-        f"INSERT INTO {new}.{_qi(t)} OVERRIDING SYSTEM VALUE SELECT * FROM {src}.{_qi(t)}"
+        f"INSERT INTO {new}.{_qi(t)} OVERRIDING SYSTEM VALUE SELECT * FROM {src}.{_qi(t)}"  # noqa: S608
         for t in tables
     ]
     parts += [
-        f"SELECT setval(pg_get_serial_sequence('{new}.{_qi(t)}', '{col}'), "
+        f"SELECT setval(pg_get_serial_sequence({_lit(f'{new}.{_qi(t)}')}, {_lit(col)}), "  # noqa: S608
         f"COALESCE(MAX({_qi(col)}), 0) + 1, false) FROM {new}.{_qi(t)}"
         for t, col in identities
     ]

@@ -12,10 +12,11 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.core.validators import validate_email
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django_tenants.utils import schema_exists
 
+from tenants.db import connection
 from tenants.locks import advisory_lock
 from tenants.models import Domain, Spa, SpaStatus
 from tenants.routing import invalidate_routing
@@ -115,7 +116,8 @@ def spa_provision_cancel(*, spa: Spa) -> None:
             return
         if locked.status != SpaStatus.PROVISIONING:
             raise ValidationError(
-                "Only a spa that is still provisioning can be cancelled.", code="SPA_NOT_PROVISIONING"
+                "Only a spa that is still provisioning can be cancelled.",
+                code="SPA_NOT_PROVISIONING",
             )
         with connection.cursor() as cursor:
             cursor.execute(f'DROP SCHEMA IF EXISTS "{locked.schema_name}" CASCADE')
@@ -276,7 +278,11 @@ def domain_add(*, spa: Spa, domain: str, primary: bool = False, verified: bool =
             invalidate_routing()
     except IntegrityError:
         raise ValidationError(
-            {"domain": ValidationError("That domain belongs to a spa already.", code="DOMAIN_TAKEN")}
+            {
+                "domain": ValidationError(
+                    "That domain belongs to a spa already.", code="DOMAIN_TAKEN"
+                )
+            }
         ) from None
     return created
 
@@ -294,7 +300,11 @@ def domain_move(*, domain: Domain, to_spa: Spa) -> Domain:
     """Give a custom domain to another spa; requests for it go there from now on."""
     if domain.domain == platform_subdomain(domain.tenant.slug):
         raise ValidationError(
-            {"domain": ValidationError("A spa's own subdomain cannot move.", code="DOMAIN_RESERVED")}
+            {
+                "domain": ValidationError(
+                    "A spa's own subdomain cannot move.", code="DOMAIN_RESERVED"
+                )
+            }
         )
     _clean_custom_domain(domain.domain, spa=to_spa)
     with transaction.atomic():
@@ -308,12 +318,18 @@ def domain_move(*, domain: Domain, to_spa: Spa) -> Domain:
 def domain_remove(*, domain: Domain) -> None:
     if domain.domain == platform_subdomain(domain.tenant.slug):
         raise ValidationError(
-            {"domain": ValidationError("A spa's own subdomain cannot be removed.", code="DOMAIN_RESERVED")}
+            {
+                "domain": ValidationError(
+                    "A spa's own subdomain cannot be removed.", code="DOMAIN_RESERVED"
+                )
+            }
         )
     with transaction.atomic():
         domain.delete()
         if not Domain.objects.filter(tenant=domain.tenant, is_primary=True).exists():
-            Domain.objects.filter(domain=platform_subdomain(domain.tenant.slug)).update(is_primary=True)
+            Domain.objects.filter(domain=platform_subdomain(domain.tenant.slug)).update(
+                is_primary=True
+            )
         invalidate_routing()
 
 
@@ -324,7 +340,9 @@ def _clean_custom_domain(domain: str, *, spa: Spa) -> str:
     except ValidationError as exc:
         raise ValidationError({"domain": exc}) from None
     root = settings.ROOT_DOMAIN
-    if host in platform_hosts() or (host.endswith(f".{root}") and host != platform_subdomain(spa.slug)):
+    if host in platform_hosts() or (
+        host.endswith(f".{root}") and host != platform_subdomain(spa.slug)
+    ):
         raise ValidationError(
             {
                 "domain": ValidationError(

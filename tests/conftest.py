@@ -10,10 +10,10 @@ from typing import Any
 
 import pytest
 from django.conf import settings
-from django.db import connection
 from django.db import connections as _connections
 from django.test import Client
 
+from tenants.db import connection
 from tenants.models import Spa
 from tenants.routing import directory
 
@@ -76,7 +76,8 @@ def radiance(db) -> Spa:
 
 @pytest.fixture(autouse=True)
 def _spa_marker(request) -> Iterator[None]:
-    """`@pytest.mark.spa("glow")`: run the test body on that spa's schema, in the test's transaction."""
+    """`@pytest.mark.spa("glow")`: run the test body on that spa's schema, inside
+    the test's transaction."""
     marker = request.node.get_closest_marker("spa")
     if marker is None:
         yield

@@ -5,7 +5,6 @@ import pytest
 from graphql import parse, validate
 
 from config.graphql.validation import validation_rules
-
 from config.graphql.view import _DOCUMENT_CACHES
 
 

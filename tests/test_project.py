@@ -16,7 +16,10 @@ def test_stdlib_imports_work_from_the_repo_root():
     # a package named `platform` here would shadow the standard library's
     result = subprocess.run(
         [sys.executable, "-c", "import uuid, platform; print(platform.system())"],
-        cwd=ROOT, capture_output=True, text=True, check=False,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip()
@@ -31,7 +34,10 @@ def test_database_url_is_used_when_set(monkeypatch):
 
     assert config["ENGINE"] == TENANT_ENGINE
     assert (config["HOST"], config["PORT"], config["NAME"], config["USER"]) == (
-        "db.internal", 6432, "medspa_prod", "medspa"
+        "db.internal",
+        6432,
+        "medspa_prod",
+        "medspa",
     )
 
 
@@ -44,8 +50,9 @@ def test_embedded_postgres_is_used_when_unset(monkeypatch, tmp_path):
     assert Path(config["HOST"]).exists()  # the Unix socket directory of a running server
     import psycopg
 
-    with psycopg.connect(dbname="medspa_probe", user="postgres", host=config["HOST"],
-                         port=config["PORT"]) as conn:
+    with psycopg.connect(
+        dbname="medspa_probe", user="postgres", host=config["HOST"], port=config["PORT"]
+    ) as conn:
         assert conn.execute("SELECT 1").fetchone() == (1,)
     import pgserver
 
@@ -63,13 +70,26 @@ def test_no_model_change_lacks_a_migration(db):
 def test_spa_command_reports_bad_input_clearly(db):
     from django.core.management.base import CommandError
 
-    with pytest.raises(CommandError, match=r"slug: That slug is reserved by the platform\. \[SLUG_RESERVED\]"):
-        call_command("spa", "create", "admin", "--name", "Admin Spa", "--owner-email", "a@b.example")
+    with pytest.raises(
+        CommandError, match=r"slug: That slug is reserved by the platform\. \[SLUG_RESERVED\]"
+    ):
+        call_command(
+            "spa", "create", "admin", "--name", "Admin Spa", "--owner-email", "a@b.example"
+        )
 
 
 def test_spa_command_creates_lists_and_suspends(committing, capsys):
-    call_command("spa", "create", "lumen", "--name", "Lumen", "--owner-email", "o@lumen.example",
-                 "--timezone", "Europe/Paris")
+    call_command(
+        "spa",
+        "create",
+        "lumen",
+        "--name",
+        "Lumen",
+        "--owner-email",
+        "o@lumen.example",
+        "--timezone",
+        "Europe/Paris",
+    )
     call_command("spa", "status", "lumen", "suspended", "--reason", "test")
     call_command("spa", "list")
 

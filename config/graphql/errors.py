@@ -36,7 +36,7 @@ def format_error(error: Exception) -> dict[str, Any]:
         if error.path:
             formatted["path"] = error.path
         return formatted
-    formatted = error.formatted
+    formatted = dict(error.formatted)
     extensions = dict(formatted.get("extensions") or {})
     if "code" not in extensions:
         if isinstance(error, GraphQLSyntaxError):

@@ -26,7 +26,7 @@ from graphql import (
     GraphQLError,
     GraphQLSchema,
     OperationType,
-    execute,
+    execute_sync,
     get_operation_ast,
     parse,
     validate,
@@ -56,7 +56,9 @@ class PlatformGraphQLView(GraphQLView):
         key = (id(self.schema), self.validation_rules)
         if key not in _DOCUMENT_CACHES:
             _DOCUMENT_CACHES[key] = lru_cache(maxsize=DOCUMENT_CACHE_SIZE)(
-                partial(_parse_and_validate, self.schema.graphql_schema, list(self.validation_rules))
+                partial(
+                    _parse_and_validate, self.schema.graphql_schema, list(self.validation_rules)
+                )
             )
         self._documents = _DOCUMENT_CACHES[key]
 
@@ -125,9 +127,9 @@ class PlatformGraphQLView(GraphQLView):
             "middleware": self.get_middleware(request),
         }
         if not is_mutation:
-            return execute(self.schema.graphql_schema, document, **options)
+            return execute_sync(self.schema.graphql_schema, document, **options)
         with transaction.atomic():
-            result = execute(self.schema.graphql_schema, document, **options)
+            result = execute_sync(self.schema.graphql_schema, document, **options)
             # Payload errors (flagged on the request) undo the mutation as well.
             if result.errors or getattr(request, MUTATION_ERRORS_FLAG, False):
                 transaction.set_rollback(True)

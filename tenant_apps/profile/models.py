@@ -14,7 +14,9 @@ class SpaProfile(models.Model):
     SINGLETON_ID = 1
 
     contact_email = models.EmailField(blank=True)
-    contact_phone = models.CharField(max_length=20, blank=True, help_text="E.164, e.g. +14155550123")
+    contact_phone = models.CharField(
+        max_length=20, blank=True, help_text="E.164, e.g. +14155550123"
+    )
     website = models.URLField(blank=True)
     booking_policy = models.TextField(blank=True)
     brand_color = models.CharField(max_length=7, blank=True, help_text="#RRGGBB")

@@ -22,7 +22,9 @@ def phone_to_e164(value: str, *, region: str | None = None) -> str:
     except phonenumbers.NumberParseException:
         number = None
     if number is None or not phonenumbers.is_valid_number(number):
-        raise ValidationError("Enter a valid phone number, with its country code.", code="PHONE_INVALID")
+        raise ValidationError(
+            "Enter a valid phone number, with its country code.", code="PHONE_INVALID"
+        )
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
@@ -75,7 +77,9 @@ def _clean_url(value: str) -> str:
     try:
         URLValidator(schemes=["https", "http"])(value)
     except ValidationError:
-        raise ValidationError("Enter a full web address (https://...).", code="URL_INVALID") from None
+        raise ValidationError(
+            "Enter a full web address (https://...).", code="URL_INVALID"
+        ) from None
     return value
 
 

@@ -21,7 +21,9 @@ class SpaType(graphene.ObjectType):
     slug = graphene.String(required=True)
     timezone = graphene.String(required=True, description="IANA timezone, e.g. America/New_York.")
     status = graphene.Field(SpaStatusEnum, required=True)
-    profile = graphene.Field(SpaProfileType, required=True, description="Read from the spa's own schema.")
+    profile = graphene.Field(
+        SpaProfileType, required=True, description="Read from the spa's own schema."
+    )
 
     @staticmethod
     def resolve_profile(spa, info):

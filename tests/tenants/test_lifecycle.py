@@ -32,7 +32,12 @@ def test_allowed_status_changes(glow, start, target):
 
 @pytest.mark.parametrize(
     ("start", "target"),
-    [("closed", "active"), ("active", "provisioning"), ("suspended", "provisioning"), ("active", "trialing")],
+    [
+        ("closed", "active"),
+        ("active", "provisioning"),
+        ("suspended", "provisioning"),
+        ("active", "trialing"),
+    ],
 )
 def test_refused_status_changes(glow, start, target):
     glow.status = start

@@ -12,19 +12,27 @@ import psycopg
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
-from django.db import IntegrityError, connection, connections, transaction
+from django.db import IntegrityError, connections, transaction
 from django_tenants.utils import schema_exists
 
 from tenant_apps.profile.models import SpaProfile
 from tenants import schema_template
+from tenants.db import connection
 from tenants.models import Domain, Spa, SpaStatus
-from tenants.services import spa_provision, spa_provision_cancel
-from tenants.services import _spa_register  # the first step alone, to reproduce a crash after it
+from tenants.services import (
+    _spa_register,  # the first step alone, to reproduce a crash after it
+    spa_provision,
+    spa_provision_cancel,
+)
 from tests.conftest import HostClient
 
 pytestmark = pytest.mark.usefixtures("committing")
 
-ARGS = {"name": "Lumen Skin", "timezone_name": "America/Chicago", "owner_email": "Owner@Lumen.example"}
+ARGS = {
+    "name": "Lumen Skin",
+    "timezone_name": "America/Chicago",
+    "owner_email": "Owner@Lumen.example",
+}
 
 
 def _tables(schema: str) -> set[str]:
@@ -68,8 +76,12 @@ def test_provision_creates_a_ready_spa():
     assert spa.owner_email == "owner@lumen.example"
     assert list(spa.domains.values_list("domain", "is_primary")) == [("lumen.medspa.test", True)]
     assert {"profile_spaprofile", "django_migrations"} <= _tables("spa_lumen")
-    answer = HostClient("lumen.medspa.test").graphql("{ spa { name status profile { contactEmail } } }")
-    assert answer.data == {"spa": {"name": "Lumen Skin", "status": "ACTIVE", "profile": {"contactEmail": ""}}}
+    answer = HostClient("lumen.medspa.test").graphql(
+        "{ spa { name status profile { contactEmail } } }"
+    )
+    assert answer.data == {
+        "spa": {"name": "Lumen Skin", "status": "ACTIVE", "profile": {"contactEmail": ""}}
+    }
 
 
 def test_trialing_spa_can_be_provisioned():
@@ -114,8 +126,12 @@ def test_provision_refuses_to_run_inside_a_transaction():
 
 def test_crash_after_registration_is_finished_by_a_rerun():
     # given a process that died right after step 1 (row and domain committed, no schema)
-    _spa_register(slug="lumen", name="Lumen Skin", timezone_name="America/Chicago",
-                  owner_email="owner@lumen.example")
+    _spa_register(
+        slug="lumen",
+        name="Lumen Skin",
+        timezone_name="America/Chicago",
+        owner_email="owner@lumen.example",
+    )
     assert not schema_exists("spa_lumen")
     assert HostClient("lumen.medspa.test").graphql("{ spa { slug } }").status == 503
 
@@ -124,13 +140,18 @@ def test_crash_after_registration_is_finished_by_a_rerun():
 
     # then the spa is finished and serves
     assert spa.status == SpaStatus.ACTIVE
-    assert HostClient("lumen.medspa.test").graphql("{ spa { slug } }").data == {"spa": {"slug": "lumen"}}
+    assert HostClient("lumen.medspa.test").graphql("{ spa { slug } }").data == {
+        "spa": {"slug": "lumen"}
+    }
 
 
 def test_failure_while_cloning_leaves_no_schema_and_a_rerun_finishes():
     # given another session holding a lock on a template table, so the clone fails
-    params = {k: v for k, v in connection.get_connection_params().items()
-              if k in ("dbname", "user", "password", "host", "port")}
+    params = {
+        k: v
+        for k, v in connection.get_connection_params().items()
+        if k in ("dbname", "user", "password", "host", "port")
+    }
     with psycopg.connect(**params) as blocker:
         blocker.execute('LOCK TABLE "_spa_template".profile_spaprofile IN ACCESS EXCLUSIVE MODE')
         with connection.cursor() as cursor:
@@ -155,12 +176,22 @@ def test_failure_while_cloning_leaves_no_schema_and_a_rerun_finishes():
 def test_half_migrated_schema_is_finished_by_a_rerun():
     # given a crash in the middle of plain migrations: the profile table exists,
     # its seed migration never ran
-    _spa_register(slug="lumen", name="Lumen Skin", timezone_name="America/Chicago",
-                  owner_email="owner@lumen.example")
+    _spa_register(
+        slug="lumen",
+        name="Lumen Skin",
+        timezone_name="America/Chicago",
+        owner_email="owner@lumen.example",
+    )
     with connection.cursor() as cursor:
         cursor.execute('CREATE SCHEMA "spa_lumen"')
-    call_command("migrate_schemas", "profile", "0001", schema_name="spa_lumen",
-                 interactive=False, verbosity=0)
+    call_command(
+        "migrate_schemas",
+        "profile",
+        "0001",
+        schema_name="spa_lumen",
+        interactive=False,
+        verbosity=0,
+    )
     connection.set_schema_to_public()
 
     spa = spa_provision(slug="lumen", **ARGS)
@@ -172,8 +203,12 @@ def test_half_migrated_schema_is_finished_by_a_rerun():
 
 
 def test_cancel_removes_an_unfinished_spa():
-    spa = _spa_register(slug="lumen", name="Lumen Skin", timezone_name="America/Chicago",
-                        owner_email="owner@lumen.example")
+    spa = _spa_register(
+        slug="lumen",
+        name="Lumen Skin",
+        timezone_name="America/Chicago",
+        owner_email="owner@lumen.example",
+    )
 
     spa_provision_cancel(spa=spa)
 
@@ -275,5 +310,6 @@ def test_template_with_unsupported_objects_falls_back_to_migrations(caplog):
 
 def test_database_refuses_a_schema_name_not_derived_from_the_slug():
     with pytest.raises(IntegrityError), transaction.atomic():
-        Spa.objects.create(slug="lumen", schema_name="public", name="x", timezone="UTC",
-                           owner_email="a@b.example")
+        Spa.objects.create(
+            slug="lumen", schema_name="public", name="x", timezone="UTC", owner_email="a@b.example"
+        )

@@ -1,9 +1,9 @@
 """A suspended spa answers queries and refuses every mutation, changing nothing."""
 
 import pytest
-from django.db import connection
 
 from tenant_apps.profile.selectors import profile_get
+from tenants.db import connection
 from tenants.models import SpaStatus
 from tenants.services import spa_set_status
 
@@ -68,7 +68,9 @@ def test_failing_mutation_is_rolled_back_and_masked(glow, client_for):
 
 
 def test_mutation_over_get_is_refused(glow, client_for):
-    response = client_for(glow).get("/graphql/", {"query": MUTATION}, HTTP_ACCEPT="application/json")
+    response = client_for(glow).get(
+        "/graphql/", {"query": MUTATION}, HTTP_ACCEPT="application/json"
+    )
 
     assert response.status_code == 400
     assert response.json()["errors"][0]["extensions"]["code"] == "BAD_REQUEST"

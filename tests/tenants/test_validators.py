@@ -3,7 +3,12 @@
 import pytest
 from django.core.exceptions import ValidationError
 
-from tenants.validators import normalize_hostname, schema_name_for_slug, validate_hostname, validate_slug
+from tenants.validators import (
+    normalize_hostname,
+    schema_name_for_slug,
+    validate_hostname,
+    validate_slug,
+)
 
 
 @pytest.mark.parametrize("slug", ["glow", "glow-spa", "spa2", "a", "7th-heaven", "x" * 40])
@@ -55,7 +60,9 @@ def test_hostnames_are_normalised(raw, normal):
     assert normalize_hostname(raw) == normal
 
 
-@pytest.mark.parametrize("host", ["localhost", "bad_host.example", "-x.example", "a..b", "x" * 64 + ".example"])
+@pytest.mark.parametrize(
+    "host", ["localhost", "bad_host.example", "-x.example", "a..b", "x" * 64 + ".example"]
+)
 def test_bad_hostnames_are_refused(host):
     with pytest.raises(ValidationError) as error:
         validate_hostname(host)

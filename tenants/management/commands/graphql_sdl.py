@@ -1,7 +1,7 @@
 """Write (or check) the committed SDL of both GraphQL schemas.
 
-    manage.py graphql_sdl          # rewrite config/schema_*.graphql
-    manage.py graphql_sdl --check  # exit 1 if they differ from the code
+manage.py graphql_sdl          # rewrite config/schema_*.graphql
+manage.py graphql_sdl --check  # exit 1 if they differ from the code
 """
 
 from pathlib import Path

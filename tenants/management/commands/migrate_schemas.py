@@ -15,6 +15,5 @@ class Command(MigrateSchemasCommand):
         super().handle(*args, **options)
         partial = options.get("app_label") or options.get("fake") or options.get("plan")
         # A run for one schema (the template's own refresh is one) leaves the template alone.
-        if self.sync_tenant and not requested_schema and not partial:
-            if template_ensure_current():
-                self.stdout.write("Migrated the spa template schema.")
+        if self.sync_tenant and not requested_schema and not partial and template_ensure_current():
+            self.stdout.write("Migrated the spa template schema.")

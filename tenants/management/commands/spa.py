@@ -1,10 +1,10 @@
 """Spa lifecycle from the command line.
 
-    manage.py spa create glow --name "Glow Aesthetics" --owner-email owner@glow.example
-    manage.py spa list
-    manage.py spa resume glow        # finish a spa left in provisioning
-    manage.py spa cancel glow        # or remove it
-    manage.py spa status glow suspended --reason "chargeback"
+manage.py spa create glow --name "Glow Aesthetics" --owner-email owner@glow.example
+manage.py spa list
+manage.py spa resume glow        # finish a spa left in provisioning
+manage.py spa cancel glow        # or remove it
+manage.py spa status glow suspended --reason "chargeback"
 """
 
 from __future__ import annotations
