@@ -20,33 +20,41 @@ import environ
 TENANT_ENGINE = "django_tenants.postgresql_backend"
 
 
-def database_settings(*, data_dir: Path | None, name: str = "medspa") -> dict[str, Any]:
+def database_settings(
+    *, data_dir: Path | None, name: str = "medspa", durable: bool = True
+) -> dict[str, Any]:
     """The `DATABASES["default"]` dict for this process.
 
-    `data_dir=None` means an ephemeral cluster (tests): a temporary directory
-    deleted when the last process using it exits.
+    `data_dir=None` means an ephemeral cluster (tests, benchmarks): a temporary
+    directory deleted when the last process using it exits. `durable=False` turns
+    off fsync there, which tests want and benchmarks must not have.
     """
     url = os.environ.get("DATABASE_URL")
-    config = environ.Env.db_url_config(url) if url else _embedded(data_dir=data_dir, name=name)
+    config = (
+        environ.Env.db_url_config(url)
+        if url
+        else _embedded(data_dir=data_dir, name=name, durable=durable)
+    )
     config["ENGINE"] = TENANT_ENGINE
     return config
 
 
-def _embedded(*, data_dir: Path | None, name: str) -> dict[str, Any]:
+def _embedded(*, data_dir: Path | None, name: str, durable: bool) -> dict[str, Any]:
     with warnings.catch_warnings():
         # platformdirs warns when XDG_RUNTIME_DIR is unset (CI, containers); /tmp is fine.
         warnings.simplefilter("ignore")
         import pgserver  # imported here: nothing else needs it when DATABASE_URL is set
 
-    if data_dir is None:
-        ephemeral = Path(tempfile.mkdtemp(prefix="medspa-pg-"))
-        server = pgserver.get_server(ephemeral, cleanup_mode="delete")
-        _tune_for_tests(server)
-    else:
-        data_dir.parent.mkdir(parents=True, exist_ok=True)
-        # cleanup_mode=None: the server outlives this process, so `runserver`'s
-        # reloader and a second `manage.py` share it instead of restarting it.
-        server = pgserver.get_server(data_dir, cleanup_mode=None)
+        if data_dir is None:
+            ephemeral = Path(tempfile.mkdtemp(prefix="medspa-pg-"))
+            server = pgserver.get_server(ephemeral, cleanup_mode="delete")
+            if not durable:
+                _disable_durability(server)
+        else:
+            data_dir.parent.mkdir(parents=True, exist_ok=True)
+            # cleanup_mode=None: the server outlives this process, so `runserver`'s
+            # reloader and a second `manage.py` share it instead of restarting it.
+            server = pgserver.get_server(data_dir, cleanup_mode=None)
     info = server.get_postmaster_info()
     _ensure_database(server, name)
     return {
@@ -74,7 +82,7 @@ def _ensure_database(server: Any, name: str) -> None:
             conn.execute(f'CREATE DATABASE "{name}"')
 
 
-def _tune_for_tests(server: Any) -> None:
+def _disable_durability(server: Any) -> None:
     # A throw-away cluster needs no crash safety; these make DDL-heavy test
     # setup (schema clones) several times faster. They apply on reload.
     server.psql(

@@ -9,6 +9,7 @@ os.environ.setdefault("ROOT_DOMAIN", "medspa.test")
 from config.database import database_settings
 from config.settings.base import *  # noqa: F403
 
-# data_dir=None: a temporary cluster, deleted when the test process exits.
-DATABASES = {"default": database_settings(data_dir=None)}
+# data_dir=None: a temporary cluster, deleted when the test process exits; no
+# fsync (a throw-away cluster needs no crash safety, and setup runs much faster).
+DATABASES = {"default": database_settings(data_dir=None, durable=False)}
 GRAPHQL_INTROSPECTION = True

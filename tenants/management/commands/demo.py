@@ -10,6 +10,8 @@ from django.core.management.base import BaseCommand
 
 from tenant_apps.profile.services import profile_update
 from tenants.db import connection
+from tenants.models import SpaStatus
+from tenants.selectors import spa_get
 from tenants.services import spa_provision
 
 DEMO_SPAS = [
@@ -52,7 +54,11 @@ class Command(BaseCommand):
         for spec in DEMO_SPAS:
             spec = dict(spec)
             profile = spec.pop("profile")
-            spa = spa_provision(**spec)
+            existing = spa_get(slug=spec["slug"])
+            if existing is not None and existing.status != SpaStatus.PROVISIONING:
+                spa = existing  # keep a developer's own spa under a demo slug as it is
+            else:
+                spa = spa_provision(**spec)
             connection.set_tenant(spa)
             profile_update(**profile)
             connection.set_schema_to_public()

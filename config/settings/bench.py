@@ -1,0 +1,14 @@
+"""Benchmarks: a throw-away embedded cluster with normal durability (fsync on),
+unless DATABASE_URL is set. DEBUG off, so Django does not record queries."""
+
+import os
+
+os.environ.setdefault("DJANGO_SECRET_KEY", "bench-only-not-secret")
+os.environ.setdefault("DJANGO_DEBUG", "false")
+os.environ.setdefault("ROOT_DOMAIN", "medspa.bench")
+
+from config.database import database_settings  # noqa: E402
+from config.settings.base import *  # noqa: E402,F403
+
+DATABASES = {"default": database_settings(data_dir=None, name="medspa_bench")}
+LOGGING = {"version": 1, "disable_existing_loggers": False, "root": {"level": "WARNING"}}
