@@ -193,6 +193,9 @@ def _clone_script(fingerprint: str) -> CloneScript:
             [template],
         )
         identities = cursor.fetchall()
+        # How the catalog prints the template's name (quoted only where needed).
+        cursor.execute("SELECT quote_ident(%s)", [template])
+        (printed_template,) = cursor.fetchone()
 
     src, new = _qi(template), _PLACEHOLDER
     parts = [f"CREATE SCHEMA {new}", f"SET LOCAL search_path TO {new}"]
@@ -207,15 +210,13 @@ def _clone_script(fingerprint: str) -> CloneScript:
     ]
     # pg_get_indexdef always qualifies the table ("ON _spa_template.t"): point it at the new schema.
     for definition in indexes:
-        head, sep, tail = definition.partition(f" ON {src}.")
-        if not sep:
-            head, sep, tail = definition.partition(f" ON ONLY {src}.")
-            sep = f" ON ONLY {new}." if sep else ""
+        for on in (" ON ", " ON ONLY "):
+            head, sep, tail = definition.partition(f"{on}{printed_template}.")
+            if sep:
+                parts.append(f"{head}{on}{new}.{tail}")
+                break
         else:
-            sep = f" ON {new}."
-        if not sep:
             raise UnsupportedTemplateError(f"cannot retarget index definition: {definition}")
-        parts.append(head + sep + tail)
     # Identifiers come from the catalog and are quoted; nothing here is user input.
     parts += [
         f"INSERT INTO {new}.{_qi(t)} OVERRIDING SYSTEM VALUE SELECT * FROM {src}.{_qi(t)}"  # noqa: S608

@@ -7,8 +7,8 @@ os.environ.setdefault("DJANGO_SECRET_KEY", "bench-only-not-secret")
 os.environ.setdefault("DJANGO_DEBUG", "false")
 os.environ.setdefault("ROOT_DOMAIN", "medspa.bench")
 
-from config.database import database_settings  # noqa: E402
-from config.settings.base import *  # noqa: E402,F403
+from config.database import database_settings
+from config.settings.base import *  # noqa: F403
 
 DATABASES = {"default": database_settings(data_dir=None, name="medspa_bench")}
 LOGGING = {"version": 1, "disable_existing_loggers": False, "root": {"level": "WARNING"}}
