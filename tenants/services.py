@@ -84,6 +84,8 @@ def spa_provision(
     )
     if connection.in_atomic_block:
         raise RuntimeError("spa_provision commits between its steps; call it outside a transaction")
+    # Spas and domains live in the public schema, whichever spa the caller was on.
+    connection.set_schema_to_public()
 
     spa = _spa_register(slug=slug, name=name, timezone_name=timezone_name, owner_email=owner_email)
     if spa.status != SpaStatus.PROVISIONING:

@@ -371,3 +371,13 @@ def test_clone_copies_every_kind_of_table_object_under_its_own_name():
     assert "zz_booking_room_fk" in {name for _, name, _, _ in template["constraints"]}
     # and the copied rows did not reset the identity sequence
     assert new_id == 3
+
+
+def test_provisioning_works_whatever_schema_the_connection_was_on(client_for):
+    # given a connection left on a spa's schema (as after serving that spa)
+    connection.set_tenant(Spa.objects.get(slug="glow"))
+
+    spa = spa_provision(slug="lumen", **ARGS)
+
+    assert spa.status == SpaStatus.ACTIVE
+    assert schema_exists("spa_lumen")
