@@ -66,6 +66,28 @@ def _embedded(*, data_dir: Path | None, name: str, durable: bool) -> dict[str, A
     }
 
 
+def embedded_server(data_dir: Path) -> Any | None:
+    """The running embedded server for `data_dir`, or None when DATABASE_URL is used."""
+    if os.environ.get("DATABASE_URL") or not (data_dir / "PG_VERSION").exists():
+        return None
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        import pgserver
+
+        return pgserver.get_server(data_dir, cleanup_mode=None)
+
+
+def stop_embedded(server: Any) -> None:
+    """Stop an embedded server now, whoever else holds a handle on it.
+
+    (pgserver stops a server when its last handle goes, but a process killed
+    without running its exit hooks leaves a handle behind forever.)
+    """
+    from pgserver._commands import pg_ctl
+
+    pg_ctl(["-w", "-m", "fast", "stop"], pgdata=server.pgdata, user=server.system_user)
+
+
 def _ensure_database(server: Any, name: str) -> None:
     import psycopg
 

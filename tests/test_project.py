@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
-from config.database import TENANT_ENGINE, database_settings
+from config.database import TENANT_ENGINE, database_settings, embedded_server, stop_embedded
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -54,9 +54,10 @@ def test_embedded_postgres_is_used_when_unset(monkeypatch, tmp_path):
         dbname="medspa_probe", user="postgres", host=config["HOST"], port=config["PORT"]
     ) as conn:
         assert conn.execute("SELECT 1").fetchone() == (1,)
-    import pgserver
-
-    pgserver.get_server(tmp_path / "pg").cleanup()
+    server = embedded_server(tmp_path / "pg")
+    assert server is not None
+    stop_embedded(server)
+    assert not (tmp_path / "pg" / "postmaster.pid").exists()  # removed by a clean shutdown
 
 
 def test_committed_graphql_sdl_matches_the_code(db):
