@@ -13,6 +13,7 @@ scratch database). Prints, for the schema alone and for the whole spa_provision:
 from __future__ import annotations
 
 import argparse
+from collections.abc import Callable
 
 from _django import setup, summary, timed
 
@@ -68,18 +69,18 @@ def main() -> None:
         )
         connection.set_schema_to_public()
 
+    def measure(label: str, n: int, run: Callable[[int], object]) -> None:
+        """Run `run(0..n-1)`, each timed, and print the label with the figures."""
+        print(f"  {label:<30}{summary([timed(lambda i=i: run(i)) for i in range(n)])}")
+
     first = timed(lambda: schema_template.schema_clone_from_template("bench_first"))
     print("Schema only")
     print(f"  clone, first in process (generates the script)   {first * 1000:8.1f} ms")
-    runs = [
-        timed(lambda i=i: schema_template.schema_clone_from_template(f"bench_c{i}"))
-        for i in range(args.clones)
-    ]
-    print(f"  clone                         {summary(runs)}")
-    runs = [timed(lambda i=i: migrate_schema(f"bench_m{i}")) for i in range(args.migrations)]
-    print(f"  migrations                    {summary(runs)}")
-    runs = [timed(lambda i=i: library_clone(f"bench_l{i}")) for i in range(args.library)]
-    print(f"  django-tenants clone          {summary(runs)}")
+    measure(
+        "clone", args.clones, lambda i: schema_template.schema_clone_from_template(f"bench_c{i}")
+    )
+    measure("migrations", args.migrations, lambda i: migrate_schema(f"bench_m{i}"))
+    measure("django-tenants clone", args.library, lambda i: library_clone(f"bench_l{i}"))
 
     def provision(slug: str) -> None:
         spa_provision(
@@ -89,11 +90,9 @@ def main() -> None:
     print()
     print("Whole spa_provision (Spa row, domain, schema, status; each step committed)")
     settings.SPA_SCHEMA_STRATEGY = "clone"
-    runs = [timed(lambda i=i: provision(f"bench-clone-{i}")) for i in range(args.clones)]
-    print(f"  clone strategy                {summary(runs)}")
+    measure("clone strategy", args.clones, lambda i: provision(f"bench-clone-{i}"))
     settings.SPA_SCHEMA_STRATEGY = "migrate"
-    runs = [timed(lambda i=i: provision(f"bench-migrate-{i}")) for i in range(args.migrations)]
-    print(f"  migrate strategy              {summary(runs)}")
+    measure("migrate strategy", args.migrations, lambda i: provision(f"bench-migrate-{i}"))
     settings.SPA_SCHEMA_STRATEGY = "clone"
 
     if not args.synthetic_tables:
@@ -106,15 +105,13 @@ def main() -> None:
         f"Template grown to {tables + args.synthetic_tables} tables (synthetic; migrations "
         "cannot build them, so only clones are compared)"
     )
-    runs = [
-        timed(lambda i=i: schema_template.schema_clone_from_template(f"bench_sc{i}"))
-        for i in range(args.clones)
-    ]
-    print(f"  schema: clone                 {summary(runs)}")
-    runs = [timed(lambda i=i: library_clone(f"bench_sl{i}")) for i in range(args.library)]
-    print(f"  schema: django-tenants clone  {summary(runs)}")
-    runs = [timed(lambda i=i: provision(f"bench-big-{i}")) for i in range(args.clones)]
-    print(f"  whole spa_provision (clone)   {summary(runs)}")
+    measure(
+        "schema: clone",
+        args.clones,
+        lambda i: schema_template.schema_clone_from_template(f"bench_sc{i}"),
+    )
+    measure("schema: django-tenants clone", args.library, lambda i: library_clone(f"bench_sl{i}"))
+    measure("whole spa_provision (clone)", args.clones, lambda i: provision(f"bench-big-{i}"))
 
 
 def _add_synthetic_tables(connection, template: str, count: int) -> None:
