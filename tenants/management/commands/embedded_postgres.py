@@ -1,7 +1,7 @@
 """Status of, or stop, the development embedded PostgreSQL (.data/postgres).
 
-    manage.py embedded_postgres status
-    manage.py embedded_postgres stop
+manage.py embedded_postgres status
+manage.py embedded_postgres stop
 """
 
 from pathlib import Path
@@ -22,7 +22,9 @@ class Command(BaseCommand):
         data_dir = Path(settings.BASE_DIR) / ".data" / "postgres"
         server = embedded_server(data_dir)
         if server is None:
-            raise CommandError("No embedded PostgreSQL here (DATABASE_URL is set, or none was made).")
+            raise CommandError(
+                "No embedded PostgreSQL here (DATABASE_URL is set, or none was made)."
+            )
         info = server.get_postmaster_info()
         if action == "status":
             self.stdout.write(f"running, pid {info.pid}, socket {info.socket_dir}, data {data_dir}")
