@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Callable
+from functools import partial
 
 from _django import setup, summary, timed
 
@@ -71,7 +72,8 @@ def main() -> None:
 
     def measure(label: str, n: int, run: Callable[[int], object]) -> None:
         """Run `run(0..n-1)`, each timed, and print the label with the figures."""
-        print(f"  {label:<30}{summary([timed(lambda i=i: run(i)) for i in range(n)])}")
+        seconds = [timed(partial(run, i)) for i in range(n)]
+        print(f"  {label:<30}{summary(seconds)}")
 
     first = timed(lambda: schema_template.schema_clone_from_template("bench_first"))
     print("Schema only")

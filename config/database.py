@@ -83,7 +83,8 @@ def stop_embedded(server: Any) -> None:
     (pgserver stops a server when its last handle goes, but a process killed
     without running its exit hooks leaves a handle behind forever.)
     """
-    from pgserver._commands import pg_ctl
+    # pgserver builds its pg_ctl wrapper at import time, so type checkers cannot see it.
+    from pgserver._commands import pg_ctl  # type: ignore[attr-defined]
 
     pg_ctl(["-w", "-m", "fast", "stop"], pgdata=server.pgdata, user=server.system_user)
 
