@@ -76,10 +76,8 @@ class SpaRoutingMiddleware(TenantMainMiddleware):
     def hostname_from_request(request: HttpRequest) -> str:
         # get_host() validates the Host header's syntax (DisallowedHost otherwise);
         # split_domain_port lowercases and drops the port and a trailing dot.
+        # A www. prefix is kept: the routing directory tries the exact host first.
         host, _port = split_domain_port(request.get_host())
-        # www.<spa host> is the same spa; www.<root> is handled by platform_hosts().
-        if host.startswith("www.") and host not in platform_hosts():
-            host = host[4:]
         return host
 
     @staticmethod

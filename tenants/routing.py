@@ -57,14 +57,17 @@ class SpaDirectory:
 
 
 def _load_spa(host: str) -> Spa | None:
+    """The spa of `host`, or of the bare host for a www. one (one query either way).
+
+    An exact match wins, so a spa may register www.its-domain.com itself."""
     from tenants.models import Domain
 
-    domain = (
-        Domain.objects.select_related("tenant")
-        .filter(domain=host, verified_at__isnull=False)
-        .first()
+    candidates = [host, host[4:]] if host.startswith("www.") else [host]
+    domains = Domain.objects.select_related("tenant").filter(
+        domain__in=candidates, verified_at__isnull=False
     )
-    return domain.tenant if domain is not None else None
+    by_name = {domain.domain: domain.tenant for domain in domains}
+    return next((by_name[name] for name in candidates if name in by_name), None)
 
 
 directory = SpaDirectory()

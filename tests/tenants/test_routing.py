@@ -105,6 +105,18 @@ def test_root_domain_serves_the_public_api(db, client_for, host):
     assert client_for(host).graphql("{ spa { slug } }").error_codes == ["GRAPHQL_VALIDATION_FAILED"]
 
 
+def test_www_custom_domain_registered_as_such_routes(glow, radiance, client_for):
+    domain_add(spa=glow, domain="www.glowclinic.example", verified=True)
+    domain_add(spa=radiance, domain="glowclinic.example", verified=True)
+
+    assert client_for("www.glowclinic.example").graphql("{ spa { slug } }").data["spa"] == {
+        "slug": "glow"
+    }
+    assert client_for("glowclinic.example").graphql("{ spa { slug } }").data["spa"] == {
+        "slug": "radiance"
+    }
+
+
 def test_custom_domain_routes_only_once_verified(glow, client_for):
     domain = domain_add(spa=glow, domain="Book.GlowClinic.example")
     assert client_for("book.glowclinic.example").graphql("{ spa { slug } }").status == 404
