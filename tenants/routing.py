@@ -1,9 +1,15 @@
 """Host -> spa lookup with a per-process cache.
 
 A warm process answers with one dictionary lookup; a miss costs one query (the
-domain joined to its spa). Entries expire after `SPA_ROUTING_CACHE_TTL` seconds,
-and `invalidate()` drops them at once: the services that change a spa or a
-domain call it, immediately and again on commit.
+domain joined to its spa). Cached routes are dropped:
+- at once in the process that changes a spa or a domain (`invalidate_routing`,
+  called by the services, immediately and again on commit);
+- within `SPA_ROUTING_VERSION_INTERVAL` seconds (1 by default) in every other
+  process: the services bump `RoutingVersion` in the same transaction, and each
+  process reads it at most once per interval (one tiny query per second, not per
+  request);
+- after `SPA_ROUTING_CACHE_TTL` seconds in any case (a backstop for changes made
+  around the services, such as a hand-written UPDATE).
 """
 
 from __future__ import annotations
@@ -26,10 +32,14 @@ class SpaDirectory:
     def __init__(self) -> None:
         self._spas: dict[str, tuple[float, Spa]] = {}
         self._misses: dict[str, float] = {}
+        self._version: int | None = None
+        self._version_checked_at = float("-inf")  # a new process checks at its first request
 
     def spa_for_host(self, host: str) -> Spa | None:
         """The spa that `host` (already normalised) routes to, or None."""
         now = time.monotonic()
+        if now - self._version_checked_at >= settings.SPA_ROUTING_VERSION_INTERVAL:
+            self._check_version(now)
         hit = self._spas.get(host)
         if hit is not None and hit[0] > now:
             return hit[1]
@@ -48,9 +58,28 @@ class SpaDirectory:
             self._misses.pop(host, None)
         return spa
 
+    def _check_version(self, now: float) -> None:
+        from tenants.models import RoutingVersion
+
+        version = (
+            RoutingVersion.objects.filter(pk=RoutingVersion.SINGLETON_ID)
+            .values_list("version", flat=True)
+            .first()
+        )
+        if version != self._version:
+            self._spas.clear()
+            self._misses.clear()
+            self._version = version
+        self._version_checked_at = now
+
     def invalidate(self) -> None:
+        """Forget every cached route. This counts as a version check: nothing cached
+        is left to be stale, and the next check (after the interval) will differ
+        from the forgotten version and clear once more, which is harmless."""
         self._spas.clear()
         self._misses.clear()
+        self._version = None
+        self._version_checked_at = time.monotonic()
 
     def __len__(self) -> int:
         return len(self._spas)
@@ -74,7 +103,13 @@ directory = SpaDirectory()
 
 
 def invalidate_routing() -> None:
-    """Forget cached routes now, and again when the current transaction commits
-    (a request served in between may have cached the old row)."""
+    """Record a routing change for every process, and forget cached routes here:
+    now, and again when the transaction commits (a request served in between may
+    have cached the old row). Call it inside the transaction making the change."""
+    from django.db.models import F
+
+    from tenants.models import RoutingVersion
+
+    RoutingVersion.objects.filter(pk=RoutingVersion.SINGLETON_ID).update(version=F("version") + 1)
     directory.invalidate()
     transaction.on_commit(directory.invalidate)

@@ -47,10 +47,11 @@ TENANT_LIMIT_SET_CALLS = True
 SPA_TEMPLATE_SCHEMA = "_spa_template"
 # How a new spa schema is built: "clone" (from the template) or "migrate" (run every migration).
 SPA_SCHEMA_STRATEGY = env("SPA_SCHEMA_STRATEGY", default="clone")
-# How long a host -> spa mapping is trusted by a process. Changes made through
-# tenants.services are seen at once by the process that made them; other
-# processes see them within this many seconds.
-SPA_ROUTING_CACHE_TTL = env.float("SPA_ROUTING_CACHE_TTL", default=30.0)
+# Routing cache (tenants/routing.py). Changes made through tenants.services are
+# seen at once by the process that made them and within VERSION_INTERVAL seconds
+# by the others; the TTL is a backstop for changes made around the services.
+SPA_ROUTING_VERSION_INTERVAL = env.float("SPA_ROUTING_VERSION_INTERVAL", default=1.0)
+SPA_ROUTING_CACHE_TTL = env.float("SPA_ROUTING_CACHE_TTL", default=300.0)
 
 MIDDLEWARE = [
     "tenants.middleware.SpaRoutingMiddleware",

@@ -1,10 +1,11 @@
 """A request's host decides its spa and schema, and nothing else does."""
 
 import pytest
+from django.db.models import F
 
 from tenant_apps.profile.services import profile_update
 from tenants.db import connection
-from tenants.models import Spa, SpaStatus
+from tenants.models import RoutingVersion, Spa, SpaStatus
 from tenants.services import domain_add, domain_move, domain_verify, spa_set_status
 
 SPA_QUERY = "{ spa { name slug timezone status profile { contactEmail } } }"
@@ -187,3 +188,37 @@ def test_active_spa_has_no_status_warning(glow, client_for):
 def test_api_sets_no_cookies(glow, client_for):
     response = client_for(glow).graphql("{ spa { slug } }")
     assert not response.headers.cookies
+
+
+def test_other_processes_see_a_suspension_within_the_version_interval(glow, client_for, settings):
+    # given a process that has glow cached as active
+    settings.SPA_ROUTING_VERSION_INTERVAL = 0  # check the version on every request
+    client = client_for(glow)
+    assert client.graphql("{ spa { status } }").data == {"spa": {"status": "ACTIVE"}}
+
+    # when another process suspends it (a row update and a version bump, without
+    # touching this process's cache)
+    Spa.objects.filter(pk=glow.pk).update(status=SpaStatus.SUSPENDED)
+    RoutingVersion.objects.filter(pk=1).update(version=F("version") + 1)
+
+    # then this process sees it on the next request
+    assert client.graphql("{ spa { status } }").data == {"spa": {"status": "SUSPENDED"}}
+
+
+def test_without_a_version_change_the_cache_is_trusted(glow, client_for, settings):
+    settings.SPA_ROUTING_VERSION_INTERVAL = 0
+    client = client_for(glow)
+    client.graphql("{ spa { status } }")
+
+    Spa.objects.filter(pk=glow.pk).update(status=SpaStatus.SUSPENDED)  # no version bump
+
+    assert client.graphql("{ spa { status } }").data == {"spa": {"status": "ACTIVE"}}
+
+
+def test_services_bump_the_routing_version(glow):
+    before = RoutingVersion.objects.get().version
+
+    spa_set_status(spa=glow, status=SpaStatus.SUSPENDED)
+    domain_add(spa=glow, domain="book.glow.example")
+
+    assert RoutingVersion.objects.get().version == before + 2
