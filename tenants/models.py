@@ -33,6 +33,13 @@ class Spa(TenantMixin):
     status = models.CharField(
         max_length=16, choices=SpaStatus.choices, default=SpaStatus.PROVISIONING
     )
+    # The status provisioning ends in (trialing or active): kept so that a resumed
+    # provisioning ends where the original request asked.
+    initial_status = models.CharField(
+        max_length=16,
+        choices=[(SpaStatus.TRIALING, "Trialing"), (SpaStatus.ACTIVE, "Active")],
+        default=SpaStatus.ACTIVE,
+    )
     status_reason = models.CharField(max_length=255, blank=True)
     status_changed_at = models.DateTimeField(default=tz.now)
     # The platform's contact for this spa (billing, lifecycle emails); the owner's
@@ -91,3 +98,20 @@ class Domain(DomainMixin):
 
     def __str__(self) -> str:
         return self.domain
+
+
+class RoutingVersion(models.Model):
+    """One counter, bumped in the same transaction as any change to routing (a spa's
+    status, a domain). Each process compares it at most once per
+    `SPA_ROUTING_VERSION_INTERVAL` seconds and drops its cached routes when it moved,
+    so every process sees a suspension or a moved domain within about a second."""
+
+    SINGLETON_ID = 1
+
+    version = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.CheckConstraint(condition=Q(id=1), name="routingversion_singleton")]
+
+    def __str__(self) -> str:
+        return f"routing version {self.version}"

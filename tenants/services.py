@@ -39,7 +39,7 @@ logger = logging.getLogger(__name__)
 # The statuses a spa may move to from each status. Provisioning ends only through
 # spa_provision; closed is final (a closed spa comes back only by restore).
 ALLOWED_TRANSITIONS: dict[str, frozenset[str]] = {
-    SpaStatus.PROVISIONING: frozenset({SpaStatus.TRIALING, SpaStatus.ACTIVE}),
+    SpaStatus.PROVISIONING: frozenset(),
     SpaStatus.TRIALING: frozenset(
         {SpaStatus.ACTIVE, SpaStatus.PAST_DUE, SpaStatus.SUSPENDED, SpaStatus.CLOSED}
     ),
@@ -87,14 +87,20 @@ def spa_provision(
     # Spas and domains live in the public schema, whichever spa the caller was on.
     connection.set_schema_to_public()
 
-    spa = _spa_register(slug=slug, name=name, timezone_name=timezone_name, owner_email=owner_email)
+    spa = _spa_register(
+        slug=slug,
+        name=name,
+        timezone_name=timezone_name,
+        owner_email=owner_email,
+        initial_status=status,
+    )
     if spa.status != SpaStatus.PROVISIONING:
         return spa  # already provisioned by an earlier call with these arguments
     with advisory_lock(f"spa-provision:{spa.pk}"):
         spa.refresh_from_db()
         if spa.status == SpaStatus.PROVISIONING:  # not finished by a concurrent call
             _schema_build(spa)
-            _spa_mark_provisioned(spa, status=status)
+            _spa_mark_provisioned(spa)
     return spa
 
 
@@ -105,6 +111,7 @@ def spa_provision_resume(*, spa: Spa) -> Spa:
         name=spa.name,
         timezone_name=spa.timezone,
         owner_email=spa.owner_email,
+        status=spa.initial_status,
     )
 
 
@@ -155,19 +162,31 @@ def _validate_new_spa(
         raise ValidationError(errors)
 
 
-def _spa_register(*, slug: str, name: str, timezone_name: str, owner_email: str) -> Spa:
+def _spa_register(
+    *, slug: str, name: str, timezone_name: str, owner_email: str, initial_status: str
+) -> Spa:
     """Step 1: the Spa row (status provisioning) and its subdomain, committed together."""
+    slug_taken = ValidationError(
+        {"slug": ValidationError("That slug is taken.", code="SLUG_TAKEN")}
+    )
     existing = Spa.objects.filter(slug=slug).first()
     if existing is None:
+        schema_name = schema_name_for_slug(slug)
+        if schema_exists(schema_name):
+            # The schema of an earlier spa at this address (its row deleted, its data
+            # kept): a new spa must never adopt another spa's records.
+            logger.warning("slug %s refused: schema %s exists without a spa", slug, schema_name)
+            raise slug_taken
         try:
             with transaction.atomic():
                 spa = Spa.objects.create(
                     slug=slug,
-                    schema_name=schema_name_for_slug(slug),
+                    schema_name=schema_name,
                     name=name,
                     timezone=timezone_name,
                     owner_email=owner_email,
                     status=SpaStatus.PROVISIONING,
+                    initial_status=initial_status,
                 )
                 Domain.objects.create(
                     tenant=spa,
@@ -181,32 +200,51 @@ def _spa_register(*, slug: str, name: str, timezone_name: str, owner_email: str)
             # so, or django-tenants' own schema-name check before the insert does.
             existing = Spa.objects.filter(slug=slug).first()
             if existing is None:
-                raise ValidationError(
-                    {"slug": ValidationError("That address is taken.", code="SLUG_TAKEN")}
-                ) from None
-    same_request = (existing.name, existing.timezone, existing.owner_email) == (
-        name,
-        timezone_name,
-        owner_email,
-    )
-    if not same_request:
-        raise ValidationError({"slug": ValidationError("That slug is taken.", code="SLUG_TAKEN")})
+                raise slug_taken from None
+    requested = (name, timezone_name, owner_email, initial_status)
+    if (
+        existing.name,
+        existing.timezone,
+        existing.owner_email,
+        existing.initial_status,
+    ) != requested:
+        raise slug_taken
     return existing
+
+
+def _schema_owner_mark(spa: Spa) -> str:
+    """The comment a spa's schema carries, naming the spa row that owns it."""
+    return f"spa:{spa.pk}"
 
 
 def _schema_build(spa: Spa) -> None:
     """Step 2: the spa's schema with every tenant table, by template clone or migrations."""
     template_ensure_current()
-    if settings.SPA_SCHEMA_STRATEGY == "clone" and not schema_exists(spa.schema_name):
+    mark = _schema_owner_mark(spa)
+    if schema_exists(spa.schema_name):
+        # Left by an earlier attempt at this spa, to be migrated on; anything else
+        # (another spa's data) is never adopted.
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT obj_description(%s::regnamespace, 'pg_namespace')", [spa.schema_name]
+            )
+            (found,) = cursor.fetchone()
+        if found != mark:
+            raise ValidationError(
+                "The spa's schema exists but belongs to no provisioning of this spa.",
+                code="SCHEMA_NOT_OWNED",
+            )
+    elif settings.SPA_SCHEMA_STRATEGY == "clone":
         try:
-            schema_clone_from_template(spa.schema_name)
+            schema_clone_from_template(spa.schema_name, comment=mark)
             return
         except UnsupportedTemplateError as exc:
             logger.warning("template clone not possible (%s); running migrations instead", exc)
     # Plain migrations: the configured strategy, the fallback, or a schema left half
     # migrated by an earlier attempt (migrations already applied are skipped).
-    with connection.cursor() as cursor:
+    with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(f'CREATE SCHEMA IF NOT EXISTS "{spa.schema_name}"')
+        cursor.execute(f'COMMENT ON SCHEMA "{spa.schema_name}" IS %s', [mark])
     call_command(
         "migrate_schemas",
         tenant=True,
@@ -217,11 +255,11 @@ def _schema_build(spa: Spa) -> None:
     connection.set_schema_to_public()
 
 
-def _spa_mark_provisioned(spa: Spa, *, status: str) -> None:
-    """Step 3: open the spa for requests."""
+def _spa_mark_provisioned(spa: Spa) -> None:
+    """Step 3: open the spa for requests, in the status it was asked for."""
     with transaction.atomic():
         Spa.objects.filter(pk=spa.pk, status=SpaStatus.PROVISIONING).update(
-            status=status,
+            status=spa.initial_status,
             status_changed_at=timezone.now(),
             status_reason="provisioned",
             updated_at=timezone.now(),
@@ -309,10 +347,12 @@ def domain_move(*, domain: Domain, to_spa: Spa) -> Domain:
             }
         )
     _clean_custom_domain(domain.domain, spa=to_spa)
+    previous = domain.tenant
     with transaction.atomic():
         domain.tenant = to_spa
         domain.is_primary = False
         domain.save()
+        _ensure_primary_domain(previous)
         invalidate_routing()
     return domain
 
@@ -328,11 +368,14 @@ def domain_remove(*, domain: Domain) -> None:
         )
     with transaction.atomic():
         domain.delete()
-        if not Domain.objects.filter(tenant=domain.tenant, is_primary=True).exists():
-            Domain.objects.filter(domain=platform_subdomain(domain.tenant.slug)).update(
-                is_primary=True
-            )
+        _ensure_primary_domain(domain.tenant)
         invalidate_routing()
+
+
+def _ensure_primary_domain(spa: Spa) -> None:
+    """A spa without a primary domain gets its platform subdomain back as primary."""
+    if not Domain.objects.filter(tenant=spa, is_primary=True).exists():
+        Domain.objects.filter(domain=platform_subdomain(spa.slug)).update(is_primary=True)
 
 
 def _clean_custom_domain(domain: str, *, spa: Spa) -> str:

@@ -37,6 +37,8 @@ def test_allowed_status_changes(glow, start, target):
         ("active", "provisioning"),
         ("suspended", "provisioning"),
         ("active", "trialing"),
+        ("provisioning", "active"),
+        ("provisioning", "trialing"),
     ],
 )
 def test_refused_status_changes(glow, start, target):
@@ -111,3 +113,12 @@ def test_platform_subdomain_cannot_move_or_be_removed(glow, radiance):
     with pytest.raises(ValidationError):
         domain_remove(domain=own)
     assert Domain.objects.get(domain="glow.medspa.test").tenant == glow
+
+
+def test_moving_a_primary_domain_restores_the_old_spas_subdomain(glow, radiance):
+    custom = domain_add(spa=glow, domain="glowclinic.example", primary=True, verified=True)
+
+    domain_move(domain=custom, to_spa=radiance)
+
+    assert glow.domains.get(is_primary=True).domain == "glow.medspa.test"
+    assert radiance.domains.get(is_primary=True).domain == "radiance.medspa.test"
