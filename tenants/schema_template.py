@@ -35,10 +35,14 @@ from django.conf import settings
 from django.core.management import call_command
 from django.db import transaction
 from django.db.migrations.loader import MigrationLoader
+from django_tenants.postgresql_backend.base import is_valid_schema_name
 from django_tenants.utils import schema_exists
 
 from tenants.db import connection
-from tenants.locks import advisory_lock
+from tenants.locks import advisory_lock, lock_key
+
+# Taken exclusively to migrate the template, shared to clone it.
+TEMPLATE_LOCK = "spa-template"
 
 logger = logging.getLogger(__name__)
 
@@ -92,7 +96,7 @@ def template_ensure_current(*, rebuild: bool = False) -> bool:
         return False
     if connection.in_atomic_block:
         raise RuntimeError("The spa template is migrated outside any transaction.")
-    with advisory_lock("spa-template"):
+    with advisory_lock(TEMPLATE_LOCK):
         if not rebuild and template_is_current():  # another process did it meanwhile
             return False
         _migrate_template(rebuild=rebuild)
@@ -123,7 +127,7 @@ _PLACEHOLDER = "\x00NEW_SCHEMA\x00"
 class CloneScript:
     """DDL for one new schema, with `_PLACEHOLDER` where its quoted name goes."""
 
-    fingerprint: str
+    version: str
     sql: str
     tables: int
 
@@ -131,17 +135,42 @@ class CloneScript:
         return self.sql.replace(_PLACEHOLDER, _qi(schema))
 
 
-def schema_clone_from_template(schema: str) -> None:
-    """Create `schema` as a copy of the template, in one transaction."""
-    script = _clone_script(template_fingerprint() or "")
+def schema_clone_from_template(schema: str, *, comment: str = "") -> None:
+    """Create `schema` as a copy of the template (with `comment` on it), in one transaction.
+
+    Holds the template lock shared while it copies, so a template migration in
+    another process waits for it, and it for the migration; the DDL script is
+    keyed by the template's applied migrations, read under that lock, so it always
+    matches the template it copies.
+    """
+    if not is_valid_schema_name(schema):
+        raise ValueError("invalid schema name")
+    if connection.in_atomic_block:
+        # The script sets a transaction-local search_path, which would outlive a
+        # savepoint and leave the caller's transaction on the new schema.
+        raise RuntimeError("schema_clone_from_template runs in a transaction of its own")
     with transaction.atomic():
         connection.set_schema_to_public()
         with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock_shared(%s)", [lock_key(TEMPLATE_LOCK)])
+            script = _clone_script(_template_version(cursor))
             cursor.execute(script.for_schema(schema))
+            if comment:
+                cursor.execute(f"COMMENT ON SCHEMA {_qi(schema)} IS %s", [comment])
+
+
+def _template_version(cursor) -> str:
+    """The template's fingerprint and applied migrations: changes whenever its tables may have."""
+    template = _qi(template_schema())
+    # The template's name is a quoted setting, not input.
+    sql = f"SELECT obj_description(%s::regnamespace, 'pg_namespace'), count(*), max(id) FROM {template}.django_migrations"  # noqa: E501, S608
+    cursor.execute(sql, [template_schema()])
+    fingerprint, applied, last_id = cursor.fetchone()
+    return f"{fingerprint}:{applied}:{last_id}"
 
 
 @lru_cache(maxsize=4)
-def _clone_script(fingerprint: str) -> CloneScript:
+def _clone_script(version: str) -> CloneScript:
     """Generate the clone DDL from the template's catalog (cached per template version)."""
     template = template_schema()
     if not schema_exists(template):
@@ -193,6 +222,18 @@ def _clone_script(fingerprint: str) -> CloneScript:
             [template],
         )
         identities = cursor.fetchall()
+        # Generated columns cannot be inserted into: copy the others by name.
+        cursor.execute(
+            """
+            SELECT c.relname, array_agg(quote_ident(a.attname) ORDER BY a.attnum)
+            FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid
+            WHERE c.relnamespace = %s::regnamespace AND c.relkind = 'r'
+              AND a.attnum > 0 AND NOT a.attisdropped AND a.attgenerated = ''
+            GROUP BY c.relname
+            """,
+            [template],
+        )
+        copied_columns = dict(cursor.fetchall())
         # How the catalog prints the template's name (quoted only where needed).
         cursor.execute("SELECT quote_ident(%s)", [template])
         (printed_template,) = cursor.fetchone()
@@ -218,10 +259,12 @@ def _clone_script(fingerprint: str) -> CloneScript:
         else:
             raise UnsupportedTemplateError(f"cannot retarget index definition: {definition}")
     # Identifiers come from the catalog and are quoted; nothing here is user input.
-    parts += [
-        f"INSERT INTO {new}.{_qi(t)} OVERRIDING SYSTEM VALUE SELECT * FROM {src}.{_qi(t)}"  # noqa: S608
-        for t in tables
-    ]
+    for t in tables:
+        columns = ", ".join(copied_columns[t])
+        parts.append(
+            f"INSERT INTO {new}.{_qi(t)} ({columns}) OVERRIDING SYSTEM VALUE "  # noqa: S608
+            f"SELECT {columns} FROM {src}.{_qi(t)}"
+        )
     parts += [
         f"SELECT setval(pg_get_serial_sequence({_lit(f'{new}.{_qi(t)}')}, {_lit(col)}), "  # noqa: S608
         f"COALESCE(MAX({_qi(col)}), 0) + 1, false) FROM {new}.{_qi(t)}"
@@ -232,7 +275,7 @@ def _clone_script(fingerprint: str) -> CloneScript:
         for table, name, definition, kind in constraints
         if kind == "f"
     ]
-    return CloneScript(fingerprint=fingerprint, sql=";\n".join(parts) + ";", tables=len(tables))
+    return CloneScript(version=version, sql=";\n".join(parts) + ";", tables=len(tables))
 
 
 def _refuse_unsupported_objects(cursor, template: str) -> None:
@@ -253,6 +296,16 @@ def _refuse_unsupported_objects(cursor, template: str) -> None:
         "triggers": """
             SELECT tgname FROM pg_trigger tg JOIN pg_class c ON c.oid = tg.tgrelid
             WHERE c.relnamespace = %s::regnamespace AND NOT tg.tgisinternal
+        """,
+        "row-level security": """
+            SELECT c.relname FROM pg_class c
+            WHERE c.relnamespace = %s::regnamespace
+              AND (c.relrowsecurity OR c.relforcerowsecurity
+                   OR EXISTS (SELECT 1 FROM pg_policy p WHERE p.polrelid = c.oid))
+        """,
+        "rules": """
+            SELECT r.rulename FROM pg_rewrite r JOIN pg_class c ON c.oid = r.ev_class
+            WHERE c.relnamespace = %s::regnamespace AND c.relkind = 'r'
         """,
         "column defaults using sequences": """
             SELECT c.relname FROM pg_attrdef ad JOIN pg_class c ON c.oid = ad.adrelid
