@@ -1,5 +1,7 @@
 """The GraphQL endpoint's own behaviour: codes on every error, limits, caching."""
 
+import json
+
 import graphene
 import pytest
 from graphql import parse, validate
@@ -78,3 +80,39 @@ def test_documents_are_parsed_and_validated_once(glow, client_for):
     client.graphql(query)
 
     assert sum(cache.cache_info().hits for cache in _DOCUMENT_CACHES.values()) == hits_before + 1
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        {"query": 123},
+        {"query": ["{ spa { slug } }"]},
+        {"query": {"text": "{ spa { slug } }"}},
+        {"query": "{ spa { slug } }", "variables": [1]},
+        {"query": "{ spa { slug } }", "variables": "[1]"},
+        {"query": "{ spa { slug } }", "operationName": 5},
+    ],
+)
+def test_malformed_parameters_are_bad_requests(glow, client_for, payload):
+    response = client_for(glow).post(
+        "/graphql/", data=json.dumps(payload), content_type="application/json"
+    )
+
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["extensions"]["code"] == "BAD_REQUEST"
+
+
+def test_operation_name_picks_the_operation_and_a_missing_one_is_an_error(glow, client_for):
+    document = "query A { spa { slug } } query B { spa { timezone } }"
+    client = client_for(glow)
+
+    response = client.post(
+        "/graphql/",
+        data=json.dumps({"query": document, "operationName": "B"}),
+        content_type="application/json",
+    )
+    unnamed = client.graphql(document)
+
+    assert response.json() == {"data": {"spa": {"timezone": "America/New_York"}}}
+    assert unnamed.status == 400
+    assert unnamed.error_codes == ["GRAPHQL_VALIDATION_FAILED"]

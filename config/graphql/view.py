@@ -98,6 +98,12 @@ class PlatformGraphQLView(GraphQLView):
             if show_graphiql:
                 return None
             return ExecutionResult(errors=[_bad_request("Send a GraphQL query.")])
+        if not isinstance(query, str):
+            return ExecutionResult(errors=[_bad_request("The query must be a string.")])
+        if variables is not None and not isinstance(variables, dict):
+            return ExecutionResult(errors=[_bad_request("Variables must be a JSON object.")])
+        if operation_name is not None and not isinstance(operation_name, str):
+            return ExecutionResult(errors=[_bad_request("operationName must be a string.")])
         if len(query) > MAX_QUERY_LENGTH:
             return ExecutionResult(errors=[_bad_request("The query is too long.")])
 

@@ -23,6 +23,7 @@ from tenants.services import (
     _spa_register,  # the first step alone, to reproduce a crash after it
     spa_provision,
     spa_provision_cancel,
+    spa_provision_resume,
 )
 from tests.conftest import HostClient
 
@@ -33,6 +34,17 @@ ARGS = {
     "timezone_name": "America/Chicago",
     "owner_email": "Owner@Lumen.example",
 }
+
+
+def _register_only(initial_status: str = "active") -> Spa:
+    """Step 1 of provisioning alone: the state a crash right after it leaves."""
+    return _spa_register(
+        slug="lumen",
+        name="Lumen Skin",
+        timezone_name="America/Chicago",
+        owner_email="owner@lumen.example",
+        initial_status=initial_status,
+    )
 
 
 def _tables(schema: str) -> set[str]:
@@ -126,12 +138,7 @@ def test_provision_refuses_to_run_inside_a_transaction():
 
 def test_crash_after_registration_is_finished_by_a_rerun():
     # given a process that died right after step 1 (row and domain committed, no schema)
-    _spa_register(
-        slug="lumen",
-        name="Lumen Skin",
-        timezone_name="America/Chicago",
-        owner_email="owner@lumen.example",
-    )
+    _register_only()
     assert not schema_exists("spa_lumen")
     assert HostClient("lumen.medspa.test").graphql("{ spa { slug } }").status == 503
 
@@ -174,16 +181,13 @@ def test_failure_while_cloning_leaves_no_schema_and_a_rerun_finishes():
 
 
 def test_half_migrated_schema_is_finished_by_a_rerun():
-    # given a crash in the middle of plain migrations: the profile table exists,
-    # its seed migration never ran
-    _spa_register(
-        slug="lumen",
-        name="Lumen Skin",
-        timezone_name="America/Chicago",
-        owner_email="owner@lumen.example",
-    )
+    # given a crash in the middle of plain migrations: the schema (marked as this
+    # spa's, as provisioning marks it) and the profile table exist, the seed
+    # migration never ran
+    registered = _register_only()
     with connection.cursor() as cursor:
         cursor.execute('CREATE SCHEMA "spa_lumen"')
+        cursor.execute(f"COMMENT ON SCHEMA \"spa_lumen\" IS 'spa:{registered.pk}'")
     call_command(
         "migrate_schemas",
         "profile",
@@ -203,12 +207,7 @@ def test_half_migrated_schema_is_finished_by_a_rerun():
 
 
 def test_cancel_removes_an_unfinished_spa():
-    spa = _spa_register(
-        slug="lumen",
-        name="Lumen Skin",
-        timezone_name="America/Chicago",
-        owner_email="owner@lumen.example",
-    )
+    spa = _register_only()
 
     spa_provision_cancel(spa=spa)
 
@@ -381,3 +380,133 @@ def test_provisioning_works_whatever_schema_the_connection_was_on(client_for):
 
     assert spa.status == SpaStatus.ACTIVE
     assert schema_exists("spa_lumen")
+
+
+def test_a_new_spa_never_adopts_the_schema_of_a_deleted_one():
+    # given a spa whose row was deleted but whose schema (with its data) was kept
+    old = spa_provision(slug="lumen", **ARGS)
+    connection.set_tenant(old)
+    SpaProfile.objects.update(contact_email="patients@old-lumen.example")
+    connection.set_schema_to_public()
+    Domain.objects.filter(tenant=old).delete()
+    Spa.objects.filter(pk=old.pk).delete()
+
+    # when someone else asks for the same address
+    with pytest.raises(ValidationError) as error:
+        spa_provision(slug="lumen", **{**ARGS, "owner_email": "new@owner.example"})
+
+    # then it is refused, and the old data stays where it was
+    assert error.value.error_dict["slug"][0].code == "SLUG_TAKEN"
+    assert not Spa.objects.filter(slug="lumen").exists()
+    with connection.cursor() as cursor:
+        cursor.execute('SELECT contact_email FROM "spa_lumen".profile_spaprofile')
+        assert cursor.fetchone() == ("patients@old-lumen.example",)
+        cursor.execute('DROP SCHEMA "spa_lumen" CASCADE')
+
+
+def test_a_foreign_schema_that_appears_after_registration_is_not_adopted():
+    registered = _register_only()
+    with connection.cursor() as cursor:
+        cursor.execute('CREATE SCHEMA "spa_lumen"')  # no owner mark: not made for this spa
+
+    with pytest.raises(ValidationError) as error:
+        spa_provision(slug="lumen", **ARGS)
+
+    assert error.value.code == "SCHEMA_NOT_OWNED"
+    registered.refresh_from_db()
+    assert registered.status == SpaStatus.PROVISIONING
+
+
+def test_resumed_trial_spa_stays_trialing():
+    _register_only(initial_status=SpaStatus.TRIALING)
+
+    spa = spa_provision_resume(spa=Spa.objects.get(slug="lumen"))
+
+    assert spa.status == SpaStatus.TRIALING
+
+
+def test_clone_copies_tables_with_generated_columns():
+    with connection.cursor() as cursor:
+        cursor.execute(
+            'CREATE TABLE "_spa_template".zz_price (cents int NOT NULL, '
+            "dollars numeric GENERATED ALWAYS AS (cents / 100.0) STORED)"
+        )
+        cursor.execute('INSERT INTO "_spa_template".zz_price (cents) VALUES (1250)')
+    schema_template._clone_script.cache_clear()
+    try:
+        spa_provision(slug="lumen", **ARGS)
+        with connection.cursor() as cursor:
+            cursor.execute('SELECT cents, dollars FROM "spa_lumen".zz_price')
+            copied = cursor.fetchall()
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute('DROP TABLE "_spa_template".zz_price')
+        schema_template._clone_script.cache_clear()
+
+    assert [(cents, float(dollars)) for cents, dollars in copied] == [(1250, 12.5)]
+
+
+@pytest.mark.parametrize(
+    "sql",
+    [
+        'ALTER TABLE "_spa_template".profile_spaprofile ENABLE ROW LEVEL SECURITY',
+        'CREATE RULE zz_no_delete AS ON DELETE TO "_spa_template".profile_spaprofile '
+        "DO INSTEAD NOTHING",
+    ],
+)
+def test_template_with_security_rules_falls_back_to_migrations(sql, caplog):
+    undo = {
+        "ENABLE": 'ALTER TABLE "_spa_template".profile_spaprofile DISABLE ROW LEVEL SECURITY',
+        "RULE": 'DROP RULE zz_no_delete ON "_spa_template".profile_spaprofile',
+    }["ENABLE" if "ENABLE" in sql else "RULE"]
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+    schema_template._clone_script.cache_clear()
+    try:
+        spa = spa_provision(slug="lumen", **ARGS)
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(undo)
+        schema_template._clone_script.cache_clear()
+
+    assert spa.status == SpaStatus.ACTIVE
+    assert "running migrations instead" in caplog.text
+
+
+def test_clone_follows_the_template_as_it_is_when_it_copies():
+    # given a script cached for the template as it was
+    spa_provision(slug="lumen-before", **ARGS)
+    # when the template gains a table through a recorded migration (another process)
+    with connection.cursor() as cursor:
+        cursor.execute('CREATE TABLE "_spa_template".zz_new (id bigint PRIMARY KEY)')
+        cursor.execute(
+            'INSERT INTO "_spa_template".django_migrations (app, name, applied) '
+            "VALUES ('zz', '0001_new', now())"
+        )
+    try:
+        spa_provision(slug="lumen-after", **ARGS)
+        after = _tables("spa_lumen_after")
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute('DROP TABLE "_spa_template".zz_new')
+            cursor.execute('DELETE FROM "_spa_template".django_migrations WHERE app = %s', ["zz"])
+        schema_template._clone_script.cache_clear()
+
+    # then the next clone has it (the cached script was not reused)
+    assert "zz_new" in after
+
+
+def test_clone_refuses_to_run_inside_a_transaction():
+    with transaction.atomic(), pytest.raises(RuntimeError):
+        schema_template.schema_clone_from_template("spa_lumen")
+    assert not schema_exists("spa_lumen")
+
+
+def test_migrate_skips_spas_still_provisioning():
+    # given a spa that crashed before it had a schema
+    _register_only()
+
+    # when every spa is migrated, nothing fails
+    call_command("migrate", interactive=False, verbosity=0)
+
+    assert not schema_exists("spa_lumen")

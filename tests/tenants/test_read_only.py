@@ -1,5 +1,7 @@
 """A suspended spa answers queries and refuses every mutation, changing nothing."""
 
+import json
+
 import pytest
 
 from tenant_apps.profile.selectors import profile_get
@@ -74,4 +76,25 @@ def test_mutation_over_get_is_refused(glow, client_for):
 
     assert response.status_code == 400
     assert response.json()["errors"][0]["extensions"]["code"] == "BAD_REQUEST"
+    assert _brand_color(glow) == ""
+
+
+def test_suspended_gate_follows_the_operation_actually_run(glow, client_for):
+    spa_set_status(spa=glow, status=SpaStatus.SUSPENDED)
+    document = f"query Read {{ spa {{ slug }} }} mutation Write {MUTATION[len('mutation ') :]}"
+    client = client_for(glow)
+
+    read = client.post(
+        "/graphql/",
+        data=json.dumps({"query": document, "operationName": "Read"}),
+        content_type="application/json",
+    )
+    write = client.post(
+        "/graphql/",
+        data=json.dumps({"query": document, "operationName": "Write"}),
+        content_type="application/json",
+    )
+
+    assert read.json() == {"data": {"spa": {"slug": "glow"}}}
+    assert write.status_code == 403
     assert _brand_color(glow) == ""
