@@ -39,7 +39,7 @@ class SpaDirectory:
         """The spa that `host` (already normalised) routes to, or None."""
         now = time.monotonic()
         if now - self._version_checked_at >= settings.SPA_ROUTING_VERSION_INTERVAL:
-            self._check_version(now)
+            self.check_version(now)
         hit = self._spas.get(host)
         if hit is not None and hit[0] > now:
             return hit[1]
@@ -58,9 +58,11 @@ class SpaDirectory:
             self._misses.pop(host, None)
         return spa
 
-    def _check_version(self, now: float) -> None:
+    def check_version(self, now: float | None = None) -> None:
+        """Drop cached routes if another process changed routing since the last check."""
         from tenants.models import RoutingVersion
 
+        now = time.monotonic() if now is None else now
         version = (
             RoutingVersion.objects.filter(pk=RoutingVersion.SINGLETON_ID)
             .values_list("version", flat=True)
