@@ -6,11 +6,19 @@ from django.views.decorators.csrf import csrf_exempt
 
 from config.graphql.view import PlatformGraphQLView
 from config.schema_tenant import schema
+from shared_apps.accounts.graphql.mutations import AUTOCOMMIT_MUTATIONS, READ_ONLY_SAFE_MUTATIONS
 
 urlpatterns = [
     path(
         "graphql/",
-        csrf_exempt(PlatformGraphQLView.as_view(schema=schema, graphiql=settings.GRAPHIQL)),
+        csrf_exempt(
+            PlatformGraphQLView.as_view(
+                schema=schema,
+                graphiql=settings.GRAPHIQL,
+                read_only_mutations=READ_ONLY_SAFE_MUTATIONS,
+                autocommit_mutations=AUTOCOMMIT_MUTATIONS,
+            )
+        ),
         name="graphql",
     ),
 ]

@@ -256,8 +256,11 @@ def _schema_build(spa: Spa) -> None:
 
 
 def _spa_mark_provisioned(spa: Spa) -> None:
-    """Step 3: open the spa for requests, in the status it was asked for."""
+    """Step 3: the owner's membership, then open the spa in the status asked for."""
+    from shared_apps.accounts.services import membership_ensure_owner
+
     with transaction.atomic():
+        membership_ensure_owner(spa=spa, email=spa.owner_email)
         Spa.objects.filter(pk=spa.pk, status=SpaStatus.PROVISIONING).update(
             status=spa.initial_status,
             status_changed_at=timezone.now(),

@@ -13,9 +13,11 @@ from django.conf import settings
 from django.db import connections as _connections
 from django.test import Client
 
+from shared_apps.accounts.models import Membership
 from tenants.db import connection
 from tenants.models import Spa
 from tenants.routing import directory
+from tests.factories import MembershipFactory
 
 # The spas every test session has, ready to use (slug -> provisioning arguments).
 SESSION_SPAS = {
@@ -149,6 +151,38 @@ def client_for() -> Callable[[Spa | str], HostClient]:
 
     def make(target: Spa | str) -> HostClient:
         return HostClient(host_of(target.slug) if isinstance(target, Spa) else target)
+
+    return make
+
+
+@pytest.fixture
+def member_of(db) -> Callable[..., Membership]:
+    """`member_of(spa, role="front_desk", **user_fields)`: a new person with that
+    role in that spa (password: tests.factories.PASSWORD)."""
+
+    def make(spa: Spa, role: str = "front_desk", **user_fields: Any) -> Membership:
+        fields = {f"user__{key}": value for key, value in user_fields.items()}
+        membership: Membership = MembershipFactory.create(spa=spa, role=role, **fields)
+        return membership
+
+    return make
+
+
+@pytest.fixture
+def signed_in(member_of, client_for) -> Callable[..., HostClient]:
+    """`signed_in(spa, role)` or `signed_in(spa, membership=m)`: a client on the
+    spa's host sending a fresh bearer token of that member."""
+    from shared_apps.accounts.services import token_issue
+
+    def make(
+        spa: Spa, role: str = "front_desk", *, membership: Membership | None = None
+    ) -> HostClient:
+        membership = membership or member_of(spa, role)
+        secret = token_issue(membership=membership).secret
+        client = HostClient(host_of(spa.slug), HTTP_AUTHORIZATION=f"Bearer {secret}")
+        client.membership = membership  # type: ignore[attr-defined]
+        client.token = secret  # type: ignore[attr-defined]
+        return client
 
     return make
 

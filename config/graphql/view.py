@@ -23,8 +23,10 @@ from graphene_django.views import GraphQLView
 from graphql import (
     DocumentNode,
     ExecutionResult,
+    FieldNode,
     GraphQLError,
     GraphQLSchema,
+    OperationDefinitionNode,
     OperationType,
     execute_sync,
     get_operation_ast,
@@ -48,7 +50,17 @@ class SpaStatusRefusal(Exception):
 
 
 class PlatformGraphQLView(GraphQLView):
+    # Root mutation fields a suspended (read-only) spa still runs, such as login.
+    read_only_mutations: frozenset[str] = frozenset()
+    # Root mutation fields that run without the request transaction, each write
+    # committing by itself, and only with each other: login, whose failed
+    # attempts (django-axes' records) must stand even though the mutation reports
+    # an error, and must not be undone by a failing mutation sent alongside.
+    autocommit_mutations: frozenset[str] = frozenset()
+
     def __init__(self, **kwargs: Any) -> None:
+        self.read_only_mutations = kwargs.pop("read_only_mutations", self.read_only_mutations)
+        self.autocommit_mutations = kwargs.pop("autocommit_mutations", self.autocommit_mutations)
         kwargs.setdefault("validation_rules", validation_rules())
         super().__init__(**kwargs)
         # Django builds a view instance per request, so the cache lives with the
@@ -85,6 +97,21 @@ class PlatformGraphQLView(GraphQLView):
             }
         return super().json_encode(request, d, pretty)
 
+    @staticmethod
+    def _root_fields(operation: OperationDefinitionNode | None) -> list[str | None]:
+        """The operation's root field names; None for anything but a plain field
+        (a fragment), which never matches an allow-list."""
+        if operation is None:
+            return [None]
+        return [
+            selection.name.value if isinstance(selection, FieldNode) else None
+            for selection in operation.selection_set.selections
+        ]
+
+    def _only_read_only_safe(self, operation: OperationDefinitionNode | None) -> bool:
+        """True if every root field of the mutation is allowed on a read-only spa."""
+        return all(name in self.read_only_mutations for name in self._root_fields(operation))
+
     def execute_graphql_request(
         self,
         request: HttpRequest,
@@ -118,7 +145,12 @@ class PlatformGraphQLView(GraphQLView):
                 return None
             return ExecutionResult(errors=[_bad_request("Send mutations with POST.")])
         spa = getattr(request, "spa", None)
-        if is_mutation and spa is not None and spa.is_read_only:
+        if (
+            is_mutation
+            and spa is not None
+            and spa.is_read_only
+            and not self._only_read_only_safe(operation)
+        ):
             raise SpaStatusRefusal(
                 status=403,
                 code="SPA_SUSPENDED",
@@ -133,6 +165,19 @@ class PlatformGraphQLView(GraphQLView):
             "middleware": self.get_middleware(request),
         }
         if not is_mutation:
+            return execute_sync(self.schema.graphql_schema, document, **options)
+        roots = self._root_fields(operation)
+        autocommit = [name in self.autocommit_mutations for name in roots]
+        if any(autocommit):
+            if not all(autocommit):
+                return ExecutionResult(
+                    errors=[
+                        _bad_request(
+                            f"Send {', '.join(sorted(self.autocommit_mutations))} "
+                            "without other mutations."
+                        )
+                    ]
+                )
             return execute_sync(self.schema.graphql_schema, document, **options)
         with transaction.atomic():
             result = execute_sync(self.schema.graphql_schema, document, **options)

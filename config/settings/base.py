@@ -28,8 +28,11 @@ SHARED_APPS = [
     "tenants",
     "django_tenants",
     "django.contrib.contenttypes",
+    "django.contrib.auth",
     "django.contrib.staticfiles",
     "graphene_django",
+    "axes",
+    "shared_apps.accounts",
 ]
 TENANT_APPS = [
     "tenant_apps.profile",
@@ -58,7 +61,55 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # After routing: a bearer token is checked against the spa the host chose.
+    "shared_apps.accounts.middleware.BearerTokenMiddleware",
 ]
+
+# --- Accounts ----------------------------------------------------------------
+AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = [
+    # First: refuses credentials that are locked out, and every authenticate()
+    # call is counted (so aliased login fields in one request count one by one).
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 10},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+# Bearer tokens for the spa API: lifetime, and how often last_used_at is written.
+API_TOKEN_TTL = env.int("API_TOKEN_TTL_DAYS", default=30) * 86400
+API_TOKEN_TOUCH_INTERVAL = 300
+INVITATION_TTL = 7 * 86400
+PASSWORD_RESET_TIMEOUT = 3600
+# Brute force: per account and per client address, 10 failures lock for 15 minutes.
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=10)
+AXES_COOLOFF_TIME = 0.25  # hours
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_ENABLE_ACCESS_FAILURE_LOG = False
+AXES_VERBOSE = False
+AXES_USERNAME_FORM_FIELD = "email"
+AXES_USERNAME_CALLABLE = "shared_apps.accounts.throttling.username_from_credentials"
+# The client address for per-IP throttling: the socket's, unless a trusted proxy
+# sets a header (on Fly.io: CLIENT_IP_HEADER=HTTP_FLY_CLIENT_IP). Trusting a
+# header no proxy overwrites would let a client pick its own address.
+AXES_IPWARE_META_PRECEDENCE_ORDER = [
+    *([env("CLIENT_IP_HEADER")] if env("CLIENT_IP_HEADER", default="") else []),
+    "REMOTE_ADDR",
+]
+
+# AxesMiddleware turns lockouts into HTML responses for form views; the login
+# mutation reports TOO_MANY_ATTEMPTS itself.
+SILENCED_SYSTEM_CHECKS = ["axes.W002"]
+
+EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="MedSpa Platform <no-reply@medspa.example>")
 
 # --- Database ----------------------------------------------------------------
 # DATABASES is set by each environment's module (dev, test, prod): they differ in

@@ -1,5 +1,6 @@
 import graphene
 
+from config.graphql.permissions import ANYONE, permission
 from tenants.graphql.types import SlugAvailabilityType, SpaType
 from tenants.selectors import slug_availability
 
@@ -10,6 +11,7 @@ class SpaQueries(graphene.ObjectType):
     spa = graphene.Field(SpaType, required=True)
 
     @staticmethod
+    @permission(ANYONE)  # its name, status and public profile: the booking page shows them
     def resolve_spa(root, info):
         return info.context.spa
 

@@ -1,0 +1,84 @@
+"""The base of every spa API mutation (ARCHITECTURE section 5).
+
+A mutation declares `permission` and implements `perform(root, info, membership,
+**arguments)`, calling a service. The base checks the permission first, and
+turns a ValidationError from the service into the payload's
+`errors: [{field, code, message}]` (codes from the domain's enum), marking the
+request so the view rolls the transaction back: nothing half-written.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+import graphene
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from graphene.utils.str_converters import to_camel_case
+from graphene_django.constants import MUTATION_ERRORS_FLAG
+
+from config.graphql.permissions import Permission, check_permission
+
+# The code used when a service raises one the domain's enum does not list.
+FALLBACK_CODE = "INVALID"
+
+
+def error_type(
+    domain: str, codes: list[str]
+) -> tuple[type[graphene.Enum], type[graphene.ObjectType]]:
+    """A domain's error code enum and `{field, code, message}` error type."""
+    code_enum = graphene.Enum(
+        f"{domain}ErrorCode", [(code, code) for code in [*codes, FALLBACK_CODE]]
+    )
+
+    class DomainError(graphene.ObjectType):
+        class Meta:
+            name = f"{domain}Error"
+
+        field = graphene.String(description="The argument at fault (camelCase), or null.")
+        code = graphene.Field(code_enum, required=True)
+        message = graphene.String(required=True, description="For people; branch on `code`.")
+
+    return code_enum, DomainError
+
+
+def errors_from(exc: ValidationError, codes: frozenset[str]) -> list[dict[str, Any]]:
+    pairs: list[tuple[str | None, ValidationError]] = []
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            name = None if field == NON_FIELD_ERRORS else to_camel_case(field)
+            pairs += [(name, error) for error in errors]
+    else:
+        pairs = [(None, error) for error in exc.error_list]
+    return [
+        {
+            "field": field,
+            "code": error.code if error.code in codes else FALLBACK_CODE,
+            "message": error.messages[0],
+        }
+        for field, error in pairs
+    ]
+
+
+class SpaMutation(graphene.Mutation):
+    class Meta:
+        abstract = True
+
+    permission: ClassVar[Permission]
+    error_codes: ClassVar[frozenset[str]]
+
+    @classmethod
+    def perform(cls, root: Any, info: Any, membership: Any, **arguments: Any) -> Any:
+        raise NotImplementedError
+
+    @staticmethod
+    def resolve_errors(root: Any, info: Any) -> list[dict[str, Any]]:
+        return getattr(root, "errors", None) or []
+
+    @classmethod
+    def mutate(cls, root: Any, info: Any, **arguments: Any) -> Any:
+        membership = check_permission(cls.permission, info)
+        try:
+            return cls.perform(root, info, membership, **arguments)
+        except ValidationError as exc:
+            setattr(info.context, MUTATION_ERRORS_FLAG, True)
+            return cls(errors=errors_from(exc, cls.error_codes))  # type: ignore[call-arg]

@@ -1,0 +1,97 @@
+import graphene
+
+from config.graphql.mutations import error_type
+from shared_apps.accounts.models import Role
+
+RoleEnum = graphene.Enum(
+    "Role",
+    [(value.upper(), value) for value in Role.values],
+    description="A member's role in the spa.",
+)
+
+ACCOUNT_ERROR_CODES = [
+    "INVALID_CREDENTIALS",
+    "TOO_MANY_ATTEMPTS",
+    "EMAIL_INVALID",
+    "ALREADY_MEMBER",
+    "ROLE_INVALID",
+    "ROLE_NOT_ALLOWED",
+    "NOT_FOUND",
+    "LAST_OWNER",
+    "INVITATION_INVALID",
+    "INVITATION_EXPIRED",
+    "NAME_REQUIRED",
+    "NAME_TOO_LONG",
+    "PASSWORD_TOO_WEAK",
+    "RESET_LINK_INVALID",
+]
+AccountErrorCode, AccountError = error_type("Account", ACCOUNT_ERROR_CODES)
+
+
+def role_value(role) -> str:
+    """Enum arguments arrive as enum members (graphene 3); services take the value."""
+    return getattr(role, "value", role)
+
+
+class MeType(graphene.ObjectType):
+    """The signed-in person, as a member of this spa."""
+
+    class Meta:
+        name = "Me"
+
+    id = graphene.ID(required=True, description="The user's id (the same in every spa).")
+    email = graphene.String(required=True)
+    name = graphene.String(required=True)
+    phone = graphene.String(required=True)
+    role = graphene.Field(RoleEnum, required=True)
+
+    @staticmethod
+    def from_membership(membership):
+        user = membership.user
+        return MeType(
+            id=user.pk, email=user.email, name=user.name, phone=user.phone, role=membership.role
+        )
+
+
+class MemberType(graphene.ObjectType):
+    """A person on the spa's team."""
+
+    class Meta:
+        name = "Member"
+
+    id = graphene.ID(required=True, description="The membership's id.")
+    name = graphene.String(required=True)
+    email = graphene.String(required=True)
+    role = graphene.Field(RoleEnum, required=True)
+    is_active = graphene.Boolean(required=True)
+    joined_at = graphene.DateTime(required=True)
+
+    @staticmethod
+    def from_membership(membership):
+        return MemberType(
+            id=membership.pk,
+            name=membership.user.name,
+            email=membership.user.email,
+            role=membership.role,
+            is_active=membership.is_active,
+            joined_at=membership.created_at,
+        )
+
+
+class InvitationType(graphene.ObjectType):
+    class Meta:
+        name = "Invitation"
+
+    id = graphene.ID(required=True)
+    email = graphene.String(required=True)
+    role = graphene.Field(RoleEnum, required=True)
+    expires_at = graphene.DateTime(required=True)
+
+    @staticmethod
+    def from_invitation(invitation):
+        return InvitationType(
+            id=invitation.pk,
+            email=invitation.email,
+            role=invitation.role,
+            expires_at=invitation.expires_at,
+        )

@@ -1,0 +1,53 @@
+"""Bearer-token authentication for the spa API (after routing has chosen the spa).
+
+- no Authorization header: anonymous (`request.membership = None`); resolvers
+  that need a member answer UNAUTHENTICATED;
+- `Authorization: Bearer <token>` valid for this spa: `request.user`,
+  `request.membership` (with its role) and `request.api_token` are set;
+- any other Authorization header, or a token that is unknown, expired, revoked,
+  of another spa, or of a deactivated member: 401 with code UNAUTHENTICATED,
+  before any resolver runs.
+The token is never logged or echoed. There are no cookies, so no CSRF surface.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.contrib.auth.models import AnonymousUser
+from django.http import HttpRequest, HttpResponse
+
+from shared_apps.accounts.services import token_authenticate
+from tenants.middleware import error_response
+
+
+class BearerTokenMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        request.user = AnonymousUser()  # type: ignore[assignment]
+        request.membership = None  # type: ignore[attr-defined]
+        request.api_token = None  # type: ignore[attr-defined]
+        spa = getattr(request, "spa", None)
+        header = request.headers.get("Authorization")
+        if spa is not None and header is not None:
+            scheme, _, secret = header.partition(" ")
+            token = (
+                token_authenticate(secret=secret.strip(), spa=spa)
+                if scheme.lower() == "bearer"
+                else None
+            )
+            if token is None:
+                response = error_response(
+                    request,
+                    status=401,
+                    code="UNAUTHENTICATED",
+                    message="The access token is invalid or has expired. Sign in again.",
+                )
+                response["WWW-Authenticate"] = 'Bearer error="invalid_token"'
+                return response
+            request.api_token = token  # type: ignore[attr-defined]
+            request.membership = token.membership  # type: ignore[attr-defined]
+            request.user = token.membership.user
+        return self.get_response(request)

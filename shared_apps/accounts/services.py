@@ -1,0 +1,375 @@
+"""Writes for accounts: login and tokens, invitations, password reset, the team.
+
+Each function takes the spa the request was routed to and never touches another
+spa's memberships. Bad input raises ValidationError with a code from
+`shared_apps.accounts.graphql.types.AccountErrorCode`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth import authenticate
+from django.contrib.auth.password_validation import validate_password
+from django.contrib.auth.signals import user_logged_in
+from django.contrib.auth.tokens import default_token_generator
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.encoding import force_bytes, force_str
+from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
+
+from shared_apps.accounts import emails
+from shared_apps.accounts.models import (
+    ApiToken,
+    Invitation,
+    Membership,
+    Role,
+    User,
+    normalize_email,
+)
+from shared_apps.accounts.secrets import (
+    API_TOKEN_PREFIX,
+    INVITATION_PREFIX,
+    digest,
+    new_secret,
+)
+from tenants.models import Spa
+
+# Who may give which role: a manager runs the team but cannot create owners.
+ASSIGNABLE_ROLES: dict[str, frozenset[str]] = {
+    Role.OWNER: frozenset(Role.values),
+    Role.MANAGER: frozenset({Role.MANAGER, Role.PROVIDER, Role.FRONT_DESK}),
+}
+
+
+def _error(code: str, message: str, field: str | None = None) -> ValidationError:
+    error = ValidationError(message, code=code)
+    return ValidationError({field: error}) if field else error
+
+
+# --- Login and tokens ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class IssuedToken:
+    secret: str  # shown once, never stored
+    token: ApiToken
+
+
+def auth_login(*, request: HttpRequest, spa: Spa, email: str, password: str) -> IssuedToken:
+    """Check the credentials and the user's membership of `spa`; issue a token for it.
+
+    Every call goes through authenticate(), which django-axes counts per account
+    and per client address; a locked-out caller gets TOO_MANY_ATTEMPTS even with
+    the right password.
+    """
+    email = normalize_email(email)
+    invalid = _error("INVALID_CREDENTIALS", "The email or password is not right.")
+    if not email or not password:
+        raise invalid
+    user = authenticate(request=request, email=email, password=password)
+    if getattr(request, "axes_locked_out", False):
+        raise _error("TOO_MANY_ATTEMPTS", "Too many failed sign-ins. Try again in 15 minutes.")
+    if user is None:
+        raise invalid
+    membership = Membership.objects.filter(user=user, spa=spa, is_active=True).first()
+    if membership is None:
+        raise invalid  # the same answer: whether someone works here is not disclosed
+    # What django.contrib.auth.login() would announce for a session: axes resets
+    # the failure count, Django records last_login.
+    user_logged_in.send(sender=type(user), request=request, user=user)
+    return token_issue(
+        membership=membership, user_agent=request.headers.get("User-Agent", "")[:200]
+    )
+
+
+def token_issue(*, membership: Membership, user_agent: str = "") -> IssuedToken:
+    secret = new_secret(API_TOKEN_PREFIX)
+    token = ApiToken.objects.create(
+        membership=membership,
+        token_hash=digest(secret),
+        expires_at=timezone.now() + timedelta(seconds=settings.API_TOKEN_TTL),
+        user_agent=user_agent,
+    )
+    return IssuedToken(secret=secret, token=token)
+
+
+def token_authenticate(*, secret: str, spa: Spa) -> ApiToken | None:
+    """The live token for `secret` on `spa`, with its membership and user, or None.
+
+    One query. A token of another spa, a revoked or expired one, or one whose
+    membership or user was deactivated is refused, at once.
+    """
+    if not secret.startswith(API_TOKEN_PREFIX):
+        return None
+    token = (
+        ApiToken.objects.select_related("membership__user")
+        .filter(token_hash=digest(secret), membership__spa_id=spa.pk)
+        .first()
+    )
+    now = timezone.now()
+    if (
+        token is None
+        or token.revoked_at is not None
+        or token.expires_at <= now
+        or not token.membership.is_active
+        or not token.membership.user.is_active
+    ):
+        return None
+    interval = timedelta(seconds=settings.API_TOKEN_TOUCH_INTERVAL)
+    if token.last_used_at is None or now - token.last_used_at > interval:
+        # Written at most once per interval, so most requests cost one query.
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+        token.last_used_at = now
+    return token
+
+
+def token_revoke(*, token: ApiToken) -> None:
+    ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())
+
+
+def tokens_revoke_for_membership(*, membership: Membership) -> int:
+    """Sign a member out of this spa on every device."""
+    return ApiToken.objects.filter(membership=membership, revoked_at__isnull=True).update(
+        revoked_at=timezone.now()
+    )
+
+
+# --- Provisioning ----------------------------------------------------------------------------
+
+
+def membership_ensure_owner(*, spa: Spa, email: str) -> Membership:
+    """The spa's first owner: the user with this email (created without a password
+    if new), with an owner membership. Idempotent. A new user is sent a link to
+    choose a password."""
+    user = User.objects.filter(email=normalize_email(email)).first()
+    if user is None:
+        user = User.objects.create_user(email=email, password=None)
+    membership, _ = Membership.objects.get_or_create(
+        user=user, spa=spa, defaults={"role": Role.OWNER}
+    )
+    if not user.has_usable_password():
+        _send_password_link(spa=spa, user=user, welcome=True)
+    return membership
+
+
+# --- Invitations -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class IssuedInvitation:
+    secret: str
+    invitation: Invitation
+
+
+def invitation_create(
+    *, spa: Spa, invited_by: Membership, email: str, role: str
+) -> IssuedInvitation:
+    """Invite someone to a role in `spa`; they get an emailed, single-use link."""
+    email = normalize_email(email)
+    try:
+        validate_email(email)
+    except ValidationError:
+        raise _error("EMAIL_INVALID", "Enter a valid email address.", "email") from None
+    _check_may_assign(actor=invited_by, role=role)
+    if Membership.objects.filter(spa=spa, user__email=email, is_active=True).exists():
+        raise _error("ALREADY_MEMBER", "That person is already on the team.", "email")
+
+    secret = new_secret(INVITATION_PREFIX)
+    with transaction.atomic():
+        # A new invitation replaces any pending one for the same person.
+        Invitation.objects.filter(
+            spa=spa, email=email, accepted_at__isnull=True, revoked_at__isnull=True
+        ).update(revoked_at=timezone.now())
+        invitation = Invitation.objects.create(
+            spa=spa,
+            email=email,
+            role=role,
+            token_hash=digest(secret),
+            invited_by=invited_by.user,
+            expires_at=timezone.now() + timedelta(seconds=settings.INVITATION_TTL),
+        )
+        emails.send_invitation(
+            spa=spa,
+            to=email,
+            role_label=Role(role).label,
+            secret=secret,
+            inviter_name=invited_by.user.name,
+        )
+    return IssuedInvitation(secret=secret, invitation=invitation)
+
+
+def invitation_revoke(*, spa: Spa, invitation_id: int) -> Invitation:
+    invitation = Invitation.objects.filter(spa=spa, pk=invitation_id).first()
+    if invitation is None:
+        raise _error("NOT_FOUND", "No such invitation.", "id")
+    if invitation.accepted_at is None and invitation.revoked_at is None:
+        invitation.revoked_at = timezone.now()
+        invitation.save(update_fields=["revoked_at"])
+    return invitation
+
+
+def invitation_accept(*, spa: Spa, secret: str, name: str, password: str) -> Membership:
+    """Join `spa` through an invitation. A new person also chooses a name and a
+    password; someone who already has an account keeps theirs."""
+    with transaction.atomic():
+        invitation = (
+            Invitation.objects.select_for_update()
+            .filter(spa=spa, token_hash=digest(secret or ""))
+            .first()
+        )
+        if invitation is None or invitation.accepted_at or invitation.revoked_at:
+            raise _error("INVITATION_INVALID", "This invitation is not valid.", "token")
+        if invitation.expires_at <= timezone.now():
+            raise _error("INVITATION_EXPIRED", "This invitation has expired.", "token")
+
+        user = User.objects.filter(email=invitation.email).first()
+        if user is None:
+            user = _user_create(email=invitation.email, name=name, password=password)
+        elif not user.is_active:
+            raise _error("INVITATION_INVALID", "This invitation is not valid.", "token")
+        membership, created = Membership.objects.get_or_create(
+            user=user, spa=spa, defaults={"role": invitation.role}
+        )
+        if not created:
+            membership.role = invitation.role
+            membership.is_active = True
+            membership.save(update_fields=["role", "is_active", "updated_at"])
+        invitation.accepted_at = timezone.now()
+        invitation.save(update_fields=["accepted_at"])
+    return membership
+
+
+def _user_create(*, email: str, name: str, password: str) -> User:
+    name = (name or "").strip()
+    errors: dict[str, ValidationError] = {}
+    if not name:
+        errors["name"] = ValidationError("Enter your name.", code="NAME_REQUIRED")
+    elif len(name) > 150:
+        errors["name"] = ValidationError("The name is too long.", code="NAME_TOO_LONG")
+    try:
+        validate_password(password or "", User(email=email, name=name))
+    except ValidationError as exc:
+        errors["password"] = ValidationError(" ".join(exc.messages), code="PASSWORD_TOO_WEAK")
+    if errors:
+        raise ValidationError(errors)
+    user = User(email=email, name=name)
+    user.set_password(password)
+    user.save()
+    return user
+
+
+# --- Password reset --------------------------------------------------------------------------
+
+
+def password_reset_request(*, spa: Spa, email: str) -> None:
+    """Email a reset link if `email` belongs to an active member of `spa`. Says
+    nothing either way, so it cannot be used to find out who works where."""
+    user = User.objects.filter(
+        email=normalize_email(email),
+        is_active=True,
+        memberships__spa=spa,
+        memberships__is_active=True,
+    ).first()
+    if user is not None:
+        _send_password_link(spa=spa, user=user, welcome=False)
+
+
+def _send_password_link(*, spa: Spa, user: User, welcome: bool) -> None:
+    emails.send_password_reset(
+        spa=spa,
+        to=user.email,
+        uid=urlsafe_base64_encode(force_bytes(user.pk)),
+        token=default_token_generator.make_token(user),
+        welcome=welcome,
+    )
+
+
+def password_reset_confirm(*, uid: str, token: str, new_password: str) -> User:
+    """Set a new password with an emailed token (single-use: it is bound to the old
+    password). Every token of the user, in every spa, is revoked."""
+    invalid = _error("RESET_LINK_INVALID", "This link is invalid or has expired.", "token")
+    try:
+        user = User.objects.get(pk=int(force_str(urlsafe_base64_decode(uid))), is_active=True)
+    except (ValueError, TypeError, OverflowError, User.DoesNotExist):
+        raise invalid from None
+    if not default_token_generator.check_token(user, token):
+        raise invalid
+    try:
+        validate_password(new_password or "", user)
+    except ValidationError as exc:
+        raise _error("PASSWORD_TOO_WEAK", " ".join(exc.messages), "new_password") from None
+    with transaction.atomic():
+        user.set_password(new_password)
+        user.save(update_fields=["password"])
+        ApiToken.objects.filter(membership__user=user, revoked_at__isnull=True).update(
+            revoked_at=timezone.now()
+        )
+    return user
+
+
+# --- Team ------------------------------------------------------------------------------------
+
+
+def _check_may_assign(*, actor: Membership, role: str) -> None:
+    if role not in Role.values:
+        raise _error("ROLE_INVALID", "Unknown role.", "role")
+    if role not in ASSIGNABLE_ROLES.get(actor.role, frozenset()):
+        raise _error("ROLE_NOT_ALLOWED", "You cannot give that role.", "role")
+
+
+def _member_for_change(*, spa: Spa, actor: Membership, membership_id: int) -> Membership:
+    """The member to change, locked with every owner of the spa (for the last-owner rule)."""
+    owners = Membership.objects.select_for_update().filter(spa=spa, role=Role.OWNER)
+    list(owners)  # lock the owners first, always in the same order
+    member = (
+        Membership.objects.select_for_update()
+        .select_related("user")
+        .filter(spa=spa, pk=membership_id)
+        .first()
+    )
+    if member is None:
+        raise _error("NOT_FOUND", "No such member.", "id")
+    if member.role == Role.OWNER and actor.role != Role.OWNER:
+        raise _error("ROLE_NOT_ALLOWED", "Only an owner can change an owner.", "id")
+    return member
+
+
+def _check_keeps_an_owner(*, spa: Spa, member: Membership) -> None:
+    if member.role != Role.OWNER or not member.is_active:
+        return
+    others = Membership.objects.filter(spa=spa, role=Role.OWNER, is_active=True).exclude(
+        pk=member.pk
+    )
+    if not others.exists():
+        raise _error("LAST_OWNER", "A spa must keep at least one active owner.", "id")
+
+
+def member_change_role(*, spa: Spa, actor: Membership, membership_id: int, role: str) -> Membership:
+    _check_may_assign(actor=actor, role=role)
+    with transaction.atomic():
+        member = _member_for_change(spa=spa, actor=actor, membership_id=membership_id)
+        if role != Role.OWNER:
+            _check_keeps_an_owner(spa=spa, member=member)
+        member.role = role
+        member.save(update_fields=["role", "updated_at"])
+    return member
+
+
+def member_set_active(
+    *, spa: Spa, actor: Membership, membership_id: int, active: bool
+) -> Membership:
+    """Deactivate (their tokens stop working at once) or reactivate a member."""
+    with transaction.atomic():
+        member = _member_for_change(spa=spa, actor=actor, membership_id=membership_id)
+        if not active:
+            _check_keeps_an_owner(spa=spa, member=member)
+            tokens_revoke_for_membership(membership=member)
+        member.is_active = active
+        member.save(update_fields=["is_active", "updated_at"])
+    return member
