@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from django.conf import settings
 from django.db import connections as _connections
-from django.test import Client
+from django.test import Client, TestCase
 
 from shared_apps.accounts.models import Membership
 from tenants.db import connection
@@ -93,18 +93,25 @@ def _spa_marker(request) -> Iterator[None]:
 @pytest.fixture
 def committing(django_db_setup, django_db_blocker) -> Iterator[None]:
     """For tests that must commit: provisioning commits between its steps, and
-    concurrency needs several connections. Spas the test creates are dropped
-    afterwards; the session spas must not be changed by such a test."""
+    concurrency needs several connections. Spas and users the test creates, and
+    sign-in attempts, are removed afterwards; the session spas must not be
+    changed by such a test."""
+    from axes.models import AccessAttempt
+
+    from shared_apps.accounts.models import User
     from tenants.services import spa_provision_cancel
 
     with django_db_blocker.unblock():
         before = set(Spa.objects.values_list("pk", flat=True))
+        users_before = set(User.objects.values_list("pk", flat=True))
         yield
         connection.set_schema_to_public()
         for spa in Spa.objects.exclude(pk__in=before):
             if spa.status != "provisioning":
                 Spa.objects.filter(pk=spa.pk).update(status="provisioning")
             spa_provision_cancel(spa=spa)
+        User.objects.exclude(pk__in=users_before).delete()
+        AccessAttempt.objects.all().delete()
 
 
 @dataclass
@@ -132,6 +139,13 @@ class HostClient(Client):
     def __init__(self, host: str, **defaults: Any) -> None:
         super().__init__(HTTP_HOST=host, **defaults)
         self.host = host
+
+    def request(self, **request: Any) -> Any:
+        # In production a request's transaction commits when it ends and its
+        # on-commit work (emails) runs; here the test's transaction never
+        # commits, so run what this request scheduled, as the commit would.
+        with TestCase.captureOnCommitCallbacks(execute=True):
+            return super().request(**request)
 
     def graphql(
         self, query: str, variables: dict[str, Any] | None = None, **extra: Any

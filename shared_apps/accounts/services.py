@@ -12,6 +12,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth import authenticate
+from django.contrib.auth.hashers import make_password
 from django.contrib.auth.password_validation import validate_password
 from django.contrib.auth.signals import user_logged_in
 from django.contrib.auth.tokens import default_token_generator
@@ -147,9 +148,11 @@ def membership_ensure_owner(*, spa: Spa, email: str) -> Membership:
     """The spa's first owner: the user with this email (created without a password
     if new), with an owner membership. Idempotent. A new user is sent a link to
     choose a password."""
-    user = User.objects.filter(email=normalize_email(email)).first()
-    if user is None:
-        user = User.objects.create_user(email=email, password=None)
+    # get_or_create re-reads on a unique violation: the same owner may be
+    # provisioning two spas at once.
+    user, _ = User.objects.get_or_create(
+        email=normalize_email(email), defaults={"password": make_password(None)}
+    )
     membership, _ = Membership.objects.get_or_create(
         user=user, spa=spa, defaults={"role": Role.OWNER}
     )

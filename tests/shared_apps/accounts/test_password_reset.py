@@ -1,0 +1,89 @@
+"""Password reset by an emailed, single-use link; it signs the person out everywhere."""
+
+import re
+
+from shared_apps.accounts.models import Membership, Role
+
+REQUEST = 'mutation { requestPasswordReset(email: "%s") { errors { code } } }'
+RESET = """
+mutation Reset($uid: String!, $token: String!, $password: String!) {
+  resetPassword(uid: $uid, token: $token, newPassword: $password) { errors { field code } }
+}
+"""
+
+
+def _link(mail) -> dict[str, str]:
+    found = re.search(r"uid=([\w-]+)&token=([\w-]+)", mail.body)
+    assert found, mail.body
+    return {"uid": found.group(1), "token": found.group(2)}
+
+
+def test_reset_sets_the_password_and_revokes_every_token(
+    glow, radiance, member_of, signed_in, client_for, mailoutbox
+):
+    member = member_of(glow, Role.PROVIDER, email="nora@glow.example")
+    at_glow = signed_in(glow, membership=member)
+    at_radiance = signed_in(
+        radiance,
+        membership=Membership.objects.create(user=member.user, spa=radiance, role="provider"),
+    )
+
+    requested = client_for(glow).graphql(REQUEST % "NORA@glow.example")
+    reset = client_for(glow).graphql(
+        RESET, {**_link(mailoutbox[0]), "password": "brand-new-secret-9"}
+    )
+
+    assert requested.data == {"requestPasswordReset": {"errors": []}}
+    assert reset.data == {"resetPassword": {"errors": []}}
+    member.user.refresh_from_db()
+    assert member.user.check_password("brand-new-secret-9")
+    assert at_glow.graphql("{ me { email } }").status == 401
+    assert at_radiance.graphql("{ me { email } }").status == 401
+
+
+def test_the_link_works_once(glow, member_of, client_for, mailoutbox):
+    member_of(glow, email="nora@glow.example")
+    client_for(glow).graphql(REQUEST % "nora@glow.example")
+    link = _link(mailoutbox[0])
+    client_for(glow).graphql(RESET, {**link, "password": "brand-new-secret-9"})
+
+    again = client_for(glow).graphql(RESET, {**link, "password": "another-secret-99"})
+
+    assert again.data == {
+        "resetPassword": {"errors": [{"field": "token", "code": "RESET_LINK_INVALID"}]}
+    }
+
+
+def test_unknown_or_foreign_addresses_get_the_same_answer_and_no_email(
+    glow, radiance, member_of, client_for, mailoutbox
+):
+    member_of(radiance, email="rita@radiance.example")
+
+    unknown = client_for(glow).graphql(REQUEST % "nobody@glow.example")
+    foreign = client_for(glow).graphql(REQUEST % "rita@radiance.example")
+
+    assert unknown.data == foreign.data == {"requestPasswordReset": {"errors": []}}
+    assert mailoutbox == []
+
+
+def test_weak_new_password_is_refused(glow, member_of, client_for, mailoutbox):
+    member = member_of(glow, email="nora@glow.example")
+    client_for(glow).graphql(REQUEST % "nora@glow.example")
+
+    answer = client_for(glow).graphql(RESET, {**_link(mailoutbox[0]), "password": "password"})
+
+    assert answer.data == {
+        "resetPassword": {"errors": [{"field": "newPassword", "code": "PASSWORD_TOO_WEAK"}]}
+    }
+    member.user.refresh_from_db()
+    assert not member.user.check_password("password")
+
+
+def test_garbage_links_are_refused(glow, client_for):
+    answer = client_for(glow).graphql(
+        RESET, {"uid": "!!", "token": "x-y", "password": "brand-new-secret-9"}
+    )
+
+    assert answer.data == {
+        "resetPassword": {"errors": [{"field": "token", "code": "RESET_LINK_INVALID"}]}
+    }
