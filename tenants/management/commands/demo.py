@@ -6,8 +6,9 @@ manage.py demo
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
+from shared_apps.accounts.models import Membership, User
 from tenant_apps.profile.services import profile_update
 from tenants.db import connection
 from tenants.models import SpaStatus
@@ -45,15 +46,50 @@ DEMO_SPAS = [
 ]
 
 
+# Demo sign-ins (development data only): (email, name, role) per spa.
+DEMO_PASSWORD = "demo-password-2026"  # noqa: S105 (published demo data; DEBUG only)
+DEMO_PEOPLE = {
+    "glow": [
+        ("owner@glow.example", "Grace Owens", "owner"),
+        ("frontdesk@glow.example", "Felix Desk", "front_desk"),
+    ],
+    "radiance": [
+        ("owner@radiance.example", "Rae Diaz", "owner"),
+        ("frontdesk@radiance.example", "Rory Fields", "front_desk"),
+    ],
+}
+
+
+def _demo_users(slug: str) -> None:
+    """The demo people, with their password, before their spa is provisioned (so
+    provisioning does not email the owner a set-password link)."""
+    for email, name, _role in DEMO_PEOPLE[slug]:
+        user, _ = User.objects.get_or_create(email=email, defaults={"name": name})
+        user.name = name
+        user.set_password(DEMO_PASSWORD)
+        user.save()
+
+
+def _demo_memberships(spa) -> None:
+    for email, _name, role in DEMO_PEOPLE[spa.slug]:
+        Membership.objects.update_or_create(
+            user=User.objects.get(email=email), spa=spa, defaults={"role": role, "is_active": True}
+        )
+
+
 class Command(BaseCommand):
     help = "Create the demo spas (if missing) and print their URLs."
 
     def handle(self, *args, **options):
+        if not settings.DEBUG:
+            # Demo people have a published password: never outside development.
+            raise CommandError("The demo data is for development only (DJANGO_DEBUG=true).")
         port = getattr(settings, "DEV_SERVER_PORT", 8000)
         self.stdout.write("")
         for spec in DEMO_SPAS:
             spec = dict(spec)
             profile = spec.pop("profile")
+            _demo_users(spec["slug"])
             existing = spa_get(slug=spec["slug"])
             if existing is not None and existing.status != SpaStatus.PROVISIONING:
                 spa = existing  # keep a developer's own spa under a demo slug as it is
@@ -62,12 +98,12 @@ class Command(BaseCommand):
             connection.set_tenant(spa)
             profile_update(**profile)
             connection.set_schema_to_public()
+            _demo_memberships(spa)
             url = f"http://{spa.slug}.{settings.ROOT_DOMAIN}:{port}/graphql/"
             self.stdout.write(self.style.SUCCESS(f"  {spa.name:<20} {url}"))
         root = f"http://{settings.ROOT_DOMAIN}:{port}/graphql/"
         self.stdout.write(f"  {'Platform (public)':<20} {root}")
-        query = '{"query": "{ spa { name slug timezone status } }"}'
         self.stdout.write(
-            f"\nTry:\n  curl -s http://glow.{settings.ROOT_DOMAIN}:{port}/graphql/ "
-            f"-H 'Content-Type: application/json' --data '{query}'\n"
+            f"\nSign in as owner@glow.example or frontdesk@glow.example (the same for radiance),"
+            f" password {DEMO_PASSWORD}. README shows the curl round trip.\n"
         )
