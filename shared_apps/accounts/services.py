@@ -39,6 +39,7 @@ from shared_apps.accounts.secrets import (
     digest,
     new_secret,
 )
+from tenant_apps.profile.services import phone_to_e164
 from tenants.models import Spa
 
 # Who may give which role: a manager runs the team but cannot create owners.
@@ -314,6 +315,58 @@ def password_reset_confirm(*, uid: str, token: str, new_password: str) -> User:
             revoked_at=timezone.now()
         )
     return user
+
+
+# --- The signed-in person ------------------------------------------------------------------
+
+
+def me_update(*, user: User, name: str | None = None, phone: str | None = None) -> User:
+    """Change one's own name or phone (E.164; an empty string clears it)."""
+    errors: dict[str, ValidationError] = {}
+    if name is not None:
+        name = name.strip()
+        if not name:
+            errors["name"] = ValidationError("Enter your name.", code="NAME_REQUIRED")
+        elif len(name) > 150:
+            errors["name"] = ValidationError("The name is too long.", code="NAME_TOO_LONG")
+        else:
+            user.name = name
+    if phone is not None:
+        try:
+            user.phone = phone_to_e164(phone) if phone.strip() else ""
+        except ValidationError as exc:
+            errors["phone"] = exc
+    if errors:
+        raise ValidationError(errors)
+    user.save(update_fields=["name", "phone"])
+    return user
+
+
+def password_change(
+    *, request: HttpRequest, token: ApiToken, current_password: str, new_password: str
+) -> None:
+    """Change one's password; every other token of the person, in every spa, is revoked."""
+    user = token.membership.user
+    # Through authenticate(), so guesses at the current password are throttled
+    # like sign-ins (the mutation runs outside the request transaction, so the
+    # failure records stand).
+    checked = authenticate(request=request, email=user.email, password=current_password)
+    if getattr(request, "axes_locked_out", False):
+        raise _error("TOO_MANY_ATTEMPTS", "Too many failed attempts. Try again in 15 minutes.")
+    if checked is None:
+        raise _error(
+            "INVALID_CREDENTIALS", "The current password is not right.", "current_password"
+        )
+    try:
+        validate_password(new_password or "", user)
+    except ValidationError as exc:
+        raise _error("PASSWORD_TOO_WEAK", " ".join(exc.messages), "new_password") from None
+    with transaction.atomic():
+        user.set_password(new_password)
+        user.save(update_fields=["password"])
+        ApiToken.objects.filter(membership__user=user, revoked_at__isnull=True).exclude(
+            pk=token.pk
+        ).update(revoked_at=timezone.now())
 
 
 # --- Team ------------------------------------------------------------------------------------

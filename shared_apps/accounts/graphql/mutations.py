@@ -84,6 +84,43 @@ class LogoutEverywhere(AccountMutation):
         return cls(revoked=services.tokens_revoke_for_membership(membership=membership))
 
 
+class UpdateMe(AccountMutation):
+    """Change your own name or phone number (with its country code)."""
+
+    permission = MEMBERS
+
+    class Arguments:
+        name = graphene.String()
+        phone = graphene.String(description="E.164 or with a country code; empty to clear.")
+
+    me = graphene.Field(MeType)
+
+    @classmethod
+    def perform(cls, root, info, membership, name=None, phone=None):
+        services.me_update(user=membership.user, name=name, phone=phone)
+        return cls(me=MeType.from_membership(membership))
+
+
+class ChangePassword(AccountMutation):
+    """Change your password. Your other sessions, in every spa, are signed out."""
+
+    permission = MEMBERS
+
+    class Arguments:
+        current_password = graphene.String(required=True)
+        new_password = graphene.String(required=True)
+
+    @classmethod
+    def perform(cls, root, info, membership, current_password, new_password):
+        services.password_change(
+            request=info.context,
+            token=info.context.api_token,
+            current_password=current_password,
+            new_password=new_password,
+        )
+        return cls()
+
+
 class RequestPasswordReset(AccountMutation):
     """Email a reset link to a member of this spa. Answers the same whether or not
     the address belongs to anyone."""
@@ -227,6 +264,8 @@ class AccountMutations(graphene.ObjectType):
     login = Login.Field()
     logout = Logout.Field()
     logout_everywhere = LogoutEverywhere.Field()
+    update_me = UpdateMe.Field()
+    change_password = ChangePassword.Field()
     request_password_reset = RequestPasswordReset.Field()
     reset_password = ResetPassword.Field()
     invite_member = InviteMember.Field()
@@ -237,9 +276,10 @@ class AccountMutations(graphene.ObjectType):
     reactivate_member = ReactivateMember.Field()
 
 
-# Run outside the request transaction, alone (see PlatformGraphQLView): a failed
-# sign-in must stay counted by django-axes although the mutation reports an error.
-AUTOCOMMIT_MUTATIONS = frozenset({"login"})
+# Run outside the request transaction, alone (see PlatformGraphQLView): a wrong
+# password must stay counted by django-axes although the mutation reports an
+# error. Their services make their own writes atomic.
+AUTOCOMMIT_MUTATIONS = frozenset({"login", "changePassword"})
 
 # Mutations a suspended (read-only) spa still accepts: signing in and out, and
 # passwords, which belong to the person, not to the spa.

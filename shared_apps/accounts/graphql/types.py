@@ -24,6 +24,7 @@ ACCOUNT_ERROR_CODES = [
     "NAME_TOO_LONG",
     "PASSWORD_TOO_WEAK",
     "RESET_LINK_INVALID",
+    "PHONE_INVALID",
 ]
 AccountErrorCode, AccountError = error_type("Account", ACCOUNT_ERROR_CODES)
 

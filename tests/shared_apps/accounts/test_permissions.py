@@ -21,6 +21,11 @@ MATRIX: dict[str, tuple[str, Permission]] = {
     "login": ('mutation { login(email: "a@b.example", password: "x") { token } }', ANYONE),
     "logout": ("mutation { logout { errors { code } } }", MEMBERS),
     "logoutEverywhere": ("mutation { logoutEverywhere { revoked } }", MEMBERS),
+    "updateMe": ('mutation { updateMe(name: "New Name") { errors { code } } }', MEMBERS),
+    "changePassword": (
+        'mutation { changePassword(currentPassword: "x", newPassword: "y") { errors { code } } }',
+        MEMBERS,
+    ),
     "requestPasswordReset": (
         'mutation { requestPasswordReset(email: "a@b.example") { errors { code } } }',
         ANYONE,
