@@ -304,6 +304,13 @@ def password_reset_confirm(*, uid: str, token: str, new_password: str) -> User:
         raise invalid from None
     if not default_token_generator.check_token(user, token):
         raise invalid
+    _password_set(user=user, new_password=new_password)
+    return user
+
+
+def _password_set(*, user: User, new_password: str, keep: ApiToken | None = None) -> None:
+    """Validate and set a new password, and revoke every token of the person in
+    every spa (but `keep`, the session that made the change)."""
     try:
         validate_password(new_password or "", user)
     except ValidationError as exc:
@@ -311,10 +318,10 @@ def password_reset_confirm(*, uid: str, token: str, new_password: str) -> User:
     with transaction.atomic():
         user.set_password(new_password)
         user.save(update_fields=["password"])
-        ApiToken.objects.filter(membership__user=user, revoked_at__isnull=True).update(
-            revoked_at=timezone.now()
-        )
-    return user
+        tokens = ApiToken.objects.filter(membership__user=user, revoked_at__isnull=True)
+        if keep is not None:
+            tokens = tokens.exclude(pk=keep.pk)
+        tokens.update(revoked_at=timezone.now())
 
 
 # --- The signed-in person ------------------------------------------------------------------
@@ -357,16 +364,7 @@ def password_change(
         raise _error(
             "INVALID_CREDENTIALS", "The current password is not right.", "current_password"
         )
-    try:
-        validate_password(new_password or "", user)
-    except ValidationError as exc:
-        raise _error("PASSWORD_TOO_WEAK", " ".join(exc.messages), "new_password") from None
-    with transaction.atomic():
-        user.set_password(new_password)
-        user.save(update_fields=["password"])
-        ApiToken.objects.filter(membership__user=user, revoked_at__isnull=True).exclude(
-            pk=token.pk
-        ).update(revoked_at=timezone.now())
+    _password_set(user=user, new_password=new_password, keep=token)
 
 
 # --- Team ------------------------------------------------------------------------------------

@@ -226,38 +226,36 @@ class ChangeMemberRole(AccountMutation):
         return cls(member=MemberType.from_membership(member))
 
 
-class DeactivateMember(AccountMutation):
+class _SetMemberActive(AccountMutation):
+    class Meta:
+        abstract = True
+
+    permission = MANAGERS
+    active: bool
+
+    class Arguments:
+        id = graphene.ID(required=True, description="The member's id.")
+
+    member = graphene.Field(MemberType)
+
+    @classmethod
+    def perform(cls, root, info, membership, id):
+        member = services.member_set_active(
+            spa=info.context.spa, actor=membership, membership_id=_id(id), active=cls.active
+        )
+        return cls(member=MemberType.from_membership(member))
+
+
+class DeactivateMember(_SetMemberActive):
     """Take someone off the team; their tokens stop working at once."""
 
-    permission = MANAGERS
-
-    class Arguments:
-        id = graphene.ID(required=True)
-
-    member = graphene.Field(MemberType)
-
-    @classmethod
-    def perform(cls, root, info, membership, id):
-        member = services.member_set_active(
-            spa=info.context.spa, actor=membership, membership_id=_id(id), active=False
-        )
-        return cls(member=MemberType.from_membership(member))
+    active = False
 
 
-class ReactivateMember(AccountMutation):
-    permission = MANAGERS
+class ReactivateMember(_SetMemberActive):
+    """Bring a deactivated member back (they sign in again)."""
 
-    class Arguments:
-        id = graphene.ID(required=True)
-
-    member = graphene.Field(MemberType)
-
-    @classmethod
-    def perform(cls, root, info, membership, id):
-        member = services.member_set_active(
-            spa=info.context.spa, actor=membership, membership_id=_id(id), active=True
-        )
-        return cls(member=MemberType.from_membership(member))
+    active = True
 
 
 class AccountMutations(graphene.ObjectType):
