@@ -13,11 +13,12 @@ On top of graphene-django's view:
 from __future__ import annotations
 
 from collections.abc import Callable
+from copy import copy
 from functools import lru_cache, partial
 from typing import Any
 
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
 from graphene_django.constants import MUTATION_ERRORS_FLAG
 from graphene_django.views import GraphQLView
 from graphql import (
@@ -43,7 +44,7 @@ DOCUMENT_CACHE_SIZE = 512
 MAX_QUERY_LENGTH = 20_000
 
 
-class SpaStatusRefusal(Exception):
+class RequestRefusal(Exception):
     def __init__(self, *, status: int, code: str, message: str) -> None:
         super().__init__(message)
         self.status, self.code, self.message = status, code, message
@@ -79,13 +80,33 @@ class PlatformGraphQLView(GraphQLView):
         # undecorated method so the API never sets cookies.
         try:
             return GraphQLView.dispatch.__wrapped__(self, request, *args, **kwargs)  # type: ignore[attr-defined]
-        except SpaStatusRefusal as refusal:
+        except RequestRefusal as refusal:
             body = {"errors": [{"message": refusal.message, "extensions": {"code": refusal.code}}]}
             return JsonResponse(body, status=refusal.status)
 
     @staticmethod
     def format_error(error: Exception) -> dict[str, Any]:
         return format_error(error)
+
+    def parse_body(self, request: HttpRequest) -> dict[str, Any]:
+        # JSON only: form and multipart bodies end up in request.POST, which
+        # django-axes copies into its records on a failed sign-in.
+        if request.method == "POST" and self.get_content_type(request) != "application/json":
+            raise RequestRefusal(
+                status=415,
+                code="UNSUPPORTED_MEDIA_TYPE",
+                message="Send GraphQL requests as application/json.",
+            )
+        return super().parse_body(request)
+
+    @staticmethod
+    def get_graphql_params(request: HttpRequest, data: dict[str, Any]) -> tuple[Any, ...]:
+        # A POST is read from its body alone: parameters in the URL end up in
+        # logs (and in axes' records), so a query there is not run.
+        if request.method == "POST":
+            request = copy(request)
+            request.GET = QueryDict()
+        return GraphQLView.get_graphql_params(request, data)
 
     def json_encode(self, request: HttpRequest, d: dict[str, Any], pretty: bool = False) -> str:
         spa = getattr(request, "spa", None)
@@ -151,7 +172,7 @@ class PlatformGraphQLView(GraphQLView):
             and spa.is_read_only
             and not self._only_read_only_safe(operation)
         ):
-            raise SpaStatusRefusal(
+            raise RequestRefusal(
                 status=403,
                 code="SPA_SUSPENDED",
                 message="This spa is suspended: it can be read but not changed.",
@@ -167,6 +188,12 @@ class PlatformGraphQLView(GraphQLView):
         if not is_mutation:
             return execute_sync(self.schema.graphql_schema, document, **options)
         roots = self._root_fields(operation)
+        if None in roots:
+            # Fragments at a mutation's root would hide which fields run (and so
+            # whether a sign-in runs inside the request transaction).
+            return ExecutionResult(
+                errors=[_bad_request("Select a mutation's fields directly, without fragments.")]
+            )
         autocommit = [name in self.autocommit_mutations for name in roots]
         if any(autocommit):
             if not all(autocommit):

@@ -86,12 +86,23 @@ AUTH_PASSWORD_VALIDATORS = [
 API_TOKEN_TTL = env.int("API_TOKEN_TTL_DAYS", default=30) * 86400
 API_TOKEN_TOUCH_INTERVAL = 300
 INVITATION_TTL = 7 * 86400
-PASSWORD_RESET_TIMEOUT = 3600
+# Reset and welcome links: a day (a new owner may not read the welcome at once).
+PASSWORD_RESET_TIMEOUT = 86400
 # Brute force: per account and per client address, 10 failures lock for 15 minutes.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=10)
 AXES_COOLOFF_TIME = 0.25  # hours
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
-AXES_RESET_ON_SUCCESS = True
+# A success must clear only that account's failures: axes' own reset on success
+# also clears everything from the client's address, so an attacker could guess
+# at a victim, sign in to their own account, and guess again. The sign-in service
+# resets by account itself (shared_apps/accounts/services.py).
+AXES_RESET_ON_SUCCESS = False
+# Attempts during a lockout do not restart it (else one request per 15 minutes
+# keeps anyone locked out for ever).
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# Masked wherever axes stores or logs request data; the API only takes JSON
+# bodies, but a password must never sit in the database in clear.
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "query", "variables", "email"]
 AXES_ENABLE_ACCESS_FAILURE_LOG = False
 AXES_VERBOSE = False
 AXES_USERNAME_FORM_FIELD = "email"
@@ -99,10 +110,15 @@ AXES_USERNAME_CALLABLE = "shared_apps.accounts.throttling.username_from_credenti
 # The client address for per-IP throttling: the socket's, unless a trusted proxy
 # sets a header (on Fly.io: CLIENT_IP_HEADER=HTTP_FLY_CLIENT_IP). Trusting a
 # header no proxy overwrites would let a client pick its own address.
-AXES_IPWARE_META_PRECEDENCE_ORDER = [
-    *([env("CLIENT_IP_HEADER")] if env("CLIENT_IP_HEADER", default="") else []),
-    "REMOTE_ADDR",
-]
+CLIENT_IP_HEADER = env("CLIENT_IP_HEADER", default="REMOTE_ADDR")
+AXES_IPWARE_META_PRECEDENCE_ORDER = list(dict.fromkeys([CLIENT_IP_HEADER, "REMOTE_ADDR"]))
+RATELIMIT_IP_META_KEY = CLIENT_IP_HEADER
+# Password-reset emails: per address and per client address (django-ratelimit).
+RESET_LINK_RATE_PER_EMAIL = "3/h"
+RESET_LINK_RATE_PER_IP = "20/h"
+# Counters for rate limits. Production runs several processes: point CACHE_URL
+# at a shared cache (redis://...) so they count together.
+CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
 
 # AxesMiddleware turns lockouts into HTML responses for form views; the login
 # mutation reports TOO_MANY_ATTEMPTS itself.

@@ -10,6 +10,12 @@ if not env("DATABASE_URL", default=""):
     # Never fall back to an embedded server in production.
     raise ImproperlyConfigured("DATABASE_URL must be set in production")
 
+if not env("CLIENT_IP_HEADER", default=""):
+    # Behind a proxy REMOTE_ADDR is the proxy: every client would share one
+    # sign-in throttle. Name the header the proxy sets (Fly.io:
+    # HTTP_FLY_CLIENT_IP), or REMOTE_ADDR when clients connect directly.
+    raise ImproperlyConfigured("CLIENT_IP_HEADER must be set in production")
+
 DATABASES = {"default": database_settings(data_dir=None)}
 # Persistent connections; search_path is re-set whenever the spa changes.
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=60)

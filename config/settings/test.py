@@ -19,3 +19,5 @@ GRAPHQL_INTROSPECTION = True
 SPA_ROUTING_VERSION_INTERVAL = 3600.0
 # Hashing cost is not under test; real hashers make each sign-in ~0.3 s.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# Quiet: tests assert on what matters through caplog.
+LOGGING = {"version": 1, "disable_existing_loggers": False, "root": {"level": "WARNING"}}

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
+from axes.utils import reset as axes_reset
 from django.conf import settings
 from django.contrib.auth import authenticate
 from django.contrib.auth.hashers import make_password
@@ -23,6 +24,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.encoding import force_bytes, force_str
 from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
+from django_ratelimit.core import is_ratelimited
 
 from shared_apps.accounts import emails
 from shared_apps.accounts.models import (
@@ -82,12 +84,18 @@ def auth_login(*, request: HttpRequest, spa: Spa, email: str, password: str) -> 
     membership = Membership.objects.filter(user=user, spa=spa, is_active=True).first()
     if membership is None:
         raise invalid  # the same answer: whether someone works here is not disclosed
-    # What django.contrib.auth.login() would announce for a session: axes resets
-    # the failure count, Django records last_login.
-    user_logged_in.send(sender=type(user), request=request, user=user)
+    _signed_in(request=request, user=user)
     return token_issue(
         membership=membership, user_agent=request.headers.get("User-Agent", "")[:200]
     )
+
+
+def _signed_in(*, request: HttpRequest, user: User) -> None:
+    """What django.contrib.auth.login() would announce for a session (Django
+    records last_login), and this account's failed attempts forgotten: only
+    this account's, never those of the client's address (see AXES_RESET_ON_SUCCESS)."""
+    user_logged_in.send(sender=type(user), request=request, user=user)
+    axes_reset(username=user.email)
 
 
 def token_issue(*, membership: Membership, user_agent: str = "") -> IssuedToken:
@@ -180,12 +188,12 @@ def invitation_create(
         validate_email(email)
     except ValidationError:
         raise _error("EMAIL_INVALID", "Enter a valid email address.", "email") from None
-    _check_may_assign(actor=invited_by, role=role)
-    if Membership.objects.filter(spa=spa, user__email=email, is_active=True).exists():
-        raise _error("ALREADY_MEMBER", "That person is already on the team.", "email")
-
     secret = new_secret(INVITATION_PREFIX)
     with transaction.atomic():
+        team = _lock_team(spa=spa, actor=invited_by)
+        _check_may_assign(actor=invited_by, role=role)
+        if any(m.is_active and m.user.email == email for m in team.values()):
+            raise _error("ALREADY_MEMBER", "That person is already on the team.", "email")
         # A new invitation replaces any pending one for the same person.
         Invitation.objects.filter(
             spa=spa, email=email, accepted_at__isnull=True, revoked_at__isnull=True
@@ -232,6 +240,17 @@ def invitation_accept(*, spa: Spa, secret: str, name: str, password: str) -> Mem
         if invitation.expires_at <= timezone.now():
             raise _error("INVITATION_EXPIRED", "This invitation has expired.", "token")
 
+        # The invitation is worth what its author may still give: someone removed
+        # or demoted since cannot bring people in through an old invitation.
+        team = Membership.objects.select_for_update().filter(spa=spa).order_by("pk")
+        inviter = next((m for m in team if m.user_id == invitation.invited_by_id), None)
+        if (
+            inviter is None
+            or not inviter.is_active
+            or invitation.role not in ASSIGNABLE_ROLES.get(inviter.role, frozenset())
+        ):
+            raise _error("INVITATION_INVALID", "This invitation is not valid.", "token")
+
         user = User.objects.filter(email=invitation.email).first()
         if user is None:
             user = _user_create(email=invitation.email, name=name, password=password)
@@ -241,6 +260,9 @@ def invitation_accept(*, spa: Spa, secret: str, name: str, password: str) -> Mem
             user=user, spa=spa, defaults={"role": invitation.role}
         )
         if not created:
+            if membership.is_active:
+                # Already on the team: an invitation never changes a current role.
+                raise _error("ALREADY_MEMBER", "You are already on this team.", "token")
             membership.role = invitation.role
             membership.is_active = True
             membership.save(update_fields=["role", "is_active", "updated_at"])
@@ -271,11 +293,24 @@ def _user_create(*, email: str, name: str, password: str) -> User:
 # --- Password reset --------------------------------------------------------------------------
 
 
-def password_reset_request(*, spa: Spa, email: str) -> None:
+def password_reset_request(*, request: HttpRequest, spa: Spa, email: str) -> None:
     """Email a reset link if `email` belongs to an active member of `spa`. Says
-    nothing either way, so it cannot be used to find out who works where."""
+    nothing either way, so it cannot be used to find out who works where, and
+    sends at most a few per address and per client address an hour (an inbox
+    cannot be flooded); over the limit it silently sends nothing."""
+    email = normalize_email(email)
+    for group, key, rate in (
+        (
+            "password-reset:email",
+            lambda _group, _request: email,
+            settings.RESET_LINK_RATE_PER_EMAIL,
+        ),
+        ("password-reset:ip", "ip", settings.RESET_LINK_RATE_PER_IP),
+    ):
+        if is_ratelimited(request, group=group, key=key, rate=rate, increment=True):
+            return
     user = User.objects.filter(
-        email=normalize_email(email),
+        email=email,
         is_active=True,
         memberships__spa=spa,
         memberships__is_active=True,
@@ -364,10 +399,29 @@ def password_change(
         raise _error(
             "INVALID_CREDENTIALS", "The current password is not right.", "current_password"
         )
+    axes_reset(username=user.email)
     _password_set(user=user, new_password=new_password, keep=token)
 
 
 # --- Team ------------------------------------------------------------------------------------
+
+
+def _lock_team(*, spa: Spa, actor: Membership) -> dict[int, Membership]:
+    """Lock every membership of the spa (a team is small; changes to it are rare)
+    and check the actor as the database has it now, not as the request loaded it:
+    someone demoted or removed a moment ago can no longer act."""
+    team = {
+        member.pk: member
+        for member in Membership.objects.select_for_update()
+        .select_related("user")
+        .filter(spa=spa)
+        .order_by("pk")
+    }
+    current = team.get(actor.pk)
+    if current is None or not current.is_active or current.role not in ASSIGNABLE_ROLES:
+        raise _error("ROLE_NOT_ALLOWED", "Your role no longer allows this.")
+    actor.role, actor.is_active = current.role, current.is_active
+    return team
 
 
 def _check_may_assign(*, actor: Membership, role: str) -> None:
@@ -378,15 +432,8 @@ def _check_may_assign(*, actor: Membership, role: str) -> None:
 
 
 def _member_for_change(*, spa: Spa, actor: Membership, membership_id: int) -> Membership:
-    """The member to change, locked with every owner of the spa (for the last-owner rule)."""
-    owners = Membership.objects.select_for_update().filter(spa=spa, role=Role.OWNER)
-    list(owners)  # lock the owners first, always in the same order
-    member = (
-        Membership.objects.select_for_update()
-        .select_related("user")
-        .filter(spa=spa, pk=membership_id)
-        .first()
-    )
+    """The member to change, with the whole team locked (for the last-owner rule)."""
+    member = _lock_team(spa=spa, actor=actor).get(membership_id)
     if member is None:
         raise _error("NOT_FOUND", "No such member.", "id")
     if member.role == Role.OWNER and actor.role != Role.OWNER:
@@ -405,9 +452,9 @@ def _check_keeps_an_owner(*, spa: Spa, member: Membership) -> None:
 
 
 def member_change_role(*, spa: Spa, actor: Membership, membership_id: int, role: str) -> Membership:
-    _check_may_assign(actor=actor, role=role)
     with transaction.atomic():
         member = _member_for_change(spa=spa, actor=actor, membership_id=membership_id)
+        _check_may_assign(actor=actor, role=role)
         if role != Role.OWNER:
             _check_keeps_an_owner(spa=spa, member=member)
         member.role = role

@@ -132,7 +132,7 @@ class RequestPasswordReset(AccountMutation):
 
     @classmethod
     def perform(cls, root, info, membership, email):
-        services.password_reset_request(spa=info.context.spa, email=email)
+        services.password_reset_request(request=info.context, spa=info.context.spa, email=email)
         return cls()
 
 

@@ -41,6 +41,9 @@ class MeType(graphene.ObjectType):
         name = "Me"
 
     id = graphene.ID(required=True, description="The user's id (the same in every spa).")
+    member_id = graphene.ID(
+        required=True, description="Your membership's id here: the id team mutations take."
+    )
     email = graphene.String(required=True)
     name = graphene.String(required=True)
     phone = graphene.String(required=True)
@@ -50,7 +53,12 @@ class MeType(graphene.ObjectType):
     def from_membership(membership):
         user = membership.user
         return MeType(
-            id=user.pk, email=user.email, name=user.name, phone=user.phone, role=membership.role
+            id=user.pk,
+            member_id=membership.pk,
+            email=user.email,
+            name=user.name,
+            phone=user.phone,
+            role=membership.role,
         )
 
 
