@@ -29,6 +29,12 @@ def _invite(client, email="new.hire@glow.example", role="PROVIDER"):
     return client.graphql(INVITE, {"email": email, "role": role}).data["inviteMember"]
 
 
+def _accept(client, mail, name="Nia", password="a-long-new-password"):  # noqa: S107
+    """Accept the invitation in `mail` on `client`'s spa; the payload."""
+    arguments = {"token": _token_from(mail), "name": name, "password": password}
+    return client.graphql(ACCEPT, arguments).data["acceptInvitation"]
+
+
 def _token_from(mail) -> str:
     found = re.search(r"token=(inv_[\w-]+)", mail.body)
     assert found, mail.body
@@ -78,14 +84,7 @@ def test_expired_invitation_is_refused(glow, signed_in, client_for, mailoutbox):
     _invite(signed_in(glow, Role.OWNER))
     Invitation.objects.update(expires_at=timezone.now() - timedelta(minutes=1))
 
-    answer = (
-        client_for(glow)
-        .graphql(
-            ACCEPT,
-            {"token": _token_from(mailoutbox[0]), "name": "Nia", "password": "a-long-new-password"},
-        )
-        .data["acceptInvitation"]
-    )
+    answer = _accept(client_for(glow), mailoutbox[0])
 
     assert answer["errors"] == [{"field": "token", "code": "INVITATION_EXPIRED"}]
     assert not User.objects.filter(email="new.hire@glow.example").exists()
@@ -96,14 +95,7 @@ def test_an_invitation_to_one_spa_cannot_be_used_on_another(
 ):
     _invite(signed_in(glow, Role.OWNER))
 
-    answer = (
-        client_for(radiance)
-        .graphql(
-            ACCEPT,
-            {"token": _token_from(mailoutbox[0]), "name": "Nia", "password": "a-long-new-password"},
-        )
-        .data["acceptInvitation"]
-    )
+    answer = _accept(client_for(radiance), mailoutbox[0])
 
     assert answer["errors"] == [{"field": "token", "code": "INVITATION_INVALID"}]
     assert not Membership.objects.filter(spa=radiance, user__email="new.hire@glow.example").exists()
@@ -170,14 +162,7 @@ def test_a_new_invitation_replaces_the_pending_one(glow, signed_in, client_for, 
     _invite(owner)
     _invite(owner)
 
-    stale = (
-        client_for(glow)
-        .graphql(
-            ACCEPT,
-            {"token": _token_from(mailoutbox[0]), "name": "Nia", "password": "a-long-new-password"},
-        )
-        .data["acceptInvitation"]
-    )
+    stale = _accept(client_for(glow), mailoutbox[0])
 
     assert stale["errors"] == [{"field": "token", "code": "INVITATION_INVALID"}]
     assert len(owner.graphql("{ invitations { email } }").data["invitations"]) == 1
@@ -190,14 +175,7 @@ def test_revoked_invitation_is_refused(glow, signed_in, client_for, mailoutbox):
     revoked = owner.graphql(
         f'mutation {{ revokeInvitation(id: "{invitation_id}") {{ errors {{ code }} }} }}'
     )
-    answer = (
-        client_for(glow)
-        .graphql(
-            ACCEPT,
-            {"token": _token_from(mailoutbox[0]), "name": "Nia", "password": "a-long-new-password"},
-        )
-        .data["acceptInvitation"]
-    )
+    answer = _accept(client_for(glow), mailoutbox[0])
 
     assert revoked.data == {"revokeInvitation": {"errors": []}}
     assert answer["errors"] == [{"field": "token", "code": "INVITATION_INVALID"}]

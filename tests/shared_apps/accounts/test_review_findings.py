@@ -3,8 +3,10 @@ authority, secrets stored with failed attempts."""
 
 import json
 
+import pytest
 from axes.models import AccessAttempt
 from django.core.cache import cache
+from django.core.exceptions import ValidationError
 
 from shared_apps.accounts import services
 from shared_apps.accounts.models import Invitation, Membership, Role
@@ -72,15 +74,12 @@ def test_a_demoted_manager_cannot_act_on_a_request_loaded_before_the_demotion(gl
     stale = Membership.objects.get(pk=manager.pk)  # what the request loaded
     Membership.objects.filter(pk=manager.pk).update(role=Role.FRONT_DESK)  # demoted meanwhile
 
-    try:
+    with pytest.raises(ValidationError) as error:
         services.member_change_role(
             spa=glow, actor=stale, membership_id=target.pk, role=Role.MANAGER
         )
-        raised = None
-    except Exception as exc:
-        raised = exc
 
-    assert raised is not None and raised.code == "ROLE_NOT_ALLOWED"
+    assert error.value.code == "ROLE_NOT_ALLOWED"
     target.refresh_from_db()
     assert target.role == Role.FRONT_DESK
 
@@ -90,15 +89,12 @@ def test_a_removed_manager_cannot_invite_on_a_stale_request(glow, member_of, mai
     stale = Membership.objects.get(pk=manager.pk)
     Membership.objects.filter(pk=manager.pk).update(is_active=False)
 
-    try:
+    with pytest.raises(ValidationError) as error:
         services.invitation_create(
             spa=glow, invited_by=stale, email="x@glow.example", role="provider"
         )
-        raised = None
-    except Exception as exc:
-        raised = exc
 
-    assert raised is not None and raised.code == "ROLE_NOT_ALLOWED"
+    assert error.value.code == "ROLE_NOT_ALLOWED"
     assert not Invitation.objects.exists()
 
 
