@@ -8,7 +8,11 @@ settings ask for a throw-away cluster in a temporary directory.
 
 from __future__ import annotations
 
+import contextlib
+import json
 import os
+import shutil
+import subprocess
 import tempfile
 import warnings
 from pathlib import Path
@@ -18,6 +22,8 @@ import environ
 
 # Django's backend for django-tenants: it sets search_path per spa.
 TENANT_ENGINE = "django_tenants.postgresql_backend"
+# Throw-away clusters (tests, benchmarks) live in temporary directories named so.
+EPHEMERAL_PREFIX = "medspa-pg-"
 
 
 def database_settings(
@@ -46,7 +52,8 @@ def _embedded(*, data_dir: Path | None, name: str, durable: bool) -> dict[str, A
         import pgserver  # imported here: nothing else needs it when DATABASE_URL is set
 
         if data_dir is None:
-            ephemeral = Path(tempfile.mkdtemp(prefix="medspa-pg-"))
+            _reap_orphaned_clusters()
+            ephemeral = Path(tempfile.mkdtemp(prefix=EPHEMERAL_PREFIX))
             server = pgserver.get_server(ephemeral, cleanup_mode="delete")
             if not durable:
                 _disable_durability(server)
@@ -66,6 +73,37 @@ def _embedded(*, data_dir: Path | None, name: str, durable: bool) -> dict[str, A
     }
 
 
+def _reap_orphaned_clusters() -> None:
+    """Stop and delete throw-away clusters whose every owner process is gone.
+
+    A test run killed by a signal (Ctrl-C twice, a closed pipe, a CI timeout)
+    never runs its exit hooks, and its server would run on, holding memory.
+    pgserver lists the processes using a cluster in `.handle_pids.json`.
+    """
+    import psutil
+
+    for path in Path(tempfile.gettempdir()).glob(f"{EPHEMERAL_PREFIX}*"):
+        try:
+            owners = json.loads((path / ".handle_pids.json").read_text())
+        except (OSError, ValueError):
+            continue  # being created right now, or not ours
+        if any(psutil.pid_exists(pid) for pid in owners):
+            continue
+        if (path / "postmaster.pid").exists():
+            _pg_ctl_stop(path, mode="immediate")
+        shutil.rmtree(path, ignore_errors=True)
+
+
+def _pg_ctl_stop(pgdata: Path, *, mode: str) -> None:
+    # pgserver builds its pg_ctl wrapper at import time, so type checkers cannot see it.
+    from pgserver._commands import pg_ctl  # type: ignore[attr-defined]
+
+    # As root, pgserver runs PostgreSQL as its own "pgserver" user.
+    user = "pgserver" if hasattr(os, "geteuid") and os.geteuid() == 0 else None
+    with contextlib.suppress(subprocess.CalledProcessError):  # not running after all
+        pg_ctl(["-w", "-m", mode, "stop"], pgdata=pgdata, user=user)
+
+
 def embedded_server(data_dir: Path) -> Any | None:
     """The running embedded server for `data_dir`, or None when DATABASE_URL is used."""
     if os.environ.get("DATABASE_URL") or not (data_dir / "PG_VERSION").exists():
@@ -83,10 +121,7 @@ def stop_embedded(server: Any) -> None:
     (pgserver stops a server when its last handle goes, but a process killed
     without running its exit hooks leaves a handle behind forever.)
     """
-    # pgserver builds its pg_ctl wrapper at import time, so type checkers cannot see it.
-    from pgserver._commands import pg_ctl  # type: ignore[attr-defined]
-
-    pg_ctl(["-w", "-m", "fast", "stop"], pgdata=server.pgdata, user=server.system_user)
+    _pg_ctl_stop(server.pgdata, mode="fast")
 
 
 def _ensure_database(server: Any, name: str) -> None:

@@ -1,12 +1,15 @@
 """The project as a whole: layout rules, settings, committed artifacts."""
 
+import json
 import subprocess
 import sys
 from pathlib import Path
 
+import pgserver
 import pytest
 from django.core.management import call_command
 
+from config import database
 from config.database import TENANT_ENGINE, database_settings, embedded_server, stop_embedded
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -99,3 +102,26 @@ def test_spa_command_creates_lists_and_suspends(committing, capsys):
     assert "http://lumen.medspa.test/graphql/" in out
     assert "lumen is suspended." in out
     assert "lumen                    suspended" in out
+
+
+def test_orphaned_throwaway_clusters_are_reaped(monkeypatch, tmp_path):
+    # given a throw-away cluster whose only owner process has died (killed before
+    # its exit hooks could stop it)
+    monkeypatch.setattr(database.tempfile, "gettempdir", lambda: str(tmp_path))
+    orphan = tmp_path / f"{database.EPHEMERAL_PREFIX}orphan"
+    orphan.mkdir()
+    postmaster = pgserver.get_server(orphan, cleanup_mode=None).get_postmaster_info().process
+    dead = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    (orphan / ".handle_pids.json").write_text(json.dumps([int(dead.stdout)]))
+
+    # when a new throw-away cluster is about to be made
+    database._reap_orphaned_clusters()
+
+    # then the orphan's server has stopped and its files are gone
+    postmaster.wait(timeout=10)
+    assert not orphan.exists()
