@@ -1,8 +1,10 @@
 """The project as a whole: layout rules, settings, committed artifacts."""
 
 import json
+import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pgserver
@@ -44,10 +46,20 @@ def test_database_url_is_used_when_set(monkeypatch):
     )
 
 
-def test_embedded_postgres_is_used_when_unset(monkeypatch, tmp_path):
+@pytest.fixture
+def scratch_dir():
+    """A directory for a scratch cluster, outside pytest's tmp_path: pytest resets
+    its base to mode 0700 whenever a session starts, and the server runs as
+    another user (pgserver, when tests run as root)."""
+    path = Path(tempfile.mkdtemp(prefix="medspa-scratch-"))
+    yield path
+    shutil.rmtree(path, ignore_errors=True)
+
+
+def test_embedded_postgres_is_used_when_unset(monkeypatch, scratch_dir):
     monkeypatch.delenv("DATABASE_URL", raising=False)
 
-    config = database_settings(data_dir=tmp_path / "pg", name="medspa_probe")
+    config = database_settings(data_dir=scratch_dir / "pg", name="medspa_probe")
 
     assert config["ENGINE"] == TENANT_ENGINE
     assert Path(config["HOST"]).exists()  # the Unix socket directory of a running server
@@ -57,10 +69,10 @@ def test_embedded_postgres_is_used_when_unset(monkeypatch, tmp_path):
         dbname="medspa_probe", user="postgres", host=config["HOST"], port=config["PORT"]
     ) as conn:
         assert conn.execute("SELECT 1").fetchone() == (1,)
-    server = embedded_server(tmp_path / "pg")
+    server = embedded_server(scratch_dir / "pg")
     assert server is not None
     stop_embedded(server)
-    assert not (tmp_path / "pg" / "postmaster.pid").exists()  # removed by a clean shutdown
+    assert not (scratch_dir / "pg" / "postmaster.pid").exists()  # removed by a clean shutdown
 
 
 def test_committed_graphql_sdl_matches_the_code(db):
@@ -104,11 +116,11 @@ def test_spa_command_creates_lists_and_suspends(committing, capsys):
     assert "lumen                    suspended" in out
 
 
-def test_orphaned_throwaway_clusters_are_reaped(monkeypatch, tmp_path):
+def test_orphaned_throwaway_clusters_are_reaped(monkeypatch, scratch_dir):
     # given a throw-away cluster whose only owner process has died (killed before
     # its exit hooks could stop it)
-    monkeypatch.setattr(database.tempfile, "gettempdir", lambda: str(tmp_path))
-    orphan = tmp_path / f"{database.EPHEMERAL_PREFIX}orphan"
+    monkeypatch.setattr(database.tempfile, "gettempdir", lambda: str(scratch_dir))
+    orphan = scratch_dir / f"{database.EPHEMERAL_PREFIX}orphan"
     orphan.mkdir()
     postmaster = pgserver.get_server(orphan, cleanup_mode=None).get_postmaster_info().process
     dead = subprocess.run(
