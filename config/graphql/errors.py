@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+import sentry_sdk
 from graphql import GraphQLError, GraphQLSyntaxError
 
 logger = logging.getLogger("graphql.errors")
@@ -25,10 +26,12 @@ def format_error(error: Exception) -> dict[str, Any]:
         return {"message": str(error), "extensions": {"code": "BAD_REQUEST"}}
     original = error.original_error
     if original is not None and not isinstance(original, GraphQLError):
-        # Only the type and the path are logged: the message may hold PHI.
+        # Only the type and the path are logged: the message may hold PHI. Sentry
+        # gets the exception, scrubbed (config/observability/sentry.py).
         logger.error(
             "unhandled %s in resolver at %s", type(original).__name__, error.path, exc_info=False
         )
+        sentry_sdk.capture_exception(original)
         formatted: dict[str, Any] = {
             "message": "Internal server error.",
             "extensions": {"code": "INTERNAL_ERROR"},

@@ -37,6 +37,7 @@ from graphql import (
 
 from config.graphql.errors import format_error
 from config.graphql.validation import validation_rules
+from config.observability.requestlog import safe_operation_name
 from tenants.models import SpaStatus
 
 # Distinct query texts kept parsed and validated per schema.
@@ -160,6 +161,9 @@ class PlatformGraphQLView(GraphQLView):
             return ExecutionResult(data=None, errors=errors)
 
         operation = get_operation_ast(document, operation_name)
+        request.graphql_operation = safe_operation_name(  # type: ignore[attr-defined]
+            operation.name.value if operation is not None and operation.name else operation_name
+        )
         is_mutation = operation is not None and operation.operation == OperationType.MUTATION
         if is_mutation and request.method == "GET":
             if show_graphiql:

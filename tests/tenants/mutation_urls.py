@@ -31,9 +31,27 @@ class Explode(graphene.Mutation):
         raise RuntimeError("patient Jane Doe, DOB 1980-01-01")  # must never reach the client
 
 
+class ExplodeInDatabase(graphene.Mutation):
+    """Fails in PostgreSQL with the offending value in the error's DETAIL."""
+
+    class Arguments:
+        email = graphene.String(required=True)
+
+    ok = graphene.Boolean()
+
+    @staticmethod
+    def mutate(root, info, email):
+        from shared_apps.accounts.models import User
+
+        User.objects.create(email=email)
+        User.objects.create(email=email)  # unique violation: DETAIL names the email
+        return ExplodeInDatabase(ok=True)
+
+
 class Mutation(graphene.ObjectType):
     set_brand_color = SetBrandColor.Field()
     explode = Explode.Field()
+    explode_in_database = ExplodeInDatabase.Field()
 
 
 schema = graphene.Schema(query=Query, mutation=Mutation)

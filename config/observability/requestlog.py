@@ -1,0 +1,80 @@
+"""One JSON line per request, and the request id.
+
+Fields: request_id, method, path (no query string), host kind, spa, user_id,
+operation (GraphQL operation name), status, duration_ms, sql_queries. No
+bodies, query strings, tokens or PHI. The request id comes from a well-formed
+X-Request-ID header (a proxy's) or is made here, and is returned in the response
+header of the same name. Placed first in the middleware chain, so the line
+covers routing and authentication too.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import time
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+from django.db import connection
+from django.http import HttpRequest, HttpResponse
+
+from config.observability.sentry import tag_request
+
+logger = logging.getLogger("medspa.request")
+
+REQUEST_ID_HEADER = "X-Request-ID"
+_VALID_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
+_GRAPHQL_NAME = re.compile(r"^[_A-Za-z][_0-9A-Za-z]{0,99}$")
+
+
+def safe_operation_name(name: Any) -> str | None:
+    """A GraphQL operation name as the spec defines names, or None (never free text)."""
+    return name if isinstance(name, str) and _GRAPHQL_NAME.match(name) else None
+
+
+class RequestLogMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        started = time.perf_counter()
+        incoming = request.headers.get(REQUEST_ID_HEADER, "")
+        request_id = incoming if _VALID_REQUEST_ID.match(incoming) else uuid.uuid4().hex
+        request.request_id = request_id  # type: ignore[attr-defined]
+        counter = _QueryCounter()
+        with connection.execute_wrapper(counter):
+            response = self.get_response(request)
+        response[REQUEST_ID_HEADER] = request_id
+
+        spa = getattr(request, "spa", None)
+        membership = getattr(request, "membership", None)
+        user_id = membership.user_id if membership is not None else None
+        tag_request(request_id=request_id, spa=spa, user_id=user_id)
+        logger.info(
+            "request",
+            extra={
+                "request_id": request_id,
+                "method": request.method,
+                "path": request.path,
+                "spa": spa.slug if spa is not None else None,
+                "user_id": user_id,
+                "operation": getattr(request, "graphql_operation", None),
+                "status": response.status_code,
+                "duration_ms": round((time.perf_counter() - started) * 1000, 2),
+                "sql_queries": counter.count,
+            },
+        )
+        return response
+
+
+class _QueryCounter:
+    def __init__(self) -> None:
+        self.count = 0
+
+    def __call__(
+        self, execute: Callable[..., Any], sql: str, params: Any, many: bool, context: Any
+    ) -> Any:
+        self.count += 1
+        return execute(sql, params, many, context)
