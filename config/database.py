@@ -17,6 +17,7 @@ import tempfile
 import warnings
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 import environ
 
@@ -41,6 +42,10 @@ def database_settings(
         if url
         else _embedded(data_dir=data_dir, name=name, durable=durable)
     )
+    if str(config.get("HOST", "")).startswith("%2F"):
+        # A Unix-socket directory written percent-encoded in the URL
+        # (postgres://user@%2Fvar%2Frun%2Fpostgresql/db): libpq wants the path.
+        config["HOST"] = unquote(config["HOST"])
     config["ENGINE"] = TENANT_ENGINE
     return config
 

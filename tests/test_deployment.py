@@ -1,0 +1,112 @@
+"""The production path, run for real: gunicorn with platform/gunicorn.conf.py and
+config.settings.prod on loopback, against the test database."""
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+from django.db import connection
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class _NoRedirects(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None  # a redirect is the answer under test, not something to follow
+
+
+_opener = urllib.request.build_opener(_NoRedirects)
+
+
+def _get(port: int, path: str, host: str, **headers: str) -> tuple[int, bytes, dict]:
+    request = urllib.request.Request(
+        f"http://127.0.0.1:{port}{path}", headers={"Host": host, **headers}
+    )
+    try:
+        with _opener.open(request, timeout=5) as response:
+            return response.status, response.read(), dict(response.headers)
+    except urllib.error.HTTPError as error:
+        return error.code, error.read(), dict(error.headers)
+
+
+@pytest.fixture
+def gunicorn(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        db = connection.settings_dict
+    port = _free_port()
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings.prod",
+        "DJANGO_SECRET_KEY": "test-prod-secret",
+        "DATABASE_URL": f"postgres://{db['USER']}@{quote(str(db['HOST']), safe='')}:{db['PORT']}/{db['NAME']}",
+        "CLIENT_IP_HEADER": "REMOTE_ADDR",
+        "ROOT_DOMAIN": "medspa.test",
+        "PORT": str(port),
+        "WEB_CONCURRENCY": "1",
+    }
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "--config",
+            "platform/gunicorn.conf.py",
+            "config.wsgi:application",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            if _get(port, "/healthz", "medspa.test")[0] == 200:
+                break
+        except OSError:
+            time.sleep(0.2)
+    else:
+        process.kill()
+        pytest.fail(process.stdout.read().decode() if process.stdout else "gunicorn did not start")
+    yield port
+    process.terminate()
+    process.wait(timeout=10)
+
+
+def test_production_server_serves_health_spas_and_https_redirects(gunicorn):
+    port = gunicorn
+
+    ready = _get(port, "/readyz", "anything.example")
+    spa = urllib.request.Request(
+        f"http://127.0.0.1:{port}/graphql/",
+        data=b'{"query": "{ spa { slug status } }"}',
+        headers={
+            "Host": "glow.medspa.test",
+            "Content-Type": "application/json",
+            "X-Forwarded-Proto": "https",
+        },
+    )
+    with _opener.open(spa, timeout=5) as response:
+        body, headers = response.read(), dict(response.headers)
+    plain_http = _get(port, "/graphql/", "glow.medspa.test")
+
+    assert ready[:2] == (200, b'{"status": "ok"}')
+    assert body == b'{"data":{"spa":{"slug":"glow","status":"ACTIVE"}}}'
+    assert len(headers["X-Request-ID"]) == 32
+    assert headers["Strict-Transport-Security"].startswith("max-age=")
+    assert plain_http[0] == 301 and plain_http[2]["Location"].startswith(
+        "https://glow.medspa.test/"
+    )
