@@ -34,3 +34,33 @@ def slug_availability(*, slug: str) -> SlugAvailability:
             slug=slug, available=False, code="SLUG_TAKEN", message="That address is taken."
         )
     return SlugAvailability(slug=slug, available=True)
+
+
+def spa_schemas_behind() -> dict[str, int]:
+    """Spas whose schema lacks migrations the code has: slug -> how many.
+
+    One query over every spa's django_migrations (in chunks), compared with the
+    migrations on disk.
+    """
+    from django.db import connection
+    from django.db.migrations.loader import MigrationLoader
+
+    expected = set(MigrationLoader(None, ignore_no_migrations=True).graph.nodes)
+    spas = list(Spa.objects.exclude(status="provisioning").values_list("slug", "schema_name"))
+    behind: dict[str, int] = {}
+    for start in range(0, len(spas), 200):
+        chunk = spas[start : start + 200]
+        union = " UNION ALL ".join(
+            f'SELECT %s, app, name FROM "{schema}".django_migrations'  # noqa: S608 (schema names are derived from slugs)
+            for _, schema in chunk
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(union, [slug for slug, _ in chunk])
+            applied: dict[str, set[tuple[str, str]]] = {slug: set() for slug, _ in chunk}
+            for slug, app, name in cursor.fetchall():
+                applied[slug].add((app, name))
+        for slug, done in applied.items():
+            missing = len(expected - done)
+            if missing:
+                behind[slug] = missing
+    return behind

@@ -50,6 +50,8 @@ TENANT_LIMIT_SET_CALLS = True
 SPA_TEMPLATE_SCHEMA = "_spa_template"
 # How a new spa schema is built: "clone" (from the template) or "migrate" (run every migration).
 SPA_SCHEMA_STRATEGY = env("SPA_SCHEMA_STRATEGY", default="clone")
+# Worker processes migrating spa schemas (migrate_schemas --parallel overrides).
+SPA_MIGRATION_PROCESSES = env.int("SPA_MIGRATION_PROCESSES", default=2)
 # Routing cache (tenants/routing.py). Changes made through tenants.services are
 # seen at once by the process that made them and within VERSION_INTERVAL seconds
 # by the others; the TTL is a backstop for changes made around the services.

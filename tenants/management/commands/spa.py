@@ -16,7 +16,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from tenants.models import Spa, SpaStatus
-from tenants.selectors import spa_get
+from tenants.selectors import spa_get, spa_schemas_behind
 from tenants.services import (
     spa_provision,
     spa_provision_cancel,
@@ -47,6 +47,8 @@ class Command(BaseCommand):
         cancel = sub.add_parser("cancel", help="Remove a spa that never finished provisioning.")
         cancel.add_argument("slug")
 
+        sub.add_parser("behind", help="List spas whose schema lacks migrations (exit 1 if any).")
+
         status = sub.add_parser("status", help="Suspend, reactivate or close a spa.")
         status.add_argument("slug")
         status.add_argument("status", choices=[s for s in SpaStatus.values if s != "provisioning"])
@@ -74,6 +76,14 @@ class Command(BaseCommand):
             self.stdout.write(f"{spa.slug:<24} {spa.status:<13} {spa.timezone:<22} {_url(spa)}")
         if not spas:
             self.stdout.write("No spas yet.")
+
+    def _behind(self, **_) -> None:
+        behind = spa_schemas_behind()
+        for slug, missing in sorted(behind.items()):
+            self.stdout.write(f"{slug:<24} {missing} migration(s) behind")
+        if behind:
+            raise CommandError(f"{len(behind)} spa(s) behind; run manage.py migrate")
+        self.stdout.write("Every spa schema is up to date.")
 
     def _resume(self, *, slug, **_) -> None:
         spa = self._get(slug)
