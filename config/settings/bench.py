@@ -12,3 +12,8 @@ from config.settings.base import *  # noqa: F403
 
 DATABASES = {"default": database_settings(data_dir=None, name="medspa_bench")}
 LOGGING = {"version": 1, "disable_existing_loggers": False, "root": {"level": "WARNING"}}
+
+# bench/migrations.py adds a tenant app of its own (a migration to time).
+if os.environ.get("BENCH_MIGRATIONS_APP"):
+    TENANT_APPS = [*TENANT_APPS, "bench.benchapp"]  # noqa: F405
+    INSTALLED_APPS = [*INSTALLED_APPS, "bench.benchapp"]  # noqa: F405
