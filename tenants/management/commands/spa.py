@@ -10,12 +10,15 @@ manage.py spa status glow suspended --reason "chargeback"
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import timezone
 
 from tenants.models import Spa, SpaStatus
+from tenants.portability import spa_export, spa_restore
 from tenants.selectors import spa_get, spa_schemas_behind
 from tenants.services import (
     spa_provision,
@@ -48,6 +51,13 @@ class Command(BaseCommand):
         cancel.add_argument("slug")
 
         sub.add_parser("behind", help="List spas whose schema lacks migrations (exit 1 if any).")
+
+        export = sub.add_parser("export", help="Write a spa's data to an archive.")
+        export.add_argument("slug")
+        export.add_argument("--output", help="the archive's path (default <slug>-<time>.tar.gz)")
+        restore = sub.add_parser("restore", help="Bring an exported spa back as a new spa.")
+        restore.add_argument("archive")
+        restore.add_argument("--slug", help="restore under another slug (a copy)")
 
         status = sub.add_parser("status", help="Suspend, reactivate or close a spa.")
         status.add_argument("slug")
@@ -84,6 +94,19 @@ class Command(BaseCommand):
         if behind:
             raise CommandError(f"{len(behind)} spa(s) behind; run manage.py migrate")
         self.stdout.write("Every spa schema is up to date.")
+
+    def _export(self, *, slug, output, **_) -> None:
+        spa = self._get(slug)
+        path = Path(output or f"{slug}-{timezone.now():%Y%m%d-%H%M%S}.tar.gz")
+        manifest = spa_export(spa=spa, path=path)
+        rows = sum(table["rows"] for table in manifest["tables"])
+        self.stdout.write(
+            self.style.SUCCESS(f"{slug}: {len(manifest['tables'])} tables, {rows} rows -> {path}")
+        )
+
+    def _restore(self, *, archive, slug, **_) -> None:
+        spa = spa_restore(path=Path(archive), slug=slug)
+        self.stdout.write(self.style.SUCCESS(f"{spa.slug} restored: {_url(spa)}"))
 
     def _resume(self, *, slug, **_) -> None:
         spa = self._get(slug)
