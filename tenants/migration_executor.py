@@ -16,7 +16,7 @@ from typing import Any
 from django.db import connections
 from django_tenants.migration_executors.base import MigrationExecutor, run_migrations
 
-from config.observability.sentry import scrub_text
+from config.observability.redaction import scrub_text
 
 
 @dataclass(frozen=True)

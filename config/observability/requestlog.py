@@ -20,7 +20,7 @@ from typing import Any
 from django.db import connection
 from django.http import HttpRequest, HttpResponse
 
-from config.observability.sentry import tag_request
+from config.observability.sentry import tag_events_of
 
 logger = logging.getLogger("medspa.request")
 
@@ -43,6 +43,7 @@ class RequestLogMiddleware:
         incoming = request.headers.get(REQUEST_ID_HEADER, "")
         request_id = incoming if _VALID_REQUEST_ID.match(incoming) else uuid.uuid4().hex
         request.request_id = request_id  # type: ignore[attr-defined]
+        tag_events_of(request)
         counter = _QueryCounter()
         with connection.execute_wrapper(counter):
             response = self.get_response(request)
@@ -51,7 +52,6 @@ class RequestLogMiddleware:
         spa = getattr(request, "spa", None)
         membership = getattr(request, "membership", None)
         user_id = membership.user_id if membership is not None else None
-        tag_request(request_id=request_id, spa=spa, user_id=user_id)
         logger.info(
             "request",
             extra={

@@ -9,16 +9,16 @@ still sends request bodies, frame local variables and exception messages. Here:
 - the SDK's EventScrubber, its denylist extended with our PHI field names,
   applied recursively (run in our hooks: the SDK skips it under data_collection);
 - `before_send` / `before_send_transaction` that strip what is left: exception
-  messages and log messages are reduced to their shape (quoted text, numbers,
-  emails and database DETAIL lines removed), breadcrumb and span data dropped;
+  messages replaced (the type stays, and for a database error its SQLSTATE and
+  constraint name), log messages sent as their template only, breadcrumb and
+  span data dropped;
 - events are tagged with the spa (slug, schema), the user id (never an email or
-  a name) and the request id (set per request by the request-log middleware).
+  a name) and the request id, read from the request when the event is made.
 Off when SENTRY_DSN is unset.
 """
 
 from __future__ import annotations
 
-import re
 from typing import Any, cast
 
 import sentry_sdk
@@ -26,6 +26,8 @@ from sentry_sdk.integrations.django import DjangoIntegration
 from sentry_sdk.integrations.logging import LoggingIntegration
 from sentry_sdk.scrubber import DEFAULT_DENYLIST, DEFAULT_PII_DENYLIST, EventScrubber
 from sentry_sdk.types import Event, Hint
+
+from config.observability.redaction import scrub_text
 
 # Field names that hold patient (or staff) data anywhere in our payloads.
 PHI_DENYLIST = [
@@ -63,21 +65,6 @@ PHI_DENYLIST = [
 SAFE_HEADERS = frozenset({"Content-Type", "Content-Length", "User-Agent", "Host", "X-Request-Id"})
 ALLOWED_HEADER_TERMS = [header.lower() for header in sorted(SAFE_HEADERS)]
 
-_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
-_QUOTED = re.compile(r"'[^']*'|\"[^\"]*\"|“[^”]*”")
-_PARENS_VALUES = re.compile(r"=\([^)]*\)")
-_NUMBER = re.compile(r"\b\d[\d\-/:.]*\b")
-_DETAIL = re.compile(r"\b(DETAIL|HINT|CONTEXT):.*", re.DOTALL)
-
-
-def scrub_text(text: str) -> str:
-    """A message's shape without its values: what kind of error, not about whom."""
-    text = _DETAIL.sub(r"\1: [redacted]", text)
-    text = _EMAIL.sub("[email]", text)
-    text = _QUOTED.sub("[value]", text)
-    text = _PARENS_VALUES.sub("=([value])", text)
-    return _NUMBER.sub("[n]", text)
-
 
 def _scrub_request(event: dict[str, Any]) -> None:
     request = event.get("request")
@@ -92,10 +79,24 @@ def _scrub_request(event: dict[str, Any]) -> None:
         request["headers"] = {k: v for k, v in headers.items() if k in SAFE_HEADERS}
 
 
-def _scrub_exceptions(event: dict[str, Any]) -> None:
+def _database_facts(hint: Hint) -> str:
+    """What a database error says without values: its SQLSTATE and constraint."""
+    error = (hint.get("exc_info") or (None, None, None))[1]
+    for candidate in (error, getattr(error, "__cause__", None)):
+        diag = getattr(candidate, "diag", None)
+        if diag is not None and getattr(diag, "sqlstate", None):
+            constraint = f" constraint={diag.constraint_name}" if diag.constraint_name else ""
+            return f" sqlstate={diag.sqlstate}{constraint}"
+    return ""
+
+
+def _scrub_exceptions(event: dict[str, Any], hint: Hint) -> None:
+    # An exception's message is free text that may quote anything (a name, a
+    # DETAIL line): only its type (in "type") and value-free facts are sent.
+    facts = _database_facts(hint)
     for exception in (event.get("exception") or {}).get("values") or []:
-        if exception.get("value"):
-            exception["value"] = scrub_text(str(exception["value"]))
+        if "value" in exception:
+            exception["value"] = "[redacted]" + facts
         for frame in (exception.get("stacktrace") or {}).get("frames") or []:
             frame.pop("vars", None)
 
@@ -103,9 +104,9 @@ def _scrub_exceptions(event: dict[str, Any]) -> None:
 def _scrub_messages(event: dict[str, Any]) -> None:
     logentry = event.get("logentry")
     if isinstance(logentry, dict):
+        # The template ("unhandled %s in resolver at %s"), never its arguments.
         logentry.pop("params", None)
-        if logentry.get("formatted"):
-            logentry["formatted"] = scrub_text(str(logentry["formatted"]))
+        logentry.pop("formatted", None)
         if logentry.get("message"):
             logentry["message"] = scrub_text(str(logentry["message"]))
     if isinstance(event.get("message"), str):
@@ -130,7 +131,7 @@ def before_send(event: Event, hint: Hint) -> Event:
     SCRUBBER.scrub_event(event)
     data = cast(dict[str, Any], event)
     _scrub_request(data)
-    _scrub_exceptions(data)
+    _scrub_exceptions(data, hint)
     _scrub_messages(data)
     return event
 
@@ -187,11 +188,24 @@ def init_sentry(
     )
 
 
-def tag_request(*, request_id: str, spa: Any, user_id: int | None) -> None:
-    """Tag what Sentry sends for this request: never an email or a name."""
+def tag_events_of(request: Any) -> None:
+    """Tag everything Sentry sends during this request (errors and the
+    transaction) with its id, spa and user id, read when the event is made:
+    routing and authentication run after this is set up."""
+    if not sentry_sdk.is_initialized():
+        return  # without Sentry there is no per-request scope to attach to
     scope = sentry_sdk.get_isolation_scope()
-    scope.set_tag("request_id", request_id)
-    if spa is not None:
-        scope.set_tag("spa", spa.slug)
-        scope.set_tag("spa_schema", spa.schema_name)
-    scope.set_user({"id": str(user_id)} if user_id is not None else None)
+    scope.set_tag("request_id", request.request_id)
+
+    def tag(event: Event, hint: Hint) -> Event:
+        tags = event.setdefault("tags", {})
+        spa = getattr(request, "spa", None)
+        if spa is not None:
+            tags["spa"] = spa.slug
+            tags["spa_schema"] = spa.schema_name
+        membership = getattr(request, "membership", None)
+        if membership is not None:
+            event["user"] = {"id": str(membership.user_id)}  # never an email or a name
+        return event
+
+    scope.add_event_processor(tag)

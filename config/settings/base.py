@@ -175,10 +175,12 @@ LOGGING = {
         },
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
     },
+    "filters": {"redact": {"()": "config.observability.redaction.RedactingFilter"}},
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
             "formatter": env("LOG_FORMAT", default="json"),
+            "filters": ["redact"],
         }
     },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},

@@ -15,7 +15,8 @@ from django.db import close_old_connections
 from django.test.client import RequestFactory
 from sentry_sdk.transport import Transport
 
-from config.observability.sentry import init_sentry, scrub_text
+from config.observability.redaction import scrub_text
+from config.observability.sentry import init_sentry
 
 MARKERS = [
     "Zelda Markerly",
@@ -35,14 +36,14 @@ class RecordingTransport(Transport):
         self.envelopes.append(envelope.serialize())
 
 
-@pytest.fixture
-def sentry_envelopes():
+@pytest.fixture(params=[0.0, 1.0], ids=["errors only", "with traces"])
+def sentry_envelopes(request):
     transport = RecordingTransport()
     init_sentry(
         dsn="https://public@sentry.invalid/1",
         environment="test",
         release="test",
-        traces_sample_rate=1.0,
+        traces_sample_rate=request.param,
         transport=transport,
     )
     yield transport.envelopes
@@ -116,10 +117,14 @@ def test_no_phi_reaches_sentry_and_the_spa_tag_does(glow, sentry_envelopes):
     sentry_sdk.flush()
 
     sent = b"\n".join(sentry_envelopes)
-    events = [line for line in sent.split(b"\n") if b'"exception"' in line]
-    assert len(events) >= 2  # both failures were reported
-    assert b'"spa":"glow"' in sent and b'"spa_schema":"spa_glow"' in sent
-    assert b"RuntimeError" in sent and b"IntegrityError" in sent
+    events = [json.loads(line) for line in sent.split(b"\n") if b'"exception"' in line]
+    assert len(events) == 2  # both failures were reported
+    for event in events:  # the error events themselves carry the tags
+        assert event["tags"]["spa"] == "glow" and event["tags"]["spa_schema"] == "spa_glow"
+        assert len(event["tags"]["request_id"]) == 32
+    types = {e["exception"]["values"][-1]["type"] for e in events}
+    assert types == {"RuntimeError", "IntegrityError"}
+    assert b"sqlstate=23505 constraint=accounts_user_email_key" in sent
     for marker in MARKERS:
         assert marker.encode() not in sent, marker
         assert marker.replace(" ", "+").encode() not in sent, marker

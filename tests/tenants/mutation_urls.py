@@ -56,4 +56,13 @@ class Mutation(graphene.ObjectType):
 
 schema = graphene.Schema(query=Query, mutation=Mutation)
 
-urlpatterns = [path("graphql/", csrf_exempt(PlatformGraphQLView.as_view(schema=schema)))]
+
+def boom(request):
+    """A plain view failing with patient data in its message (a 500 outside GraphQL)."""
+    raise RuntimeError("chart for patient Jane Doe, DOB 1980-01-01")
+
+
+urlpatterns = [
+    path("graphql/", csrf_exempt(PlatformGraphQLView.as_view(schema=schema))),
+    path("boom/", boom),
+]
