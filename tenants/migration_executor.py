@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import functools
 import multiprocessing
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from typing import Any
 
@@ -29,7 +31,7 @@ def _migrate_one(args: Any, options: dict[str, Any], schema: str) -> MigrationFa
     try:
         run_migrations(args, options, SpaMigrationExecutor.codename, schema, allow_atomic=False)
         return None
-    except Exception as exc:  # collected: the other spas go on
+    except BaseException as exc:  # collected (SystemExit too: migrate --check exits): others go on
         return MigrationFailure(
             schema=schema, error=f"{type(exc).__name__}: {scrub_text(str(exc))}"
         )
@@ -51,8 +53,20 @@ class SpaMigrationExecutor(MigrationExecutor):
         if self.processes == 1 or len(schemas) < 2:
             results = [migrate(schema) for schema in schemas]
         else:
-            connections.close_all()  # children must not share the parent's socket
-            context = multiprocessing.get_context("fork")
-            with context.Pool(processes=min(self.processes, len(schemas))) as pool:
-                results = pool.map(migrate, schemas, chunksize=1)
+            results = self._in_processes(migrate, schemas)
         return [failure for failure in results if failure is not None]
+
+    def _in_processes(self, migrate: Any, schemas: list[str]) -> list[MigrationFailure | None]:
+        """A pool that reports a dead worker (out of memory, killed) instead of
+        waiting for it for ever; every spa whose result never came is a failure."""
+        connections.close_all()  # children must not share the parent's socket
+        results: dict[str, MigrationFailure | None] = {}
+        context = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(min(self.processes, len(schemas)), mp_context=context) as pool:
+            futures = {pool.submit(migrate, schema): schema for schema in schemas}
+            for future, schema in futures.items():
+                try:
+                    results[schema] = future.result()
+                except BrokenProcessPool:
+                    results[schema] = MigrationFailure(schema, "a migration worker process died")
+        return [results[schema] for schema in schemas]

@@ -1,50 +1,74 @@
 """One spa out and back in: the disaster-recovery path for a single spa.
 
-An export is a .tar.gz holding
+An export is a .tar.gz (created readable by its owner only: it holds PHI) with
 - `manifest.json`: the spa (name, timezone, status, owner), the migrations its
   schema had, every table with its row count and checksum, its domains and its
   team (emails and roles);
+- `manifest.sig`: an HMAC of the manifest with the platform's secret key, so a
+  restore takes only archives this platform made (a crafted team list could
+  otherwise give anyone access);
 - `tables/<table>.csv`: each table of the spa's schema, by PostgreSQL's COPY.
-It is read in one REPEATABLE READ snapshot, so it is consistent.
+It is read in one REPEATABLE READ snapshot, so it is consistent. Tables stream
+through temporary files, never whole into memory.
 
-A restore provisions a fresh spa (under the same slug, or a new one) by the
-usual template clone, loads every table with COPY, moves identity sequences past
-the loaded ids, and checks every table's checksum against the manifest, all in
-one transaction: either the spa's data is back exactly, or nothing of it is.
-The team is re-linked by email (a person without an account gets one, without a
-password). The archive must come from the same migration state as the code.
+A restore makes a new spa (never touching an existing one) and keeps it in
+`provisioning`, so it answers 503, while it clones the schema, loads every table
+with COPY, moves identity sequences past the loaded ids, checks every table's
+checksum against the manifest, and re-links the team by email. Only then is it
+opened: in the exported status under the same slug, suspended (read-only) as a
+copy under a new slug. On any failure the new spa is removed, and nothing else
+was touched. The archive must come from the same migration state as the code.
 """
 
 from __future__ import annotations
 
 import contextlib
+import csv
+import hmac
 import io
 import json
+import os
+import shutil
 import tarfile
+import tempfile
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import psycopg
-from django.contrib.auth.hashers import make_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 
 from tenants.db import connection
+from tenants.locks import advisory_lock
 from tenants.models import Spa, SpaStatus
+from tenants.routing import invalidate_routing
 from tenants.services import (
+    _schema_build,
+    _spa_register,
     domain_add,
     platform_subdomain,
-    spa_provision,
     spa_provision_cancel,
-    spa_set_status,
 )
 
 FORMAT = "medspa-spa-export/1"
+_SIGNING_SALT = "medspa.spa-export"
+_COPY_CHUNK = 1024 * 1024
+# Statuses a restored spa may open in (a closed spa comes back suspended).
+_OPENABLE = {SpaStatus.TRIALING, SpaStatus.ACTIVE, SpaStatus.PAST_DUE, SpaStatus.SUSPENDED}
 
 
 def _qi(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
+
+
+def _invalid(message: str) -> ValidationError:
+    return ValidationError(message, code="ARCHIVE_INVALID")
+
+
+def _sign(manifest_bytes: bytes) -> str:
+    return salted_hmac(_SIGNING_SALT, manifest_bytes, algorithm="sha256").hexdigest()
 
 
 def _tables(cursor, schema: str) -> list[str]:
@@ -65,54 +89,74 @@ def _checksum(cursor, schema: str, table: str) -> tuple[int, str]:
     return count, checksum
 
 
+def _migrations(cursor, schema: str) -> list[list[str]]:
+    cursor.execute(
+        f"SELECT app, name FROM {_qi(schema)}.django_migrations ORDER BY app, name"  # noqa: S608
+    )
+    return [list(row) for row in cursor.fetchall()]
+
+
+# --- Export ----------------------------------------------------------------------------------
+
+
 def spa_export(*, spa: Spa, path: Path) -> dict[str, Any]:
     """Write `spa`'s schema and its public rows to the archive at `path`; return the manifest."""
     if connection.in_atomic_block:
         raise RuntimeError("spa_export reads one snapshot in a transaction of its own")
-    schema = spa.schema_name
-    files: dict[str, bytes] = {}
-    # One snapshot for every table: REPEATABLE READ, set on the driver so that it
-    # opens the transaction (django-tenants may send SET search_path first).
-    connection.ensure_connection()
-    driver = connection.connection
-    previous_isolation = driver.isolation_level
-    driver.isolation_level = psycopg.IsolationLevel.REPEATABLE_READ
-    try:
-        manifest = _export_snapshot(spa=spa, schema=schema, files=files)
-    finally:
-        driver.isolation_level = previous_isolation
-    files["manifest.json"] = json.dumps(manifest, indent=2).encode()
-    with tarfile.open(path, "w:gz") as archive:
-        for name, data in files.items():
-            info = tarfile.TarInfo(name)
-            info.size = len(data)
-            info.mtime = int(timezone.now().timestamp())
-            archive.addfile(info, io.BytesIO(data))
+    with tempfile.TemporaryDirectory(prefix="spa-export-") as workdir:
+        # One snapshot for every table: REPEATABLE READ, set on the driver so that it
+        # opens the transaction (django-tenants may send SET search_path first).
+        connection.ensure_connection()
+        driver = connection.connection
+        previous_isolation = driver.isolation_level
+        driver.isolation_level = psycopg.IsolationLevel.REPEATABLE_READ
+        try:
+            manifest = _export_snapshot(spa=spa, workdir=Path(workdir))
+        finally:
+            driver.isolation_level = previous_isolation
+        manifest_bytes = json.dumps(manifest, indent=2).encode()
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with (
+            os.fdopen(descriptor, "wb") as target,
+            tarfile.open(fileobj=target, mode="w:gz") as tar,
+        ):
+            _add_bytes(tar, "manifest.json", manifest_bytes)
+            _add_bytes(tar, "manifest.sig", _sign(manifest_bytes).encode())
+            for table in manifest["tables"]:
+                tar.add(
+                    Path(workdir) / f"{table['name']}.csv", arcname=f"tables/{table['name']}.csv"
+                )
     return manifest
 
 
-def _export_snapshot(*, spa: Spa, schema: str, files: dict[str, bytes]) -> dict[str, Any]:
+def _add_bytes(tar: tarfile.TarFile, name: str, data: bytes) -> None:
+    info = tarfile.TarInfo(name)
+    info.size = len(data)
+    info.mtime = int(timezone.now().timestamp())
+    tar.addfile(info, io.BytesIO(data))
+
+
+def _export_snapshot(*, spa: Spa, workdir: Path) -> dict[str, Any]:
     from shared_apps.accounts.models import Membership
 
+    schema = spa.schema_name
     with transaction.atomic():
         connection.set_schema_to_public()
         with connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT app, name FROM {_qi(schema)}.django_migrations ORDER BY app, name"  # noqa: S608
-            )
-            migrations = [list(row) for row in cursor.fetchall()]
+            migrations = _migrations(cursor, schema)
             tables = []
             for table in _tables(cursor, schema):
                 rows, checksum = _checksum(cursor, schema, table)
-                buffer = io.BytesIO()
                 copy_sql = f"COPY {_qi(schema)}.{_qi(table)} TO STDOUT WITH (FORMAT csv, HEADER)"
-                with cursor.cursor.copy(copy_sql) as copy:
+                with (
+                    open(workdir / f"{table}.csv", "wb") as out,
+                    cursor.cursor.copy(copy_sql) as copy,
+                ):
                     for block in copy:
-                        buffer.write(block)
-                files[f"tables/{table}.csv"] = buffer.getvalue()
+                        out.write(block)
                 tables.append({"name": table, "rows": rows, "checksum": checksum})
         members = Membership.objects.filter(spa=spa).select_related("user").order_by("pk")
-        manifest = {
+        return {
             "format": FORMAT,
             "exported_at": timezone.now().isoformat(),
             "spa": {
@@ -143,64 +187,70 @@ def _export_snapshot(*, spa: Spa, schema: str, files: dict[str, bytes]) -> dict[
                 for m in members
             ],
         }
-    return manifest
+
+
+# --- Restore ---------------------------------------------------------------------------------
 
 
 def spa_restore(*, path: Path, slug: str | None = None) -> Spa:
-    """Bring an exported spa back as a new spa (its own slug, or `slug`)."""
+    """Bring an exported spa back as a new spa: under its own slug (after the spa
+    was lost) or under `slug` (a read-only copy)."""
     if connection.in_atomic_block:
         raise RuntimeError("spa_restore provisions a spa; call it outside a transaction")
-    with tarfile.open(path, "r:gz") as archive:
-        members = {m.name: m for m in archive.getmembers() if m.isfile()}
-        if "manifest.json" not in members:
-            raise ValidationError("This is not a spa export.", code="ARCHIVE_INVALID")
-        manifest = json.loads(_read(archive, members["manifest.json"]))
-        if manifest.get("format") != FORMAT:
-            raise ValidationError("This export's format is not supported.", code="ARCHIVE_INVALID")
-        data = {
-            t["name"]: _read(archive, members[f"tables/{t['name']}.csv"])
-            for t in manifest["tables"]
-        }
-
+    with tarfile.open(path, "r:gz") as tar:
+        manifest = _verified_manifest(tar)
     source = manifest["spa"]
-    target = slug or source["slug"]
-    if Spa.objects.filter(slug=target).exists():
-        # Never into a live spa: spa_provision would hand back the existing one.
-        raise ValidationError(
-            {"slug": ValidationError("A spa with that slug exists.", code="SLUG_TAKEN")}
-        )
-    spa = spa_provision(
-        slug=target,
+    same_slug = slug is None or slug == source["slug"]
+    spa = _spa_register(
+        slug=slug or source["slug"],
         name=source["name"],
         timezone_name=source["timezone"],
         owner_email=source["owner_email"],
-        status=source["initial_status"],
+        initial_status=source["initial_status"],
+        must_be_new=True,  # never an existing spa
     )
     try:
-        _load(spa=spa, manifest=manifest, data=data)
-    except Exception:
-        # Nothing of the spa's data was loaded (one transaction): remove the empty spa.
-        Spa.objects.filter(pk=spa.pk).update(status=SpaStatus.PROVISIONING)
+        with advisory_lock(f"spa-provision:{spa.pk}"):
+            _schema_build(spa)
+            with tarfile.open(path, "r:gz") as tar:
+                _load(spa=spa, manifest=manifest, tar=tar)
+            _relink(spa=spa, manifest=manifest, same_slug=same_slug)
+            status = source["status"] if same_slug else SpaStatus.SUSPENDED
+            _open(spa=spa, status=status if status in _OPENABLE else SpaStatus.SUSPENDED)
+    except BaseException:
+        # Still in provisioning and made by this call: removing it touches nothing else.
         spa_provision_cancel(spa=spa)
         raise
-    _relink(spa=spa, manifest=manifest, same_slug=spa.slug == source["slug"])
+    spa.refresh_from_db()
     return spa
 
 
-def _read(archive: tarfile.TarFile, member: tarfile.TarInfo) -> bytes:
-    extracted = archive.extractfile(member)
-    if extracted is None:
-        raise ValidationError("This export is damaged.", code="ARCHIVE_INVALID")
+def _verified_manifest(tar: tarfile.TarFile) -> dict[str, Any]:
+    try:
+        manifest_bytes = _member_bytes(tar, "manifest.json", limit=64 * 1024 * 1024)
+        signature = _member_bytes(tar, "manifest.sig", limit=1024).decode()
+    except KeyError:
+        raise _invalid("This is not a spa export.") from None
+    if not hmac.compare_digest(signature, _sign(manifest_bytes)):
+        raise _invalid("This export was not made by this platform, or it was altered.")
+    manifest = json.loads(manifest_bytes)
+    if manifest.get("format") != FORMAT:
+        raise _invalid("This export's format is not supported.")
+    return manifest
+
+
+def _member_bytes(tar: tarfile.TarFile, name: str, *, limit: int) -> bytes:
+    member = tar.getmember(name)
+    extracted = tar.extractfile(member) if member.isfile() else None
+    if extracted is None or member.size > limit:
+        raise _invalid("This export is damaged.")
     return extracted.read()
 
 
-def _load(*, spa: Spa, manifest: dict[str, Any], data: dict[str, bytes]) -> None:
+def _load(*, spa: Spa, manifest: dict[str, Any], tar: tarfile.TarFile) -> None:
     schema = spa.schema_name
     with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT app, name FROM {_qi(schema)}.django_migrations ORDER BY app, name"  # noqa: S608
-        )
-        if [list(row) for row in cursor.fetchall()] != manifest["migrations"]:
+        if _migrations(cursor, schema) != manifest["migrations"]:
             raise ValidationError(
                 "This export was made at another migration state; restore it with the release "
                 "that made it.",
@@ -217,29 +267,15 @@ def _load(*, spa: Spa, manifest: dict[str, Any], data: dict[str, bytes]) -> None
         )
         cursor.execute("SET CONSTRAINTS ALL DEFERRED")
         for table in tables:
-            content = data[table]
-            header = content.split(b"\n", 1)[0].decode()
-            columns = ", ".join(_qi(c.strip('"')) for c in header.split(","))
-            copy_sql = (
-                f"COPY {_qi(schema)}.{_qi(table)} ({columns}) FROM STDIN WITH (FORMAT csv, HEADER)"
-            )
-            with cursor.cursor.copy(copy_sql) as copy:
-                copy.write(content)
-        cursor.execute(
-            """
-            SELECT c.relname, a.attname FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid
-            WHERE c.relnamespace = %s::regnamespace AND c.relkind = 'r'
-              AND a.attidentity <> '' AND NOT a.attisdropped
-            """,
-            [schema],
-        )
-        for table, column in cursor.fetchall():
-            next_id = f"COALESCE(MAX({_qi(column)}), 0) + 1"
-            cursor.execute(
-                f"SELECT setval(pg_get_serial_sequence(%s, %s), {next_id}, false) "  # noqa: S608
-                f"FROM {_qi(schema)}.{_qi(table)}",
-                [f"{_qi(schema)}.{_qi(table)}", column],
-            )
+            try:
+                member = tar.getmember(f"tables/{table}.csv")
+            except KeyError:
+                raise _invalid(f"This export has no data for {table}.") from None
+            stream = tar.extractfile(member)
+            if stream is None:
+                raise _invalid("This export is damaged.")
+            _copy_in(cursor, schema, table, stream)
+        _advance_identities(cursor, schema)
         for expected in manifest["tables"]:
             if _checksum(cursor, schema, expected["name"]) != (
                 expected["rows"],
@@ -250,8 +286,44 @@ def _load(*, spa: Spa, manifest: dict[str, Any], data: dict[str, bytes]) -> None
                 )
 
 
+def _copy_in(cursor, schema: str, table: str, stream: IO[bytes]) -> None:
+    with tempfile.TemporaryFile() as spool:  # bounded memory, whatever the table's size
+        shutil.copyfileobj(stream, spool, _COPY_CHUNK)
+        spool.seek(0)
+        header_line = spool.readline().decode()
+        columns = ", ".join(_qi(name) for name in next(csv.reader([header_line])))
+        spool.seek(0)
+        copy_sql = (
+            f"COPY {_qi(schema)}.{_qi(table)} ({columns}) FROM STDIN WITH (FORMAT csv, HEADER)"
+        )
+        with cursor.cursor.copy(copy_sql) as copy:
+            while chunk := spool.read(_COPY_CHUNK):
+                copy.write(chunk)
+
+
+def _advance_identities(cursor, schema: str) -> None:
+    cursor.execute(
+        """
+        SELECT c.relname, a.attname FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid
+        WHERE c.relnamespace = %s::regnamespace AND c.relkind = 'r'
+          AND a.attidentity <> '' AND NOT a.attisdropped
+        """,
+        [schema],
+    )
+    for table, column in cursor.fetchall():
+        next_id = f"COALESCE(MAX({_qi(column)}), 0) + 1"
+        cursor.execute(
+            f"SELECT setval(pg_get_serial_sequence(%s, %s), {next_id}, false) "  # noqa: S608
+            f"FROM {_qi(schema)}.{_qi(table)}",
+            [f"{_qi(schema)}.{_qi(table)}", column],
+        )
+
+
 def _relink(*, spa: Spa, manifest: dict[str, Any], same_slug: bool) -> None:
+    from django.contrib.auth.hashers import make_password
+
     from shared_apps.accounts.models import Membership, Role, User
+    from shared_apps.accounts.services import membership_ensure_owner
 
     with transaction.atomic():
         for person in manifest["team"]:
@@ -264,15 +336,23 @@ def _relink(*, spa: Spa, manifest: dict[str, Any], same_slug: bool) -> None:
                 spa=spa,
                 defaults={"role": person["role"], "is_active": person["is_active"]},
             )
-        # The owner made by provisioning keeps the role the export gives them (or owner).
         if not Membership.objects.filter(spa=spa, role=Role.OWNER, is_active=True).exists():
-            Membership.objects.filter(spa=spa, user__email=spa.owner_email).update(role=Role.OWNER)
+            membership_ensure_owner(spa=spa, email=spa.owner_email)
     if same_slug:
-        # The spa's own custom domains come back with it (a new slug is a copy: they stay put).
+        # The spa's own custom domains come back with it (a copy leaves them where they are).
         for domain in manifest["domains"]:
             if domain["domain"] == platform_subdomain(spa.slug):
                 continue  # provisioning made it
             with contextlib.suppress(ValidationError):  # taken meanwhile: for the platform team
                 domain_add(spa=spa, domain=domain["domain"], verified=domain["verified"])
-    if manifest["spa"]["status"] in (SpaStatus.SUSPENDED, SpaStatus.PAST_DUE):
-        spa_set_status(spa=spa, status=manifest["spa"]["status"], reason="restored")
+
+
+def _open(*, spa: Spa, status: str) -> None:
+    with transaction.atomic():
+        Spa.objects.filter(pk=spa.pk, status=SpaStatus.PROVISIONING).update(
+            status=status,
+            status_changed_at=timezone.now(),
+            status_reason="restored",
+            updated_at=timezone.now(),
+        )
+        invalidate_routing()

@@ -87,6 +87,22 @@ def template_is_current() -> bool:
     return template_fingerprint() == migrations_fingerprint()
 
 
+@lru_cache(maxsize=1)
+def _code_migrations() -> frozenset[tuple[str, str]]:
+    return frozenset(MigrationLoader(None, ignore_no_migrations=True).graph.nodes)
+
+
+def template_has_code_migrations() -> bool:
+    """The template has every migration this code has (it may have more: during a
+    rolling deploy the release command migrates it ahead of the old machines)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT app, name FROM {_qi(template_schema())}.django_migrations"  # noqa: S608
+        )
+        applied = {(app, name) for app, name in cursor.fetchall()}
+    return _code_migrations() <= applied
+
+
 def template_ensure_current(*, rebuild: bool = False) -> bool:
     """Migrate the template schema if the migrations on disk changed. Returns True if it did.
 

@@ -163,13 +163,24 @@ def _validate_new_spa(
 
 
 def _spa_register(
-    *, slug: str, name: str, timezone_name: str, owner_email: str, initial_status: str
+    *,
+    slug: str,
+    name: str,
+    timezone_name: str,
+    owner_email: str,
+    initial_status: str,
+    must_be_new: bool = False,
 ) -> Spa:
-    """Step 1: the Spa row (status provisioning) and its subdomain, committed together."""
+    """Step 1: the Spa row (status provisioning) and its subdomain, committed together.
+
+    With `must_be_new` an existing spa is never handed back (a restore must not
+    touch one), even one registered a moment ago by a concurrent call."""
     slug_taken = ValidationError(
         {"slug": ValidationError("That slug is taken.", code="SLUG_TAKEN")}
     )
     existing = Spa.objects.filter(slug=slug).first()
+    if existing is not None and must_be_new:
+        raise slug_taken
     if existing is None:
         schema_name = schema_name_for_slug(slug)
         if schema_exists(schema_name):
@@ -199,7 +210,7 @@ def _spa_register(
             # A concurrent call registered the same slug first: the unique index says
             # so, or django-tenants' own schema-name check before the insert does.
             existing = Spa.objects.filter(slug=slug).first()
-            if existing is None:
+            if existing is None or must_be_new:
                 raise slug_taken from None
     requested = (name, timezone_name, owner_email, initial_status)
     if (

@@ -23,11 +23,38 @@ def test_readyz_is_ok_when_migrated_and_reuses_a_positive_answer(db, django_asse
         assert client.get("/readyz").status_code == 200
 
 
-def test_readyz_is_unavailable_when_the_template_is_stale_and_says_no_more(db):
+def test_readyz_is_unavailable_when_the_template_lacks_a_migration(db):
     with connection.cursor() as cursor:
-        cursor.execute('COMMENT ON SCHEMA "_spa_template" IS %s', ["stale"])
+        cursor.execute('DELETE FROM "_spa_template".django_migrations WHERE app = %s', ["profile"])
 
     response = Client(HTTP_HOST="glow.medspa.test").get("/readyz")
+
+    assert response.status_code == 503
+    assert response.json() == {"status": "unavailable"}
+
+
+def test_readyz_stays_ready_when_the_template_is_ahead_of_this_code(db):
+    # a rolling deploy: the release command migrated the template for newer code
+    with connection.cursor() as cursor:
+        cursor.execute('COMMENT ON SCHEMA "_spa_template" IS %s', ["newer code"])
+        cursor.execute(
+            'INSERT INTO "_spa_template".django_migrations (app, name, applied) '
+            "VALUES ('profile', '9999_from_the_future', now())"
+        )
+
+    assert Client(HTTP_HOST="glow.medspa.test").get("/readyz").status_code == 200
+
+
+def test_readyz_is_unavailable_when_the_database_is_not(committing):
+    # a closed connection pointed at a socket directory where no server listens
+    real_host = connection.settings_dict["HOST"]
+    connection.close()
+    connection.settings_dict["HOST"] = "/nonexistent-medspa-socket-dir"
+    try:
+        response = Client(HTTP_HOST="glow.medspa.test").get("/readyz")
+    finally:
+        connection.close()
+        connection.settings_dict["HOST"] = real_host
 
     assert response.status_code == 503
     assert response.json() == {"status": "unavailable"}

@@ -55,3 +55,15 @@ def test_spa_behind_reports_and_fails_only_when_something_is_behind(capsys):
     with pytest.raises(CommandError, match="1 spa"):
         call_command("spa", "behind")
     assert "lumen                    1 migration(s) behind" in capsys.readouterr().out
+
+
+def test_a_worker_that_exits_does_not_hang_the_run():
+    # migrate --check exits its process (SystemExit) when something is unapplied
+    for slug in ("lumen-a", "lumen-b"):
+        spa_provision(slug=slug, **ARGS)
+        _forget_profile_seed(f"spa_{slug.replace('-', '_')}")
+
+    with pytest.raises(CommandError) as error:
+        call_command("migrate", interactive=False, verbosity=0, parallel=2, check_unapplied=True)
+
+    assert "spa_lumen_a" in str(error.value) and "spa_lumen_b" in str(error.value)

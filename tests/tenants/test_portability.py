@@ -13,7 +13,7 @@ from tenant_apps.profile.services import profile_update
 from tenants import schema_template
 from tenants.db import connection
 from tenants.models import Spa, SpaStatus
-from tenants.portability import _checksum, spa_export, spa_restore
+from tenants.portability import _checksum, _sign, spa_export, spa_restore
 from tenants.services import domain_add, spa_provision, spa_provision_cancel
 
 pytestmark = pytest.mark.usefixtures("committing")
@@ -76,8 +76,11 @@ def test_export_then_restore_under_a_new_slug_round_trips_every_row(template_wit
         (m.user.email, m.role) for m in Membership.objects.filter(spa=copy).select_related("user")
     }
     assert team == {("owner@lumen.example", Role.OWNER), ("nora@lumen.example", Role.PROVIDER)}
-    # a copy does not take the original's custom domain
+    # a copy is read-only and does not take the original's custom domain
+    assert copy.status == SpaStatus.SUSPENDED
     assert list(copy.domains.values_list("domain", flat=True)) == ["lumen-copy.medspa.test"]
+    # the archive holds PHI: readable by its owner only
+    assert archive.stat().st_mode & 0o777 == 0o600
     # identity sequences continue after the restored ids
     connection.set_tenant(copy)
     with connection.cursor() as cursor:
@@ -96,7 +99,7 @@ def test_restore_under_the_same_slug_after_losing_the_spa(template_with_visits, 
 
     restored = spa_restore(path=archive)
 
-    assert restored.slug == "lumen"
+    assert (restored.slug, restored.status) == ("lumen", SpaStatus.ACTIVE)
     assert _state("spa_lumen") == before
     assert set(restored.domains.values_list("domain", flat=True)) == {
         "lumen.medspa.test",
@@ -117,21 +120,83 @@ def test_restore_never_touches_an_existing_spa(template_with_visits, tmp_path):
     assert _state("spa_lumen") == before
 
 
+def _tampered(archive, tmp_path, change, *, resign: bool):
+    """A copy of `archive` with its manifest changed (and signed again, or not)."""
+
+    def read(source, member):
+        extracted = source.extractfile(member)
+        assert extracted is not None
+        return extracted.read()
+
+    with tarfile.open(archive, "r:gz") as source:
+        manifest = json.loads(read(source, "manifest.json"))
+        change(manifest)
+        manifest_bytes = json.dumps(manifest).encode()
+        result = tmp_path / "tampered.tar.gz"
+        with tarfile.open(result, "w:gz") as target:
+            for member in source.getmembers():
+                data = read(source, member)
+                if member.name == "manifest.json":
+                    data = manifest_bytes
+                elif member.name == "manifest.sig" and resign:
+                    data = _sign(manifest_bytes).encode()
+                member.size = len(data)
+                target.addfile(member, io.BytesIO(data))
+    return result
+
+
+def test_an_altered_archive_is_refused(template_with_visits, tmp_path):
+    spa = _spa_with_data()
+    archive = tmp_path / "lumen.tar.gz"
+    spa_export(spa=spa, path=archive)
+    crafted = _tampered(
+        archive,
+        tmp_path,
+        lambda m: m["team"].append(
+            {"email": "intruder@x.example", "name": "I", "role": "owner", "is_active": True}
+        ),
+        resign=False,
+    )
+
+    with pytest.raises(ValidationError) as error:
+        spa_restore(path=crafted, slug="lumen-crafted")
+
+    assert error.value.code == "ARCHIVE_INVALID"
+    assert not Spa.objects.filter(slug="lumen-crafted").exists()
+    assert not User.objects.filter(email="intruder@x.example").exists()
+
+
+def test_a_failure_while_relinking_the_team_leaves_nothing(template_with_visits, tmp_path):
+    spa = _spa_with_data()
+    archive = tmp_path / "lumen.tar.gz"
+    spa_export(spa=spa, path=archive)
+    broken = _tampered(
+        archive,
+        tmp_path,
+        lambda m: m["team"].append(
+            {"email": "x" * 300 + "@x.example", "name": "L", "role": "provider", "is_active": True}
+        ),
+        resign=True,
+    )
+
+    with pytest.raises(Exception, match="value too long"):
+        spa_restore(path=broken, slug="lumen-broken")
+
+    assert not Spa.objects.filter(slug="lumen-broken").exists()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_namespace WHERE nspname = 'spa_lumen_broken'")
+        assert cursor.fetchone() is None
+
+
 def test_an_archive_from_another_migration_state_is_refused_and_leaves_nothing(
     template_with_visits, tmp_path
 ):
     spa = _spa_with_data()
     archive = tmp_path / "lumen.tar.gz"
-    manifest = spa_export(spa=spa, path=archive)
-    manifest["migrations"] = manifest["migrations"][:-1]
-    tampered = tmp_path / "tampered.tar.gz"
-    with tarfile.open(archive, "r:gz") as source, tarfile.open(tampered, "w:gz") as target:
-        for member in source.getmembers():
-            data = source.extractfile(member).read()
-            if member.name == "manifest.json":
-                data = json.dumps(manifest).encode()
-                member.size = len(data)
-            target.addfile(member, io.BytesIO(data))
+    spa_export(spa=spa, path=archive)
+    tampered = _tampered(
+        archive, tmp_path, lambda m: m.update(migrations=m["migrations"][:-1]), resign=True
+    )
 
     with pytest.raises(ValidationError) as error:
         spa_restore(path=tampered, slug="lumen-old")
