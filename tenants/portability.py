@@ -35,6 +35,7 @@ from pathlib import Path
 from typing import IO, Any
 
 import psycopg
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -67,8 +68,14 @@ def _invalid(message: str) -> ValidationError:
     return ValidationError(message, code="ARCHIVE_INVALID")
 
 
-def _sign(manifest_bytes: bytes) -> str:
-    return salted_hmac(_SIGNING_SALT, manifest_bytes, algorithm="sha256").hexdigest()
+def _sign(manifest_bytes: bytes, secret: str | None = None) -> str:
+    return salted_hmac(_SIGNING_SALT, manifest_bytes, secret=secret, algorithm="sha256").hexdigest()
+
+
+def _signed_by_us(manifest_bytes: bytes, signature: str) -> bool:
+    """Made with the current key or one it replaced (SECRET_KEY_FALLBACKS)."""
+    keys = [settings.SECRET_KEY, *settings.SECRET_KEY_FALLBACKS]
+    return any(hmac.compare_digest(signature, _sign(manifest_bytes, key)) for key in keys)
 
 
 def _tables(cursor, schema: str) -> list[str]:
@@ -231,7 +238,7 @@ def _verified_manifest(tar: tarfile.TarFile) -> dict[str, Any]:
         signature = _member_bytes(tar, "manifest.sig", limit=1024).decode()
     except KeyError:
         raise _invalid("This is not a spa export.") from None
-    if not hmac.compare_digest(signature, _sign(manifest_bytes)):
+    if not _signed_by_us(manifest_bytes, signature):
         raise _invalid("This export was not made by this platform, or it was altered.")
     manifest = json.loads(manifest_bytes)
     if manifest.get("format") != FORMAT:

@@ -11,6 +11,9 @@ BASE_DIR = Path(__file__).resolve().parents[2]
 env = environ.Env()
 
 SECRET_KEY = env("DJANGO_SECRET_KEY")
+# Keys replaced by a rotation, still accepted for what they signed (reset links,
+# spa export archives) until they are dropped from here.
+SECRET_KEY_FALLBACKS = env.list("DJANGO_SECRET_KEY_FALLBACKS", default=[])
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
 
 # --- Tenancy -----------------------------------------------------------------

@@ -216,3 +216,21 @@ def test_commands_export_and_restore(template_with_visits, tmp_path, capsys):
     assert "lumen: 2 tables, 51 rows" in out
     assert "lumen-cli restored: http://lumen-cli.medspa.test/graphql/" in out
     assert _state("spa_lumen_cli") == _state("spa_lumen")
+
+
+def test_archives_signed_before_a_key_rotation_still_restore(
+    template_with_visits, tmp_path, settings
+):
+    spa = _spa_with_data()
+    archive = tmp_path / "lumen.tar.gz"
+    spa_export(spa=spa, path=archive)
+    old_key = settings.SECRET_KEY
+
+    settings.SECRET_KEY = "a-new-key-after-rotation-0123456789-abcdefghijklmnop"
+    with pytest.raises(ValidationError):
+        spa_restore(path=archive, slug="lumen-rotated")
+    settings.SECRET_KEY_FALLBACKS = [old_key]
+    restored = spa_restore(path=archive, slug="lumen-rotated")
+
+    assert _state("spa_lumen_rotated") == _state("spa_lumen")
+    assert restored.status == SpaStatus.SUSPENDED
