@@ -17,3 +17,6 @@ LOGGING = {"version": 1, "disable_existing_loggers": False, "root": {"level": "W
 if os.environ.get("BENCH_MIGRATIONS_APP"):
     TENANT_APPS = [*TENANT_APPS, "bench.benchapp"]  # noqa: F405
     INSTALLED_APPS = [*INSTALLED_APPS, "bench.benchapp"]  # noqa: F405
+
+# Provisioning emails each new owner; a benchmark keeps them in memory.
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
