@@ -83,9 +83,6 @@ class SpaDirectory:
         self._version = None
         self._version_checked_at = time.monotonic()
 
-    def __len__(self) -> int:
-        return len(self._spas)
-
 
 def _load_spa(host: str) -> Spa | None:
     """The spa of `host`, or of the bare host for a www. one (one query either way).

@@ -88,7 +88,8 @@ def template_is_current() -> bool:
 
 
 @lru_cache(maxsize=1)
-def _code_migrations() -> frozenset[tuple[str, str]]:
+def code_migrations() -> frozenset[tuple[str, str]]:
+    """(app, name) of every migration this code has (cached per process)."""
     return frozenset(MigrationLoader(None, ignore_no_migrations=True).graph.nodes)
 
 
@@ -100,7 +101,7 @@ def template_has_code_migrations() -> bool:
             f"SELECT app, name FROM {_qi(template_schema())}.django_migrations"  # noqa: S608
         )
         applied = {(app, name) for app, name in cursor.fetchall()}
-    return _code_migrations() <= applied
+    return code_migrations() <= applied
 
 
 def template_ensure_current(*, rebuild: bool = False) -> bool:
@@ -145,7 +146,6 @@ class CloneScript:
 
     version: str
     sql: str
-    tables: int
 
     def for_schema(self, schema: str) -> str:
         return self.sql.replace(_PLACEHOLDER, _qi(schema))
@@ -291,7 +291,7 @@ def _clone_script(version: str) -> CloneScript:
         for table, name, definition, kind in constraints
         if kind == "f"
     ]
-    return CloneScript(version=version, sql=";\n".join(parts) + ";", tables=len(tables))
+    return CloneScript(version=version, sql=";\n".join(parts) + ";")
 
 
 def _refuse_unsupported_objects(cursor, template: str) -> None:
