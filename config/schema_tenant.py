@@ -4,14 +4,39 @@ import graphene
 
 from shared_apps.accounts.graphql.mutations import AccountMutations
 from shared_apps.accounts.graphql.queries import AccountQueries
+from tenant_apps.audit.graphql.queries import AuditQueries
+from tenant_apps.catalog.graphql.mutations import CatalogMutations
+from tenant_apps.catalog.graphql.queries import CatalogQueries
+from tenant_apps.clients.graphql.mutations import ClientMutations
+from tenant_apps.clients.graphql.queries import ClientQueries
+from tenant_apps.scheduling.graphql.mutations import SchedulingMutations
+from tenant_apps.scheduling.graphql.queries import SchedulingQueries
+from tenant_apps.staff.graphql.mutations import StaffMutations
+from tenant_apps.staff.graphql.queries import StaffQueries
 from tenants.graphql.queries import SpaQueries
 
 
-class Query(SpaQueries, AccountQueries, graphene.ObjectType):
+class Query(
+    SpaQueries,
+    AccountQueries,
+    ClientQueries,
+    StaffQueries,
+    SchedulingQueries,
+    CatalogQueries,
+    AuditQueries,
+    graphene.ObjectType,
+):
     pass
 
 
-class Mutation(AccountMutations, graphene.ObjectType):
+class Mutation(
+    AccountMutations,
+    ClientMutations,
+    StaffMutations,
+    SchedulingMutations,
+    CatalogMutations,
+    graphene.ObjectType,
+):
     pass
 
 

@@ -268,6 +268,10 @@ def _load(*, spa: Spa, manifest: dict[str, Any], tar: tarfile.TarFile) -> None:
             raise ValidationError(
                 "This export's tables do not match.", code="ARCHIVE_MIGRATIONS_DIFFER"
             )
+        # The rows come back exactly as exported: triggers (the audit log's chain,
+        # and its refusal of TRUNCATE) stay off while they load, in this transaction.
+        for table in tables:
+            cursor.execute(f"ALTER TABLE {_qi(schema)}.{_qi(table)} DISABLE TRIGGER USER")
         # Seeded rows (the clone's) make way for the spa's own.
         cursor.execute(
             "TRUNCATE " + ", ".join(f"{_qi(schema)}.{_qi(t)}" for t in tables) + " CASCADE"
@@ -283,6 +287,8 @@ def _load(*, spa: Spa, manifest: dict[str, Any], tar: tarfile.TarFile) -> None:
                 raise _invalid("This export is damaged.")
             _copy_in(cursor, schema, table, stream)
         _advance_identities(cursor, schema)
+        for table in tables:
+            cursor.execute(f"ALTER TABLE {_qi(schema)}.{_qi(table)} ENABLE TRIGGER USER")
         for expected in manifest["tables"]:
             if _checksum(cursor, schema, expected["name"]) != (
                 expected["rows"],

@@ -11,13 +11,15 @@ PostgreSQL catalog:
   original names (LIKE would rename them, and later migrations drop them by name);
 - the template's rows (its `django_migrations`, and anything a data migration
   seeded), with identity sequences moved past the copied ids;
-- foreign keys last.
+- foreign keys last;
+- functions (such as the audit log's trigger functions), then triggers, after
+  the rows, so copying seeded rows fires nothing.
 
 The cost depends on the number of tables, not of migrations, and it is one
 transaction: a crash leaves no schema at all. The script is generated once per
 template version and reused. A template holding anything this copy does not
-handle (views, functions, triggers, free-standing sequences, custom types) is
-refused, and provisioning falls back to plain migrations.
+handle (views, procedures, free-standing sequences, custom types, rules, row
+security) is refused, and provisioning falls back to plain migrations.
 
 The template is "kept migrated automatically": its schema comment records a
 fingerprint of the migration files on disk. `migrate_schemas` refreshes it, and
@@ -250,6 +252,27 @@ def _clone_script(version: str) -> CloneScript:
             [template],
         )
         copied_columns = dict(cursor.fetchall())
+        cursor.execute(
+            """
+            SELECT pg_get_functiondef(p.oid) FROM pg_proc p
+            WHERE p.pronamespace = %s::regnamespace AND p.prokind = 'f'
+            ORDER BY p.proname
+            """,
+            [template],
+        )
+        functions = [row[0] for row in cursor.fetchall()]
+        # With only the template on the path, the relation and function of a
+        # trigger print unqualified, so they bind to the new schema's.
+        cursor.execute(
+            """
+            SELECT pg_get_triggerdef(tg.oid) FROM pg_trigger tg
+            JOIN pg_class c ON c.oid = tg.tgrelid
+            WHERE c.relnamespace = %s::regnamespace AND NOT tg.tgisinternal
+            ORDER BY c.relname, tg.tgname
+            """,
+            [template],
+        )
+        triggers = [row[0] for row in cursor.fetchall()]
         # How the catalog prints the template's name (quoted only where needed).
         cursor.execute("SELECT quote_ident(%s)", [template])
         (printed_template,) = cursor.fetchone()
@@ -291,6 +314,16 @@ def _clone_script(version: str) -> CloneScript:
         for table, name, definition, kind in constraints
         if kind == "f"
     ]
+    # pg_get_functiondef always qualifies the function's name with its schema.
+    head = f"CREATE OR REPLACE FUNCTION {printed_template}."
+    for definition in functions:
+        if not definition.startswith(head):
+            raise UnsupportedTemplateError(f"cannot retarget function: {definition[:80]}")
+        parts.append(f"CREATE OR REPLACE FUNCTION {new}.{definition[len(head) :]}")
+    for definition in triggers:
+        if f"{printed_template}." in definition:
+            raise UnsupportedTemplateError(f"cannot retarget trigger: {definition}")
+        parts.append(definition)
     return CloneScript(version=version, sql=";\n".join(parts) + ";")
 
 
@@ -302,16 +335,14 @@ def _refuse_unsupported_objects(cursor, template: str) -> None:
               AND NOT (c.relkind = 'S' AND EXISTS (
                     SELECT 1 FROM pg_depend d WHERE d.objid = c.oid AND d.deptype = 'i'))
         """,
-        "functions": "SELECT proname FROM pg_proc WHERE pronamespace = %s::regnamespace",
+        "procedures or aggregates": """
+            SELECT proname FROM pg_proc WHERE pronamespace = %s::regnamespace AND prokind <> 'f'
+        """,
         "types": """
             SELECT typname FROM pg_type t
             WHERE t.typnamespace = %s::regnamespace AND t.typtype IN ('e', 'd', 'r', 'm')
                OR (t.typnamespace = %s::regnamespace AND t.typtype = 'c' AND NOT EXISTS (
                     SELECT 1 FROM pg_class c WHERE c.oid = t.typrelid AND c.relkind <> 'c'))
-        """,
-        "triggers": """
-            SELECT tgname FROM pg_trigger tg JOIN pg_class c ON c.oid = tg.tgrelid
-            WHERE c.relnamespace = %s::regnamespace AND NOT tg.tgisinternal
         """,
         "row-level security": """
             SELECT c.relname FROM pg_class c

@@ -32,6 +32,9 @@ class Permission:
 ANYONE = Permission(None, "anyone")
 MEMBERS = Permission(frozenset(Role.values), "any member of the spa")
 MANAGERS = Permission(frozenset({Role.OWNER, Role.MANAGER}), "owners and managers")
+FRONT_OFFICE = Permission(
+    frozenset({Role.OWNER, Role.MANAGER, Role.FRONT_DESK}), "front desk, managers and owners"
+)
 OWNERS = Permission(frozenset({Role.OWNER}), "owners")
 
 

@@ -39,6 +39,11 @@ SHARED_APPS = [
 ]
 TENANT_APPS = [
     "tenant_apps.profile",
+    "tenant_apps.audit",
+    "tenant_apps.scheduling",
+    "tenant_apps.staff",
+    "tenant_apps.catalog",
+    "tenant_apps.clients",
 ]
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
 
@@ -147,6 +152,8 @@ GRAPHENE = {"ATOMIC_MUTATIONS": True}
 GRAPHQL_MAX_DEPTH = env.int("GRAPHQL_MAX_DEPTH", default=10)
 GRAPHQL_MAX_ALIASES = env.int("GRAPHQL_MAX_ALIASES", default=30)
 GRAPHQL_INTROSPECTION = env.bool("GRAPHQL_INTROSPECTION", default=DEBUG)
+# Connections take `first` or `last`, at most this many (ARCHITECTURE section 5).
+GRAPHQL_MAX_PAGE_SIZE = env.int("GRAPHQL_MAX_PAGE_SIZE", default=100)
 GRAPHIQL = env.bool("GRAPHIQL", default=DEBUG)
 
 # --- Web ---------------------------------------------------------------------

@@ -8,6 +8,11 @@ from config.graphql.mutations import SpaMutation
 from config.graphql.permissions import ANYONE, MANAGERS, MEMBERS, Permission
 from config.schema_tenant import schema
 from shared_apps.accounts.models import Role
+from tests.tenant_apps.audit.matrix import MATRIX as AUDIT_MATRIX
+from tests.tenant_apps.catalog.matrix import MATRIX as CATALOG_MATRIX
+from tests.tenant_apps.clients.matrix import MATRIX as CLIENTS_MATRIX
+from tests.tenant_apps.scheduling.matrix import MATRIX as SCHEDULING_MATRIX
+from tests.tenant_apps.staff.matrix import MATRIX as STAFF_MATRIX
 
 ALL_ROLES = [Role.OWNER, Role.MANAGER, Role.PROVIDER, Role.FRONT_DESK]
 
@@ -49,6 +54,12 @@ MATRIX: dict[str, tuple[str, Permission]] = {
     ),
     "deactivateMember": ('mutation { deactivateMember(id: "0") { errors { code } } }', MANAGERS),
     "reactivateMember": ('mutation { reactivateMember(id: "0") { errors { code } } }', MANAGERS),
+    # Each records app keeps its part of the matrix beside its tests.
+    **AUDIT_MATRIX,
+    **CATALOG_MATRIX,
+    **CLIENTS_MATRIX,
+    **SCHEDULING_MATRIX,
+    **STAFF_MATRIX,
 }
 
 

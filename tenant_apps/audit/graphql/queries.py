@@ -1,0 +1,5 @@
+import graphene
+
+
+class AuditQueries(graphene.ObjectType):
+    pass

@@ -1,0 +1,5 @@
+import graphene
+
+
+class ClientMutations(graphene.ObjectType):
+    pass

@@ -1,0 +1,5 @@
+import graphene
+
+
+class ClientQueries(graphene.ObjectType):
+    pass

@@ -1,0 +1,5 @@
+import graphene
+
+
+class SchedulingMutations(graphene.ObjectType):
+    pass

@@ -1,0 +1,5 @@
+import graphene
+
+
+class SchedulingQueries(graphene.ObjectType):
+    pass

@@ -1,0 +1,5 @@
+import graphene
+
+
+class StaffMutations(graphene.ObjectType):
+    pass

@@ -1,0 +1,5 @@
+import graphene
+
+
+class StaffQueries(graphene.ObjectType):
+    pass
