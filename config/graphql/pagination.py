@@ -84,7 +84,9 @@ def paginate(
     for cursor, forward in ((after, True), (before, False)):
         if cursor is not None:
             try:
-                queryset = queryset.filter(_beyond(keyset, _decode(cursor, keyset), forward=forward))
+                queryset = queryset.filter(
+                    _beyond(keyset, _decode(cursor, keyset), forward=forward)
+                )
             except (ValueError, TypeError, DjangoValidationError):
                 # Values of the wrong type for their key: a cursor edited by hand.
                 raise _invalid_cursor() from None

@@ -57,7 +57,7 @@ class SpaNode(relay.Node):
         name = "Node"
 
     @classmethod
-    def to_global_id(cls, type_: str, id: Any) -> str:  # noqa: A002 (graphene's signature)
+    def to_global_id(cls, type_: str, id: Any) -> str:
         return to_global_id(type_, id)
 
     @classmethod

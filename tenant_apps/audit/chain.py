@@ -11,6 +11,7 @@ import datetime
 import hashlib
 from typing import Any
 
+
 def canonical_text(row: Any) -> str:
     occurred = row.occurred_at.astimezone(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")
     return "|".join(

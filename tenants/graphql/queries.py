@@ -1,6 +1,7 @@
 import graphene
 
-from config.graphql.permissions import ANYONE, permission
+from config.graphql.permissions import ANYONE, MEMBERS, permission
+from config.graphql.relay import SpaNode
 from tenants.graphql.types import SlugAvailabilityType, SpaType
 from tenants.selectors import slug_availability
 
@@ -9,11 +10,21 @@ class SpaQueries(graphene.ObjectType):
     """Tenant API: the spa the request was routed to."""
 
     spa = graphene.Field(SpaType, required=True)
+    node = graphene.Field(
+        SpaNode,
+        id=graphene.ID(required=True),
+        description="Any record of this spa by its global ID; null for an ID of another spa.",
+    )
 
     @staticmethod
     @permission(ANYONE)  # its name, status and public profile: the booking page shows them
     def resolve_spa(root, info):
         return info.context.spa
+
+    @staticmethod
+    @permission(MEMBERS)
+    def resolve_node(root, info, id):
+        return SpaNode.get_node_from_global_id(info, id)
 
 
 class PlatformSpaQueries(graphene.ObjectType):
