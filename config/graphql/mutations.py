@@ -81,4 +81,7 @@ class SpaMutation(graphene.Mutation):
             return cls.perform(root, info, membership, **arguments)
         except ValidationError as exc:
             setattr(info.context, MUTATION_ERRORS_FLAG, True)
-            return cls(errors=errors_from(exc, cls.error_codes))  # type: ignore[call-arg]
+            # A service may attach more to the refusal (the likely duplicates of a
+            # client being created): it goes into the payload beside the errors.
+            extra = getattr(exc, "payload", {})
+            return cls(errors=errors_from(exc, cls.error_codes), **extra)  # type: ignore[call-arg]

@@ -12,11 +12,13 @@ On top of graphene-django's view:
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from copy import copy
 from functools import lru_cache, partial
 from typing import Any
 
+import sentry_sdk
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
 from graphene_django.constants import MUTATION_ERRORS_FLAG
@@ -40,6 +42,8 @@ from config.graphql.validation import validation_rules
 from config.observability.requestlog import safe_operation_name
 from tenants.models import SpaStatus
 
+logger = logging.getLogger("graphql.errors")
+
 # Distinct query texts kept parsed and validated per schema.
 DOCUMENT_CACHE_SIZE = 512
 MAX_QUERY_LENGTH = 20_000
@@ -59,10 +63,16 @@ class PlatformGraphQLView(GraphQLView):
     # attempts (django-axes' records) must stand even though the mutation reports
     # an error, and must not be undone by a failing mutation sent alongside.
     autocommit_mutations: frozenset[str] = frozenset()
+    # Called with the request once execution is over, outside the mutation's
+    # transaction, before the response is built (the PHI read log is written
+    # here). If one fails, the response carries no data: what was read and not
+    # logged is not sent.
+    after_execution: tuple[Callable[[HttpRequest], None], ...] = ()
 
     def __init__(self, **kwargs: Any) -> None:
         self.read_only_mutations = kwargs.pop("read_only_mutations", self.read_only_mutations)
         self.autocommit_mutations = kwargs.pop("autocommit_mutations", self.autocommit_mutations)
+        self.after_execution = tuple(kwargs.pop("after_execution", self.after_execution))
         kwargs.setdefault("validation_rules", validation_rules())
         super().__init__(**kwargs)
         # Django builds a view instance per request, so the cache lives with the
@@ -142,6 +152,31 @@ class PlatformGraphQLView(GraphQLView):
         variables: dict[str, Any] | None,
         operation_name: str | None,
         show_graphiql: bool = False,
+    ) -> ExecutionResult | None:
+        result = self._execute(request, query, variables, operation_name, show_graphiql)
+        for finish in self.after_execution:
+            try:
+                finish(request)
+            except Exception as exc:
+                sentry_sdk.capture_exception(exc)
+                logger.error("after-execution step %s failed", type(exc).__name__)
+                return ExecutionResult(
+                    data=None,
+                    errors=[
+                        GraphQLError(
+                            "Internal server error.", extensions={"code": "INTERNAL_ERROR"}
+                        )
+                    ],
+                )
+        return result
+
+    def _execute(
+        self,
+        request: HttpRequest,
+        query: str | None,
+        variables: dict[str, Any] | None,
+        operation_name: str | None,
+        show_graphiql: bool,
     ) -> ExecutionResult | None:
         if not query:
             if show_graphiql:

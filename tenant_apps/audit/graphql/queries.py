@@ -1,5 +1,34 @@
 import graphene
+from graphene import relay
+
+from config.graphql.pagination import Keyset, paginate
+from config.graphql.permissions import OWNERS, permission
+from config.graphql.relay import pk_from_global_id
+from tenant_apps.audit.graphql.types import AuditEntryConnection
+from tenant_apps.audit.models import AuditEntry
+from tenant_apps.audit.selectors import audit_entries_for_client
+
+NEWEST_FIRST = Keyset("audit-newest", ("-seq",))
 
 
 class AuditQueries(graphene.ObjectType):
-    pass
+    client_audit_log = relay.ConnectionField(
+        AuditEntryConnection,
+        client_id=graphene.ID(required=True),
+        description="Who read or changed this client's record, newest first (owners only).",
+    )
+
+    @staticmethod
+    @permission(OWNERS)
+    def resolve_client_audit_log(root, info, client_id, **page):
+        pk = pk_from_global_id(client_id, "Client")
+        # An ID of another spa (or of nothing) has no entries here.
+        entries = (
+            AuditEntry.objects.none() if pk is None else audit_entries_for_client(client_id=pk)
+        )
+        return paginate(
+            entries,
+            connection_type=AuditEntryConnection,
+            keyset=NEWEST_FIRST,
+            **page,
+        )

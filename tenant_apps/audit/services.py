@@ -1,0 +1,136 @@
+"""Writing the PHI access log.
+
+Writes of client records are logged by the service that makes them, in its own
+transaction (`audit_record`). Reads are collected while a GraphQL request runs
+(`PhiReadCollector`, a GraphQL middleware, sees every client object whose fields
+are resolved, however it was reached) and written together when execution ends
+(`audit_flush_reads`): a page of 100 clients is one row, one INSERT.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest
+
+from tenant_apps.audit.models import AuditAction, AuditEntry, SearchKind
+
+_READS = "_phi_reads"
+_PURPOSES = "_phi_read_purposes"
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who is acting, as the audit log records them."""
+
+    user_id: int | None
+    role: str
+    request_id: str = ""
+    ip: str | None = None
+
+    @classmethod
+    def of_request(cls, request: HttpRequest) -> Actor:
+        membership = getattr(request, "membership", None)
+        user_id = getattr(membership, "user_id", None)
+        role = getattr(membership, "role", None) or "anonymous"
+        return cls(
+            user_id=user_id,
+            role=role,
+            request_id=getattr(request, "request_id", ""),
+            ip=_client_ip(request),
+        )
+
+    @classmethod
+    def system(cls, what: str) -> Actor:
+        """A command or job acting on no one's behalf ("demo", "import")."""
+        return cls(user_id=None, role=f"system:{what}"[:32])
+
+
+def _client_ip(request: HttpRequest) -> str | None:
+    for key in (settings.CLIENT_IP_HEADER, "REMOTE_ADDR"):
+        value = (request.META.get(key) or "").split(",")[0].strip()
+        try:
+            return str(ipaddress.ip_address(value))
+        except ValueError:
+            continue
+    return None
+
+
+def _entry(
+    *, actor: Actor, action: str, client_ids: Iterable[int], search_kind: str = ""
+) -> AuditEntry:
+    return AuditEntry(
+        actor_user_id=actor.user_id,
+        actor_role=actor.role,
+        action=action,
+        client_ids=sorted(set(client_ids)),
+        search_kind=search_kind,
+        request_id=actor.request_id,
+        ip=actor.ip,
+        # Filled by the chain trigger (models.py); the values here are placeholders.
+        seq=0,
+        prev_hash="",
+        hash="",
+    )
+
+
+def audit_record(
+    *, actor: Actor, action: AuditAction, client_ids: Iterable[int], search_kind: str = ""
+) -> None:
+    """Log a write (or a read outside GraphQL) now, in the caller's transaction."""
+    _entry(actor=actor, action=action, client_ids=client_ids, search_kind=search_kind).save()
+
+
+def audit_read_purpose(info: Any, action: AuditAction, search_kind: str = "") -> None:
+    """Declare why a root field reads clients (a list, a search and its kind of
+    terms); client reads below that field are logged under it. Reads under no
+    declared purpose are logged as views."""
+    request = info.context
+    purposes = request.__dict__.setdefault(_PURPOSES, {})
+    purposes[info.path.key] = (action, search_kind)
+
+
+class PhiReadCollector:
+    """GraphQL middleware: notes every object of `models` whose fields are resolved.
+
+    The test for "was it read" is "were its fields resolved", so a client reached
+    through any path (a list, a search, a node, an appointment's client) is
+    logged, and one that was only counted is not.
+    """
+
+    def __init__(self, *models: type) -> None:
+        self.models = models
+
+    def resolve(self, next_: Any, root: Any, info: Any, **arguments: Any) -> Any:
+        if root is not None and isinstance(root, self.models):
+            path = info.path
+            while path.prev is not None:
+                path = path.prev
+            reads = info.context.__dict__.setdefault(_READS, {})
+            reads.setdefault(path.key, set()).add(root.pk)
+        return next_(root, info, **arguments)
+
+
+def audit_flush_reads(request: HttpRequest) -> None:
+    """Write the reads collected during this request: one INSERT, one row per
+    kind of access. Must succeed before the response leaves (the caller makes
+    sure nothing is sent if it fails)."""
+    reads: dict[str, set[int]] = request.__dict__.pop(_READS, {})
+    purposes: dict[str, tuple[str, str]] = request.__dict__.pop(_PURPOSES, {})
+    if not reads:
+        return
+    grouped: dict[tuple[str, str], set[int]] = {}
+    for root_key, client_ids in reads.items():
+        purpose = purposes.get(root_key, (AuditAction.VIEW, SearchKind.NONE))
+        grouped.setdefault(purpose, set()).update(client_ids)
+    actor = Actor.of_request(request)
+    AuditEntry.objects.bulk_create(
+        [
+            _entry(actor=actor, action=action, client_ids=ids, search_kind=kind)
+            for (action, kind), ids in sorted(grouped.items())
+        ]
+    )
