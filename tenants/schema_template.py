@@ -261,8 +261,6 @@ def _clone_script(version: str) -> CloneScript:
             [template],
         )
         functions = [row[0] for row in cursor.fetchall()]
-        # With only the template on the path, the relation and function of a
-        # trigger print unqualified, so they bind to the new schema's.
         cursor.execute(
             """
             SELECT pg_get_triggerdef(tg.oid) FROM pg_trigger tg
@@ -320,10 +318,13 @@ def _clone_script(version: str) -> CloneScript:
         if not definition.startswith(head):
             raise UnsupportedTemplateError(f"cannot retarget function: {definition[:80]}")
         parts.append(f"CREATE OR REPLACE FUNCTION {new}.{definition[len(head) :]}")
+    # pg_get_triggerdef qualifies the table (like an index) and prints the
+    # function unqualified, so it binds to the new schema's copy.
     for definition in triggers:
-        if f"{printed_template}." in definition:
+        head, sep, tail = definition.partition(f" ON {printed_template}.")
+        if not sep or f"{printed_template}." in tail:
             raise UnsupportedTemplateError(f"cannot retarget trigger: {definition}")
-        parts.append(definition)
+        parts.append(f"{head} ON {new}.{tail}")
     return CloneScript(version=version, sql=";\n".join(parts) + ";")
 
 

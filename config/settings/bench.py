@@ -11,6 +11,9 @@ from config.database import database_settings
 from config.settings.base import *  # noqa: F403
 
 DATABASES = {"default": database_settings(data_dir=None, name="medspa_bench")}
+# Persistent connections, as in production (prod.py): a request does not pay for
+# a new PostgreSQL connection.
+DATABASES["default"]["CONN_MAX_AGE"] = 60
 LOGGING = {"version": 1, "disable_existing_loggers": False, "root": {"level": "WARNING"}}
 
 # bench/migrations.py adds a tenant app of its own (a migration to time).

@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass
 
 from django.contrib.postgres.search import SearchQueryField, SearchRank
-from django.db.models import BooleanField, F, Func, Q, QuerySet, Value
+from django.db.models import BooleanField, F, FloatField, Func, Q, QuerySet, Value
 from django.db.models.functions import Cast, Lower
 
 from tenant_apps.audit.models import SearchKind
@@ -65,8 +65,15 @@ def _tsquery(text: str, kind: str) -> str | None:
     (not through to_tsquery's parser) so the terms are matched as typed, and
     made only of characters that need no quoting."""
     if kind == SearchKind.PHONE:
-        digits = re.sub(r"\D", "", text).lstrip("0")
-        terms = [digits] if digits else []
+        digits = re.sub(r"\D", "", text)
+        # A national number may be typed with its trunk zero ("07911 ...") or be
+        # the last four digits ("0101"): try it with and without.
+        national = digits.lstrip("0")
+        if len(digits) < SEARCH_MIN_LENGTH:
+            return None
+        if national and national != digits:
+            return f"'{digits}':* | '{national}':*"
+        return f"'{digits}':*"
     else:
         terms = [t.strip(".-+") for t in _TERM.findall(text.lower())]
         terms = [t for t in terms if t]
@@ -86,7 +93,9 @@ def client_search(*, text: str, include_archived: bool = False) -> ClientSearch 
     clients = (
         client_list(include_archived=include_archived)
         .filter(_Matches(F("search_document"), query))
-        .annotate(rank=SearchRank(F("search_document"), query))
+        # ts_rank is a float4, whose text form does not round-trip through a
+        # Python float: as a float8 the cursor compares equal to the row again.
+        .annotate(rank=Cast(SearchRank(F("search_document"), query), FloatField()))
     )
     return ClientSearch(kind=kind, clients=clients)
 
