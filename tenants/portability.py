@@ -287,6 +287,9 @@ def _load(*, spa: Spa, manifest: dict[str, Any], tar: tarfile.TarFile) -> None:
                 raise _invalid("This export is damaged.")
             _copy_in(cursor, schema, table, stream)
         _advance_identities(cursor, schema)
+        # Check the deferred foreign keys now: a table with checks pending cannot
+        # have its triggers switched back on.
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         for table in tables:
             cursor.execute(f"ALTER TABLE {_qi(schema)}.{_qi(table)} ENABLE TRIGGER USER")
         for expected in manifest["tables"]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
@@ -71,10 +72,7 @@ def _cleaned(fields: dict[str, Any], *, creating: bool) -> dict[str, Any]:
         "medications": v.clean_list,
         "medical_conditions": v.clean_list,
         "tags": lambda x: v.clean_list(x, item_max=v.TAG_MAX, items_max=v.TAGS_MAX),
-        **{
-            name: (lambda x, limit=limit: v.clean_text(x, limit=limit))
-            for name, limit in v.ADDRESS_MAX.items()
-        },
+        **{name: partial(v.clean_text, limit=limit) for name, limit in v.ADDRESS_MAX.items()},
     }
     cleaned: dict[str, Any] = {}
     errors: dict[str, ValidationError] = {}
@@ -310,6 +308,7 @@ def _move_related_rows(*, source: Client, target: Client) -> None:
         if relation.many_to_many or not relation.field.concrete:
             continue
         model = relation.related_model
+        assert not isinstance(model, str)  # resolved once the apps are loaded
         model._default_manager.filter(**{relation.field.name: source}).update(
             **{relation.field.name: target}
         )

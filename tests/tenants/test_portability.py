@@ -1,14 +1,19 @@
 """Export one spa and restore it: every row comes back (counts and checksums)."""
 
 import io
+import re
 import json
 import tarfile
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
+from django.db import DatabaseError, transaction
 
 from shared_apps.accounts.models import Membership, Role, User
+from tenant_apps.audit.selectors import audit_chain_verify
+from tenant_apps.audit.services import Actor
+from tenant_apps.clients.services import client_create
 from tenant_apps.profile.services import profile_update
 from tenants import schema_template
 from tenants.db import connection
@@ -45,6 +50,8 @@ def _spa_with_data() -> Spa:
     spa = spa_provision(slug="lumen", **ARGS)
     connection.set_tenant(spa)
     profile_update(contact_email="hello@lumen.example", booking_policy='48h, "firm"\nthanks')
+    for name in ("Ava", "Bea", "Cy"):  # clients, and their entries in the audit log
+        client_create(actor=Actor.system("test"), first_name=name, allergies=["Latex, powdered"])
     with connection.cursor() as cursor:
         for i in range(50):
             cursor.execute("INSERT INTO zz_visit (note) VALUES (%s)", [AWKWARD[i % len(AWKWARD)]])
@@ -57,7 +64,10 @@ def _spa_with_data() -> Spa:
 
 def _state(schema: str) -> dict[str, tuple[int, str]]:
     with connection.cursor() as cursor:
-        return {t: _checksum(cursor, schema, t) for t in ("profile_spaprofile", "zz_visit")}
+        return {
+            t: _checksum(cursor, schema, t)
+            for t in ("profile_spaprofile", "zz_visit", "clients_client", "audit_auditentry")
+        }
 
 
 def test_export_then_restore_under_a_new_slug_round_trips_every_row(template_with_visits, tmp_path):
@@ -68,9 +78,11 @@ def test_export_then_restore_under_a_new_slug_round_trips_every_row(template_wit
     copy = spa_restore(path=archive, slug="lumen-copy")
 
     assert _state("spa_lumen_copy") == _state("spa_lumen")
-    assert {t["name"]: t["rows"] for t in manifest["tables"]} == {
+    assert {t["name"]: t["rows"] for t in manifest["tables"] if t["rows"]} == {
         "profile_spaprofile": 1,
         "zz_visit": 50,
+        "clients_client": 3,
+        "audit_auditentry": 3,
     }
     team = {
         (m.user.email, m.role) for m in Membership.objects.filter(spa=copy).select_related("user")
@@ -86,6 +98,13 @@ def test_export_then_restore_under_a_new_slug_round_trips_every_row(template_wit
     with connection.cursor() as cursor:
         cursor.execute("INSERT INTO zz_visit (note) VALUES ('new') RETURNING id")
         assert cursor.fetchone() == (51,)
+    # the audit log came back as it was (not re-chained), its guard is on again
+    # and it goes on from where it was
+    assert audit_chain_verify().entries == 3
+    client_create(actor=Actor.system("test"), first_name="Dee")
+    assert audit_chain_verify().ok and audit_chain_verify().entries == 4
+    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("DELETE FROM audit_auditentry")
     connection.set_schema_to_public()
 
 
@@ -213,7 +232,8 @@ def test_commands_export_and_restore(template_with_visits, tmp_path, capsys):
     call_command("spa", "restore", str(archive), "--slug", "lumen-cli")
 
     out = capsys.readouterr().out
-    assert "lumen: 2 tables, 51 rows" in out
+    # 1 profile, 50 visits, 3 clients and their 3 audit entries
+    assert re.search(r"lumen: \d+ tables, 57 rows", out)
     assert "lumen-cli restored: http://lumen-cli.medspa.test/graphql/" in out
     assert _state("spa_lumen_cli") == _state("spa_lumen")
 

@@ -37,7 +37,7 @@ class ClientQueries(graphene.ObjectType):
         ),
         tag=graphene.String(description="Only clients with this tag."),
         include_archived=graphene.Boolean(default_value=False),
-        order_by=graphene.Argument(ClientOrder, default_value=ClientOrder.NAME.value),
+        order_by=graphene.Argument(ClientOrder, default_value="name"),
         description="The spa's clients. Every client returned is logged in the audit log "
         "(as a list, or a search with the kind of terms used).",
     )
@@ -65,7 +65,7 @@ class ClientQueries(graphene.ObjectType):
         else:
             audit_read_purpose(info, AuditAction.LIST)
             clients = client_list(include_archived=include_archived, tag=tag)
-            keyset = NEWEST_FIRST if order == ClientOrder.NEWEST.value else BY_NAME
+            keyset = NEWEST_FIRST if order == "newest" else BY_NAME
         if selects(info, "edges", "node", "consentHistory"):
             clients = clients.prefetch_related("consents")
         return paginate(clients, connection_type=ClientConnection, keyset=keyset, **page)

@@ -267,3 +267,19 @@ def test_a_client_of_one_spa_is_invisible_and_untouchable_from_another(glow, rad
         twin.refresh_from_db()
         assert twin.notes == "" and twin.archived_at is None and twin.merged_into_id is None
         assert AuditEntry.objects.count() == radiance_before
+
+
+def test_clients_by_name_or_newest_first(glow, signed_in):
+    with tenant_context(glow):
+        for first, last in [("Zed", "Adams"), ("Amy", "Young"), ("Bo", "Adams")]:
+            client_create(actor=SYSTEM, first_name=first, last_name=last)
+    api = signed_in(glow, "front_desk")
+    query = (
+        "query($o: ClientOrder) { clients(first: 5, orderBy: $o) { edges { node { firstName } } } }"
+    )
+
+    by_name = api.graphql(query).data["clients"]["edges"]
+    newest = api.graphql(query, {"o": "NEWEST"}).data["clients"]["edges"]
+
+    assert [e["node"]["firstName"] for e in by_name] == ["Bo", "Zed", "Amy"]
+    assert [e["node"]["firstName"] for e in newest] == ["Bo", "Amy", "Zed"]
