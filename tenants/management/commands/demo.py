@@ -11,6 +11,7 @@ from django.core.management.base import BaseCommand, CommandError
 from shared_apps.accounts.models import Membership, User
 from tenant_apps.profile.services import profile_update
 from tenants.db import connection
+from tenants.management.commands._demo_records import seed_records
 from tenants.models import SpaStatus
 from tenants.selectors import spa_get
 from tenants.services import spa_provision
@@ -97,6 +98,7 @@ class Command(BaseCommand):
                 spa = spa_provision(**spec)
             connection.set_tenant(spa)
             profile_update(**profile)
+            seed_records(area_code=profile["contact_phone"][2:5])
             connection.set_schema_to_public()
             _demo_memberships(spa)
             url = f"http://{spa.slug}.{settings.ROOT_DOMAIN}:{port}/graphql/"
