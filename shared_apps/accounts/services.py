@@ -42,6 +42,7 @@ from shared_apps.accounts.secrets import (
     new_secret,
 )
 from tenant_apps.profile.services import phone_to_e164
+from tenant_apps.staff.services import staff_profile_ensure
 from tenants.models import Spa
 
 # Who may give which role: a manager runs the team but cannot create owners.
@@ -268,6 +269,9 @@ def invitation_accept(*, spa: Spa, secret: str, name: str, password: str) -> Mem
             membership.save(update_fields=["role", "is_active", "updated_at"])
         invitation.accepted_at = timezone.now()
         invitation.save(update_fields=["accepted_at"])
+        if membership.role == Role.PROVIDER:
+            # The request runs on the spa's schema, where the staff profile lives.
+            staff_profile_ensure(user_id=user.pk, display_name=user.name, is_provider=True)
     return membership
 
 
@@ -459,6 +463,10 @@ def member_change_role(*, spa: Spa, actor: Membership, membership_id: int, role:
             _check_keeps_an_owner(spa=spa, member=member)
         member.role = role
         member.save(update_fields=["role", "updated_at"])
+        if role == Role.PROVIDER:
+            staff_profile_ensure(
+                user_id=member.user_id, display_name=member.user.name, is_provider=True
+            )
     return member
 
 

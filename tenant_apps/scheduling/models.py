@@ -9,8 +9,12 @@ outside scheduling needs more than a foreign key to them.
 
 from __future__ import annotations
 
+from django.contrib.postgres.constraints import ExclusionConstraint
+from django.contrib.postgres.fields import RangeOperators
 from django.db import models
 from django.db.models import F, Q
+
+from tenant_apps.scheduling.weekly import id_range, weekly_range
 
 
 class Location(models.Model):
@@ -74,6 +78,13 @@ class LocationHours(models.Model):
             ),
             models.UniqueConstraint(
                 fields=["location", "weekday", "opens_at"], name="locationhours_unique_start"
+            ),
+            ExclusionConstraint(
+                name="locationhours_no_overlap",
+                expressions=[
+                    (id_range("location_id"), RangeOperators.OVERLAPS),
+                    (weekly_range("weekday", "opens_at", "closes_at"), RangeOperators.OVERLAPS),
+                ],
             ),
         ]
 

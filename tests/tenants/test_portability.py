@@ -1,8 +1,8 @@
 """Export one spa and restore it: every row comes back (counts and checksums)."""
 
 import io
-import re
 import json
+import re
 import tarfile
 
 import pytest

@@ -1,11 +1,31 @@
+"""Locations, their opening hours, and resource types in the spa API."""
+
 import graphene
 from graphene_django import DjangoObjectType
 
+from config.graphql.mutations import error_type
 from config.graphql.pagination import CountableConnection
 from config.graphql.relay import SpaNode
-from tenant_apps.scheduling.models import ResourceKind, ResourceType
+from tenant_apps.scheduling.models import Location, LocationHours, ResourceKind, ResourceType
+
+SCHEDULING_ERROR_CODES = [
+    "NOT_FOUND",
+    "NAME_REQUIRED",
+    "NAME_TOO_LONG",
+    "NAME_TAKEN",
+    "TIMEZONE_INVALID",
+    "COUNTRY_INVALID",
+    "PHONE_INVALID",
+    "TOO_LONG",
+    "HOURS_INVALID",
+    "HOURS_OVERLAP",
+    "KIND_INVALID",
+]
+SchedulingErrorCode, SchedulingError = error_type("Scheduling", SCHEDULING_ERROR_CODES)
 
 ResourceKindEnum = graphene.Enum.from_enum(ResourceKind, description="A room, or a device.")
+
+WEEKDAY_DESCRIPTION = "ISO weekday: 1 is Monday, 7 is Sunday."
 
 
 class ResourceTypeNode(DjangoObjectType):
@@ -27,3 +47,79 @@ class ResourceTypeNode(DjangoObjectType):
 class ResourceTypeConnection(CountableConnection):
     class Meta:
         node = ResourceTypeNode
+
+
+class LocationHoursNode(DjangoObjectType):
+    """One opening interval of a location on a weekday, in the location's local
+    wall time. A day may have several (closed over lunch); a day with none is closed."""
+
+    class Meta:
+        model = LocationHours
+        name = "LocationHours"
+        interfaces = (SpaNode,)
+        fields = ("weekday", "opens_at", "closes_at")
+        convert_choices_to_enum = False
+
+    weekday = graphene.Int(required=True, description=WEEKDAY_DESCRIPTION)
+    opens_at = graphene.Time(required=True, description="Local wall time.")
+    closes_at = graphene.Time(required=True, description="Local wall time, after `opensAt`.")
+
+
+class LocationNode(DjangoObjectType):
+    """A place where the spa sees clients, with its own timezone and opening hours."""
+
+    class Meta:
+        model = Location
+        name = "Location"
+        interfaces = (SpaNode,)
+        fields = (
+            "name",
+            "address_line1",
+            "address_line2",
+            "city",
+            "region",
+            "postal_code",
+            "country",
+            "timezone",
+            "phone",
+            "is_active",
+        )
+
+    name = graphene.String(required=True, description="Unique in the spa, ignoring case.")
+    address_line1 = graphene.String(required=True, description="May be empty.")
+    address_line2 = graphene.String(required=True, description="May be empty.")
+    city = graphene.String(required=True, description="May be empty.")
+    region = graphene.String(required=True, description="State, province or county; may be empty.")
+    postal_code = graphene.String(required=True, description="May be empty.")
+    country = graphene.String(required=True, description="ISO 3166-1 alpha-2 code, e.g. US.")
+    timezone = graphene.String(
+        required=True,
+        description="IANA name, e.g. America/New_York: opening and working hours here are "
+        "wall times in it.",
+    )
+    phone = graphene.String(required=True, description="E.164, or empty.")
+    is_active = graphene.Boolean(
+        required=True, description="False: closed, kept for the record and not offered."
+    )
+    hours = graphene.List(
+        graphene.NonNull(LocationHoursNode),
+        required=True,
+        description="Weekly opening hours, by weekday and time.",
+    )
+
+    @staticmethod
+    def resolve_hours(root, info):
+        # Lists prefetch these (selectors.location_list).
+        return root.hours.all()
+
+
+class LocationConnection(CountableConnection):
+    """A page of locations."""
+
+    class Meta:
+        node = LocationNode
+
+
+def enum_value(member):
+    """Enum arguments arrive as enum members (graphene 3); services take the value."""
+    return getattr(member, "value", member)

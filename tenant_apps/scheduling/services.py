@@ -1,0 +1,269 @@
+"""Writes for locations, their opening hours, and resource types.
+
+Bad input raises ValidationError({field: ValidationError(message, code=...)}),
+every field's error at once, with codes from
+`tenant_apps.scheduling.graphql.types.SCHEDULING_ERROR_CODES`. Nothing is
+deleted: a location closes by becoming inactive.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, TypeVar
+
+import phonenumbers
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Model, QuerySet
+
+from tenant_apps.profile.services import phone_to_e164
+from tenant_apps.scheduling.models import (
+    Location,
+    LocationHours,
+    ResourceKind,
+    ResourceType,
+)
+from tenant_apps.scheduling.weekly import WeeklyInterval, weekly_intervals_check
+from tenants.validators import validate_timezone
+
+# Optional text fields of a location and their longest value.
+ADDRESS_FIELDS = {
+    "address_line1": 200,
+    "address_line2": 200,
+    "city": 100,
+    "region": 100,
+    "postal_code": 20,
+}
+
+M = TypeVar("M", bound=Model)
+
+
+def _row(queryset: QuerySet[M], pk: int | None) -> M | None:
+    """The row with primary key `pk`, or None (also for a None `pk`: an ID that
+    named nothing in this spa)."""
+    return None if pk is None else queryset.filter(pk=pk).first()
+
+
+def _not_found(field: str, what: str) -> ValidationError:
+    return ValidationError({field: ValidationError(f"No such {what}.", code="NOT_FOUND")})
+
+
+def _clean_name(
+    value: str, *, model: type[Location] | type[ResourceType], exclude_pk: int | None
+) -> str:
+    name = (value or "").strip()
+    limit = model._meta.get_field("name").max_length or 0
+    if not name:
+        raise ValidationError("Enter a name.", code="NAME_REQUIRED")
+    if len(name) > limit:
+        raise ValidationError(f"Keep the name under {limit} characters.", code="NAME_TOO_LONG")
+    # Case-insensitive: "Downtown" and "downtown" on one calendar would confuse everyone.
+    same_name = model.objects.filter(name__iexact=name)
+    if exclude_pk is not None:
+        same_name = same_name.exclude(pk=exclude_pk)
+    if same_name.exists():
+        raise ValidationError("That name is already used.", code="NAME_TAKEN")
+    return name
+
+
+def _clean_location(
+    fields: dict[str, Any], *, location: Location | None
+) -> tuple[dict[str, Any], dict[str, ValidationError]]:
+    """The cleaned values of the `fields` given (None: not given), and the errors."""
+    given = {field: value for field, value in fields.items() if value is not None}
+    clean: dict[str, Any] = {}
+    errors: dict[str, ValidationError] = {}
+    if "name" in given:
+        try:
+            clean["name"] = _clean_name(
+                given["name"], model=Location, exclude_pk=location.pk if location else None
+            )
+        except ValidationError as exc:
+            errors["name"] = exc
+    if "timezone" in given:
+        timezone = given["timezone"].strip()
+        try:
+            validate_timezone(timezone)
+            clean["timezone"] = timezone
+        except ValidationError as exc:
+            errors["timezone"] = exc
+    if "country" in given:
+        country = given["country"].strip().upper()
+        if country in phonenumbers.SUPPORTED_REGIONS:
+            clean["country"] = country
+        else:
+            errors["country"] = ValidationError(
+                "Use the country's two-letter ISO code, such as US.", code="COUNTRY_INVALID"
+            )
+    if "phone" in given:
+        # A national number is read against the location's country.
+        region = clean.get("country") or (location.country if location else "US")
+        phone = given["phone"].strip()
+        try:
+            clean["phone"] = phone_to_e164(phone, region=region) if phone else ""
+        except ValidationError as exc:
+            errors["phone"] = exc
+    for field, limit in ADDRESS_FIELDS.items():
+        if field in given:
+            text = given[field].strip()
+            if len(text) > limit:
+                errors[field] = ValidationError(
+                    f"Keep this under {limit} characters.", code="TOO_LONG"
+                )
+            clean[field] = text
+    if "is_active" in given:
+        clean["is_active"] = bool(given["is_active"])
+    return clean, errors
+
+
+def location_create(
+    *,
+    name: str,
+    timezone: str,
+    address_line1: str = "",
+    address_line2: str = "",
+    city: str = "",
+    region: str = "",
+    postal_code: str = "",
+    country: str = "US",
+    phone: str = "",
+    is_active: bool = True,
+) -> Location:
+    """Open a new location. Its timezone is an IANA name: opening and working
+    hours there are wall times in it."""
+    with transaction.atomic():
+        clean, errors = _clean_location(
+            {
+                "name": name,
+                "timezone": timezone,
+                "address_line1": address_line1,
+                "address_line2": address_line2,
+                "city": city,
+                "region": region,
+                "postal_code": postal_code,
+                "country": country,
+                "phone": phone,
+                "is_active": is_active,
+            },
+            location=None,
+        )
+        if errors:
+            raise ValidationError(errors)
+        return Location.objects.create(**clean)
+
+
+def location_update(
+    *,
+    location_id: int | None,
+    name: str | None = None,
+    timezone: str | None = None,
+    address_line1: str | None = None,
+    address_line2: str | None = None,
+    city: str | None = None,
+    region: str | None = None,
+    postal_code: str | None = None,
+    country: str | None = None,
+    phone: str | None = None,
+    is_active: bool | None = None,
+) -> Location:
+    """Change the given fields of a location (None: unchanged; an empty string
+    clears an optional one). Inactive locations stay on record, closed."""
+    with transaction.atomic():
+        location = _row(Location.objects.select_for_update(), location_id)
+        if location is None:
+            raise _not_found("id", "location")
+        clean, errors = _clean_location(
+            {
+                "name": name,
+                "timezone": timezone,
+                "address_line1": address_line1,
+                "address_line2": address_line2,
+                "city": city,
+                "region": region,
+                "postal_code": postal_code,
+                "country": country,
+                "phone": phone,
+                "is_active": is_active,
+            },
+            location=location,
+        )
+        if errors:
+            raise ValidationError(errors)
+        for field, value in clean.items():
+            setattr(location, field, value)
+        location.save()
+    return location
+
+
+def location_hours_set(*, location_id: int | None, hours: Sequence[WeeklyInterval]) -> Location:
+    """Replace a location's whole weekly opening hours (local wall times). A day
+    with no interval is closed; several intervals a day close over lunch."""
+    with transaction.atomic():
+        # Locked, so two managers saving the week at once apply one after the other.
+        location = _row(Location.objects.select_for_update(), location_id)
+        if location is None:
+            raise _not_found("location_id", "location")
+        errors = weekly_intervals_check(hours)
+        if errors:
+            raise ValidationError({"hours": errors})
+        LocationHours.objects.filter(location=location).delete()
+        LocationHours.objects.bulk_create(
+            LocationHours(
+                location=location,
+                weekday=interval.weekday,
+                opens_at=interval.starts_at,
+                closes_at=interval.ends_at,
+            )
+            for interval in hours
+        )
+    return location
+
+
+def _clean_kind(kind: str) -> str:
+    if kind not in ResourceKind.values:
+        raise ValidationError("A resource is a room or a device.", code="KIND_INVALID")
+    return kind
+
+
+def resource_type_create(*, name: str, kind: str) -> ResourceType:
+    """Add a kind of room or device that services can require."""
+    errors: dict[str, ValidationError] = {}
+    values: dict[str, str] = {}
+    try:
+        values["name"] = _clean_name(name, model=ResourceType, exclude_pk=None)
+    except ValidationError as exc:
+        errors["name"] = exc
+    try:
+        values["kind"] = _clean_kind(kind)
+    except ValidationError as exc:
+        errors["kind"] = exc
+    if errors:
+        raise ValidationError(errors)
+    return ResourceType.objects.create(**values)
+
+
+def resource_type_update(
+    *, resource_type_id: int | None, name: str | None = None, kind: str | None = None
+) -> ResourceType:
+    """Rename a resource type or change its kind (None: unchanged)."""
+    with transaction.atomic():
+        resource_type = _row(ResourceType.objects.select_for_update(), resource_type_id)
+        if resource_type is None:
+            raise _not_found("id", "resource type")
+        errors: dict[str, ValidationError] = {}
+        if name is not None:
+            try:
+                resource_type.name = _clean_name(
+                    name, model=ResourceType, exclude_pk=resource_type.pk
+                )
+            except ValidationError as exc:
+                errors["name"] = exc
+        if kind is not None:
+            try:
+                resource_type.kind = _clean_kind(kind)
+            except ValidationError as exc:
+                errors["kind"] = exc
+        if errors:
+            raise ValidationError(errors)
+        resource_type.save()
+    return resource_type
