@@ -2,7 +2,7 @@
 real GraphQL view (Django's whole stack: routing, token, GraphQL, SQL, the PHI
 audit insert, JSON).
 
-    .venv/bin/python bench/records.py [--clients 50000] [--requests 300]
+    .venv/bin/python bench/records.py [--clients 50000] [--requests 300] [--show-sql]
 
 Prints median and p95 per request, and the SQL statements each request runs.
 Target (issue 4): under 30 ms median each on the development machine.
@@ -138,6 +138,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--clients", type=int, default=50_000)
     parser.add_argument("--requests", type=int, default=300)
+    parser.add_argument("--show-sql", action="store_true", help="print each request's SQL")
     args = parser.parse_args()
     setup()
 
@@ -209,6 +210,9 @@ def main() -> None:
         with CaptureQueriesContext(db) as queries:
             run(0)
         statements = len(queries)  # now: each request clears the log
+        if args.show_sql:
+            for query in queries.captured_queries:
+                print(f"    {query['sql'][:110]}")
         seconds = []
         for i in range(args.requests):
             started = time.perf_counter()

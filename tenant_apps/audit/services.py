@@ -128,9 +128,11 @@ def audit_flush_reads(request: HttpRequest) -> None:
         purpose = purposes.get(root_key, (AuditAction.VIEW, SearchKind.NONE))
         grouped.setdefault(purpose, set()).update(client_ids)
     actor = Actor.of_request(request)
-    AuditEntry.objects.bulk_create(
-        [
-            _entry(actor=actor, action=action, client_ids=ids, search_kind=kind)
-            for (action, kind), ids in sorted(grouped.items())
-        ]
-    )
+    entries = [
+        _entry(actor=actor, action=action, client_ids=ids, search_kind=kind)
+        for (action, kind), ids in sorted(grouped.items())
+    ]
+    if len(entries) == 1:
+        entries[0].save()  # one statement (bulk_create would add BEGIN and COMMIT)
+    else:
+        AuditEntry.objects.bulk_create(entries)
