@@ -160,14 +160,10 @@ class PlatformGraphQLView(GraphQLView):
             except Exception as exc:
                 sentry_sdk.capture_exception(exc)
                 logger.error("after-execution step %s failed", type(exc).__name__)
-                return ExecutionResult(
-                    data=None,
-                    errors=[
-                        GraphQLError(
-                            "Internal server error.", extensions={"code": "INTERNAL_ERROR"}
-                        )
-                    ],
-                )
+                # A server failure, said as one: 500, and nothing of the result.
+                raise RequestRefusal(
+                    status=500, code="INTERNAL_ERROR", message="Internal server error."
+                ) from None
         return result
 
     def _execute(

@@ -172,3 +172,23 @@ def test_owners_read_a_clients_audit_log(glow, signed_in):
     with tenant_context(glow):
         assert AuditEntry.objects.filter(client_ids__contains=[other.pk]).exists()
     assert desk_view.error_codes == ["FORBIDDEN"]
+
+
+def test_clients_read_but_not_logged_are_not_sent(glow, signed_in):
+    with tenant_context(glow):
+        client_create(actor=SYSTEM, first_name="Ava")
+    api = signed_in(glow, "front_desk")
+    api.graphql("{ me { role } }")  # warm: the token's last use is recorded
+    with connection.cursor() as cursor:
+        # the log cannot take the entry (as if its table were out of reach)
+        cursor.execute(
+            f'ALTER TABLE "{glow.schema_name}".audit_auditentry '
+            "ADD CONSTRAINT refuse_all CHECK (false) NOT VALID"
+        )
+
+    answer = api.graphql("{ clients(first: 5) { edges { node { firstName } } } }")
+
+    assert answer.status == 500
+    assert answer.data is None
+    assert answer.error_codes == ["INTERNAL_ERROR"]
+    assert "Ava" not in str(answer.body)
