@@ -82,7 +82,9 @@ def _tsquery(text: str, kind: str) -> str | None:
     return " & ".join(f"'{term}':*" for term in terms)
 
 
-def client_search(*, text: str, include_archived: bool = False) -> ClientSearch | None:
+def client_search(
+    *, text: str, include_archived: bool = False, tag: str | None = None
+) -> ClientSearch | None:
     """Clients matching every term by prefix (names, email, phone), best first.
     None when the text has nothing to search for."""
     kind = search_kind(text.strip())
@@ -91,7 +93,7 @@ def client_search(*, text: str, include_archived: bool = False) -> ClientSearch 
         return None
     query = Cast(Value(query_text), output_field=SearchQueryField())
     clients = (
-        client_list(include_archived=include_archived)
+        client_list(include_archived=include_archived, tag=tag)
         .filter(_Matches(F("search_document"), query))
         # ts_rank is a float4, whose text form does not round-trip through a
         # Python float: as a float8 the cursor compares equal to the row again.

@@ -3,6 +3,7 @@
 import graphene
 from django.core.exceptions import ValidationError
 
+from config.graphql.arguments import enum_value
 from config.graphql.mutations import SpaMutation
 from config.graphql.permissions import ANYONE, MANAGERS, MEMBERS
 from shared_apps.accounts import services
@@ -13,7 +14,6 @@ from shared_apps.accounts.graphql.types import (
     MemberType,
     MeType,
     RoleEnum,
-    role_value,
 )
 
 
@@ -167,7 +167,7 @@ class InviteMember(AccountMutation):
     @classmethod
     def perform(cls, root, info, membership, email, role):
         issued = services.invitation_create(
-            spa=info.context.spa, invited_by=membership, email=email, role=role_value(role)
+            spa=info.context.spa, invited_by=membership, email=email, role=enum_value(role)
         )
         return cls(invitation=InvitationType.from_invitation(issued.invitation))
 
@@ -221,7 +221,7 @@ class ChangeMemberRole(AccountMutation):
     @classmethod
     def perform(cls, root, info, membership, id, role):
         member = services.member_change_role(
-            spa=info.context.spa, actor=membership, membership_id=_id(id), role=role_value(role)
+            spa=info.context.spa, actor=membership, membership_id=_id(id), role=enum_value(role)
         )
         return cls(member=MemberType.from_membership(member))
 

@@ -29,11 +29,6 @@ ACCOUNT_ERROR_CODES = [
 AccountErrorCode, AccountError = error_type("Account", ACCOUNT_ERROR_CODES)
 
 
-def role_value(role) -> str:
-    """Enum arguments arrive as enum members (graphene 3); services take the value."""
-    return getattr(role, "value", role)
-
-
 class MeType(graphene.ObjectType):
     """The signed-in person, as a member of this spa."""
 

@@ -8,8 +8,8 @@ Updates change only the input fields given; a field given as null is left as it 
 from typing import Any
 
 import graphene
-from django.core.exceptions import ValidationError
 
+from config.graphql.arguments import enum_value, record_pk
 from config.graphql.mutations import SpaMutation
 from config.graphql.permissions import MANAGERS
 from config.graphql.relay import pk_from_global_id
@@ -22,16 +22,7 @@ from tenant_apps.catalog.graphql.types import (
     ProductNode,
     ServiceCategoryNode,
     ServiceNode,
-    enum_value,
 )
-
-
-def _row_pk(global_id: str, type_name: str) -> int:
-    """The primary key of the record to change, or NOT_FOUND (another spa's ID, say)."""
-    pk = pk_from_global_id(global_id, type_name)
-    if pk is None:
-        raise ValidationError({"id": ValidationError("No such record.", code="NOT_FOUND")})
-    return pk
 
 
 def _arguments(given: Any) -> dict[str, Any]:
@@ -178,7 +169,7 @@ class UpdateServiceCategory(CatalogMutation):
     @classmethod
     def perform(cls, root, info, membership, id, input):
         category = services.service_category_update(
-            category_id=_row_pk(id, "ServiceCategory"), **_arguments(input)
+            category_id=record_pk(id, "ServiceCategory"), **_arguments(input)
         )
         return cls(service_category=category)
 
@@ -211,7 +202,7 @@ class UpdateService(CatalogMutation):
 
     @classmethod
     def perform(cls, root, info, membership, id, input):
-        service = services.service_update(service_id=_row_pk(id, "Service"), **_arguments(input))
+        service = services.service_update(service_id=record_pk(id, "Service"), **_arguments(input))
         return cls(service=service)
 
 
@@ -243,7 +234,7 @@ class UpdateProduct(CatalogMutation):
 
     @classmethod
     def perform(cls, root, info, membership, id, input):
-        product = services.product_update(product_id=_row_pk(id, "Product"), **_arguments(input))
+        product = services.product_update(product_id=record_pk(id, "Product"), **_arguments(input))
         return cls(product=product)
 
 

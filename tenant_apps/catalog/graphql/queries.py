@@ -1,6 +1,7 @@
 import graphene
 from graphene import relay
 
+from config.graphql.arguments import enum_value
 from config.graphql.pagination import Keyset, paginate
 from config.graphql.permissions import MEMBERS, permission
 from config.graphql.relay import pk_from_global_id
@@ -12,7 +13,6 @@ from tenant_apps.catalog.graphql.types import (
     ServiceCategoryOrderBy,
     ServiceConnection,
     ServiceOrderBy,
-    enum_value,
 )
 from tenant_apps.catalog.selectors import product_list, service_category_list, service_list
 

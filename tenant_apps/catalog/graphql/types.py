@@ -231,8 +231,3 @@ class ProductOrderBy(graphene.Enum):
             ProductOrderBy.PRICE: "Cheapest first, then by name.",
             ProductOrderBy.SKU: "By SKU.",
         }.get(self)
-
-
-def enum_value(member):
-    """Enum arguments arrive as enum members (graphene 3); services take the value."""
-    return getattr(member, "value", member)

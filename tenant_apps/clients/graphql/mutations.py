@@ -4,6 +4,7 @@ from typing import Any
 
 import graphene
 
+from config.graphql.arguments import enum_value
 from config.graphql.mutations import SpaMutation
 from config.graphql.permissions import FRONT_OFFICE
 from config.graphql.relay import pk_from_global_id
@@ -73,7 +74,7 @@ def _service_fields(data: Any) -> dict[str, Any]:
     if consent is not None:
         fields["marketing_consent"] = services.Consent(
             granted=consent["granted"],
-            source=getattr(consent["source"], "value", consent["source"]),
+            source=enum_value(consent["source"]),
         )
     return fields
 

@@ -1,6 +1,7 @@
 import graphene
 from graphene import relay
 
+from config.graphql.arguments import enum_value
 from config.graphql.errors import coded_error
 from config.graphql.pagination import Keyset, paginate
 from config.graphql.permissions import MEMBERS, permission
@@ -50,9 +51,9 @@ class ClientQueries(graphene.ObjectType):
     @staticmethod
     @permission(MEMBERS)
     def resolve_clients(root, info, include_archived, order_by, search=None, tag=None, **page):
-        order = getattr(order_by, "value", order_by)
+        order = enum_value(order_by)
         if search is not None:
-            found = client_search(text=search, include_archived=include_archived)
+            found = client_search(text=search, include_archived=include_archived, tag=tag)
             if found is None:
                 raise coded_error(
                     f"Search with at least {SEARCH_MIN_LENGTH} letters or digits.",
@@ -60,8 +61,6 @@ class ClientQueries(graphene.ObjectType):
                 )
             audit_read_purpose(info, AuditAction.SEARCH, found.kind)
             clients, keyset = found.clients, BY_RELEVANCE
-            if tag:
-                clients = clients.filter(tags__contains=[tag])
         else:
             audit_read_purpose(info, AuditAction.LIST)
             clients = client_list(include_archived=include_archived, tag=tag)

@@ -5,11 +5,9 @@ for the appointments that name it.
 Updates change only the input fields given; a field given as null is left as it is.
 """
 
-from typing import Any
-
 import graphene
-from django.core.exceptions import ValidationError
 
+from config.graphql.arguments import given_fields, record_pk
 from config.graphql.mutations import SpaMutation
 from config.graphql.permissions import MANAGERS
 from config.graphql.relay import pk_from_global_id
@@ -21,22 +19,8 @@ from tenant_apps.scheduling.graphql.types import (
     ResourceKindEnum,
     ResourceTypeNode,
     SchedulingError,
-    enum_value,
 )
 from tenant_apps.scheduling.weekly import WeeklyInterval
-
-
-def _row_pk(global_id: str, type_name: str) -> int:
-    """The primary key of the record to change, or NOT_FOUND (another spa's ID, say)."""
-    pk = pk_from_global_id(global_id, type_name)
-    if pk is None:
-        raise ValidationError({"id": ValidationError("No such record.", code="NOT_FOUND")})
-    return pk
-
-
-def _given(input: Any) -> dict[str, Any]:
-    """An input object's fields that were given and not null, enums as their values."""
-    return {field: enum_value(value) for field, value in input.items() if value is not None}
 
 
 class SchedulingMutation(SpaMutation):
@@ -118,7 +102,7 @@ class CreateLocation(SchedulingMutation):
 
     @classmethod
     def perform(cls, root, info, membership, input):
-        return cls(location=services.location_create(**_given(input)))
+        return cls(location=services.location_create(**given_fields(input)))
 
 
 class UpdateLocation(SchedulingMutation):
@@ -134,7 +118,9 @@ class UpdateLocation(SchedulingMutation):
 
     @classmethod
     def perform(cls, root, info, membership, id, input):
-        location = services.location_update(location_id=_row_pk(id, "Location"), **_given(input))
+        location = services.location_update(
+            location_id=record_pk(id, "Location"), **given_fields(input)
+        )
         return cls(location=location)
 
 
@@ -174,7 +160,7 @@ class CreateResourceType(SchedulingMutation):
 
     @classmethod
     def perform(cls, root, info, membership, input):
-        return cls(resource_type=services.resource_type_create(**_given(input)))
+        return cls(resource_type=services.resource_type_create(**given_fields(input)))
 
 
 class UpdateResourceType(SchedulingMutation):
@@ -191,7 +177,7 @@ class UpdateResourceType(SchedulingMutation):
     @classmethod
     def perform(cls, root, info, membership, id, input):
         resource_type = services.resource_type_update(
-            resource_type_id=_row_pk(id, "ResourceType"), **_given(input)
+            resource_type_id=record_pk(id, "ResourceType"), **given_fields(input)
         )
         return cls(resource_type=resource_type)
 

@@ -1,6 +1,7 @@
 import graphene
 from graphene import relay
 
+from config.graphql.arguments import enum_value
 from config.graphql.pagination import Keyset, paginate
 from config.graphql.permissions import MEMBERS, permission
 from config.graphql.selection import selects
@@ -8,7 +9,6 @@ from tenant_apps.scheduling.graphql.types import (
     LocationConnection,
     ResourceKindEnum,
     ResourceTypeConnection,
-    enum_value,
 )
 from tenant_apps.scheduling.selectors import location_list, resource_type_list
 

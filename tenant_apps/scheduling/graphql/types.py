@@ -118,8 +118,3 @@ class LocationConnection(CountableConnection):
 
     class Meta:
         node = LocationNode
-
-
-def enum_value(member):
-    """Enum arguments arrive as enum members (graphene 3); services take the value."""
-    return getattr(member, "value", member)

@@ -5,15 +5,14 @@ one); nothing here creates or deletes them: `isActive: false` keeps the record.
 Updates change only the input fields given; a field given as null is left as it is.
 """
 
-from typing import Any
-
 import graphene
 
+from config.graphql.arguments import given_fields
 from config.graphql.mutations import SpaMutation
 from config.graphql.permissions import MANAGERS
 from config.graphql.relay import pk_from_global_id
 from tenant_apps.catalog.graphql.types import CredentialEnum
-from tenant_apps.scheduling.graphql.types import WEEKDAY_DESCRIPTION, enum_value
+from tenant_apps.scheduling.graphql.types import WEEKDAY_DESCRIPTION
 from tenant_apps.scheduling.weekly import WeeklyInterval
 from tenant_apps.staff import services
 from tenant_apps.staff.graphql.types import (
@@ -24,11 +23,6 @@ from tenant_apps.staff.graphql.types import (
     TimeOffKindEnum,
     TimeOffNode,
 )
-
-
-def _given(input: Any) -> dict[str, Any]:
-    """An input object's fields that were given and not null, enums as their values."""
-    return {field: enum_value(value) for field, value in input.items() if value is not None}
 
 
 class StaffMutation(SpaMutation):
@@ -101,7 +95,7 @@ class UpdateStaffMember(StaffMutation):
     @classmethod
     def perform(cls, root, info, membership, id, input):
         staff = services.staff_profile_update(
-            staff_id=pk_from_global_id(id, "StaffMember"), **_given(input)
+            staff_id=pk_from_global_id(id, "StaffMember"), **given_fields(input)
         )
         return cls(staff_member=staff)
 
@@ -120,7 +114,7 @@ class SetCredential(StaffMutation):
     @classmethod
     def perform(cls, root, info, membership, staff_member_id, input):
         credential = services.credential_set(
-            staff_id=pk_from_global_id(staff_member_id, "StaffMember"), **_given(input)
+            staff_id=pk_from_global_id(staff_member_id, "StaffMember"), **given_fields(input)
         )
         return cls(credential=credential)
 
@@ -182,7 +176,7 @@ class AddTimeOff(StaffMutation):
     @classmethod
     def perform(cls, root, info, membership, staff_member_id, input):
         time_off = services.time_off_add(
-            staff_id=pk_from_global_id(staff_member_id, "StaffMember"), **_given(input)
+            staff_id=pk_from_global_id(staff_member_id, "StaffMember"), **given_fields(input)
         )
         return cls(time_off=time_off)
 
