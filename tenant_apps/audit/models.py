@@ -29,6 +29,10 @@ class AuditAction(models.TextChoices):
     ARCHIVE = "archive", "Archived"
     RESTORE = "restore", "Restored"
     MERGE = "merge", "Merged"
+    # Writes of a client's appointments (part of their record).
+    BOOK = "book", "Booked an appointment"
+    RESCHEDULE = "reschedule", "Rescheduled an appointment"
+    APPOINTMENT_STATUS = "appt_status", "Changed an appointment's status"
 
 
 class SearchKind(models.TextChoices):

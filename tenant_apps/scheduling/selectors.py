@@ -1,8 +1,51 @@
+"""Reads for the calendar: locations, resources, appointments, and the inputs of
+the availability engine (`availability_inputs`, a fixed number of queries
+whatever the number of providers, rooms or appointments)."""
+
 from __future__ import annotations
 
-from django.db.models import QuerySet
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+from zoneinfo import ZoneInfo
 
-from tenant_apps.scheduling.models import Location, ResourceType
+from django.core.exceptions import ValidationError
+from django.db.models import Prefetch, Q, QuerySet
+
+from tenant_apps.catalog.models import Service
+from tenant_apps.profile.models import SpaProfile
+from tenant_apps.scheduling.availability import (
+    Interval,
+    LocationSpec,
+    Policy,
+    ProviderSpec,
+    ResourceSpec,
+    ServiceSpec,
+    Slot,
+    find_slots,
+)
+from tenant_apps.scheduling.models import (
+    HOLDING_STATUSES,
+    Appointment,
+    AppointmentService,
+    Location,
+    Resource,
+    ResourceBooking,
+    ResourceType,
+)
+from tenant_apps.scheduling.weekly import WeeklyInterval
+from tenant_apps.staff.models import Credential, StaffProfile, TimeOff, WorkingHours
+
+MAX_SERVICES = 5
+# The longest stretch of days one availability search may cover.
+MAX_SEARCH_DAYS = 31
+
+# Busy spans are loaded this far beyond the days asked for: an appointment's
+# clean-up or a neighbour's preparation reaches across midnight, and local days
+# are up to 26 hours long around a daylight-saving change.
+_MARGIN = dt.timedelta(days=1)
 
 
 def resource_type_list(*, kind: str | None = None) -> QuerySet[ResourceType]:
@@ -21,3 +64,335 @@ def location_list(*, active: bool | None = None, with_hours: bool = False) -> Qu
     if with_hours:
         locations = locations.prefetch_related("hours")
     return locations
+
+
+def resource_list(
+    *,
+    location_id: int | None = None,
+    resource_type_id: int | None = None,
+    active: bool | None = None,
+) -> QuerySet[Resource]:
+    """Rooms and devices, with their location and type (one query)."""
+    resources = Resource.objects.select_related("location", "resource_type")
+    if location_id is not None:
+        resources = resources.filter(location_id=location_id)
+    if resource_type_id is not None:
+        resources = resources.filter(resource_type_id=resource_type_id)
+    if active is not None:
+        resources = resources.filter(is_active=active)
+    return resources
+
+
+def appointment_list(
+    *,
+    starts_from: dt.datetime | None = None,
+    starts_before: dt.datetime | None = None,
+    location_id: int | None = None,
+    provider_ids: Sequence[int] | None = None,
+    resource_ids: Sequence[int] | None = None,
+    client_id: int | None = None,
+    statuses: Sequence[str] | None = None,
+    provider_user_id: int | None = None,
+) -> QuerySet[Appointment]:
+    """Appointments starting in [starts_from, starts_before), filtered, each with
+    its client, provider and location joined; the caller prefetches what it
+    shows (`appointment_prefetches`). `provider_user_id` (a public user id)
+    keeps only that provider's own: a provider's view of the calendar."""
+    appointments = Appointment.objects.select_related("client", "provider", "location")
+    if starts_from is not None:
+        appointments = appointments.filter(starts_at__gte=starts_from)
+    if starts_before is not None:
+        appointments = appointments.filter(starts_at__lt=starts_before)
+    if location_id is not None:
+        appointments = appointments.filter(location_id=location_id)
+    if provider_ids is not None:
+        appointments = appointments.filter(provider_id__in=provider_ids)
+    if resource_ids is not None:
+        appointments = appointments.filter(
+            pk__in=ResourceBooking.objects.filter(resource_id__in=resource_ids).values(
+                "appointment_id"
+            )
+        )
+    if client_id is not None:
+        appointments = appointments.filter(client_id=client_id)
+    if statuses is not None:
+        appointments = appointments.filter(status__in=statuses)
+    if provider_user_id is not None:
+        appointments = appointments.filter(provider__user_id=provider_user_id)
+    return appointments
+
+
+def appointment_prefetches(*, lines: bool, resources: bool) -> list[Prefetch]:
+    """The prefetches for the services and the rooms/devices of a page of
+    appointments: one query each, and only when the query selects them."""
+    prefetches: list[Prefetch[Any, Any, Any]] = []
+    if lines:
+        prefetches.append(
+            Prefetch(
+                "lines",
+                queryset=AppointmentService.objects.select_related("service__category"),
+            )
+        )
+    if resources:
+        prefetches.append(
+            Prefetch(
+                "resource_bookings",
+                queryset=ResourceBooking.objects.select_related(
+                    "resource__resource_type", "resource__location"
+                ),
+            )
+        )
+    return prefetches
+
+
+def field_error(field: str, message: str, code: str) -> ValidationError:
+    return ValidationError({field: ValidationError(message, code=code)})
+
+
+def bookable_services(service_ids: Sequence[int | None], *, online: bool) -> list[Service]:
+    """The services in the order given, each active (and bookable online when
+    booked online), with their required resource types."""
+    if not service_ids or len(service_ids) > MAX_SERVICES:
+        raise field_error(
+            "service_ids", f"Choose 1 to {MAX_SERVICES} services.", "SERVICES_INVALID"
+        )
+    if any(pk is None for pk in service_ids):
+        raise field_error("service_ids", "No such service.", "NOT_FOUND")
+    found = Service.objects.filter(pk__in=service_ids).prefetch_related("required_resource_types")
+    by_id = {service.pk: service for service in found}
+    if len(by_id) != len(set(service_ids)):
+        raise field_error("service_ids", "No such service.", "NOT_FOUND")
+    services = [by_id[pk] for pk in service_ids if pk is not None]
+    for service in services:
+        if not service.is_active or (online and not service.is_bookable_online):
+            raise field_error(
+                "service_ids", f"{service.name} is not offered now.", "SERVICE_UNAVAILABLE"
+            )
+    return services
+
+
+def bookable_location(location_id: int | None) -> Location:
+    """The location to book at, open, with its opening hours."""
+    location = (
+        Location.objects.prefetch_related("hours").filter(pk=location_id).first()
+        if location_id is not None
+        else None
+    )
+    if location is None:
+        raise field_error("location_id", "No such location.", "NOT_FOUND")
+    if not location.is_active:
+        raise field_error("location_id", "This location is closed.", "LOCATION_CLOSED")
+    return location
+
+
+def availability_search(
+    *,
+    location_id: int | None,
+    service_ids: Sequence[int | None],
+    provider_id: int | None,
+    first_day: dt.date,
+    last_day: dt.date,
+    online: bool,
+    now: dt.datetime,
+    limit: int | None = None,
+) -> list[Slot]:
+    """Free slots for `service_ids` back to back at a location over the local
+    days `first_day`..`last_day`, with one provider or any qualified one
+    (`provider_id` None). Online searches keep the spa's notice and horizon and
+    offer only services bookable online. A fixed number of queries.
+
+    Raises ValidationError (NOT_FOUND, LOCATION_CLOSED, SERVICES_INVALID,
+    SERVICE_UNAVAILABLE, RANGE_INVALID) for a search that cannot be run.
+    """
+    errors: dict[str, list[ValidationError]] = {}
+    if last_day < first_day or (last_day - first_day).days >= MAX_SEARCH_DAYS:
+        errors["to"] = [
+            ValidationError(
+                f"Search from 1 to {MAX_SEARCH_DAYS} days, ending on or after the first.",
+                code="RANGE_INVALID",
+            )
+        ]
+    location = services = None
+    try:
+        location = bookable_location(location_id)
+    except ValidationError as exc:
+        errors.update(exc.error_dict)
+    try:
+        services = bookable_services(service_ids, online=online)
+    except ValidationError as exc:
+        errors.update(exc.error_dict)
+    if errors or location is None or services is None:
+        raise ValidationError(errors)
+    inputs = availability_inputs(
+        location=location,
+        services=services,
+        provider_ids=None if provider_id is None else [provider_id],
+        first_day=first_day,
+        last_day=last_day,
+    )
+    return find_slots(
+        location=inputs.location_spec,
+        services=inputs.services,
+        providers=inputs.providers,
+        resources=inputs.resources,
+        policy=policy_of(inputs.profile, online=online),
+        now=now,
+        first_day=first_day,
+        last_day=last_day,
+        limit=limit,
+    )
+
+
+def booking_policy() -> SpaProfile:
+    return SpaProfile.objects.get(pk=SpaProfile.SINGLETON_ID)
+
+
+def policy_of(profile: SpaProfile, *, online: bool) -> Policy:
+    """The engine's policy: online bookings keep the spa's notice and horizon;
+    staff at the desk book any time, on the same grid."""
+    granularity = dt.timedelta(minutes=profile.slot_granularity_minutes)
+    if not online:
+        return Policy(granularity=granularity)
+    return Policy(
+        granularity=granularity,
+        min_notice=dt.timedelta(minutes=profile.min_notice_minutes),
+        horizon=dt.timedelta(days=profile.booking_horizon_days),
+    )
+
+
+@dataclass(frozen=True)
+class AvailabilityInputs:
+    """Everything the engine needs for one location, loaded in a fixed number of queries."""
+
+    location: Location
+    location_spec: LocationSpec
+    services: tuple[ServiceSpec, ...]
+    service_rows: tuple[Service, ...]
+    providers: tuple[ProviderSpec, ...]
+    provider_rows: dict[int, StaffProfile]
+    resources: tuple[ResourceSpec, ...]
+    profile: SpaProfile
+
+
+def _weekly(rows: Iterable[WorkingHours]) -> tuple[WeeklyInterval, ...]:
+    return tuple(WeeklyInterval(row.weekday, row.starts_at, row.ends_at) for row in rows)
+
+
+def availability_inputs(
+    *,
+    location: Location,
+    services: Sequence[Service],
+    provider_ids: Sequence[int] | None,
+    first_day: dt.date,
+    last_day: dt.date,
+    exclude_appointment_id: int | None = None,
+) -> AvailabilityInputs:
+    """The engine's inputs for booking `services` (in order) at `location` on the
+    local days `first_day`..`last_day`, for the given providers (None: every
+    active provider working at the location). `services` come with their
+    required resource types prefetched. `exclude_appointment_id` leaves one
+    appointment's own time out of the busy spans (to move it).
+
+    Seven queries whatever the sizes: providers (with credentials and working
+    hours: three), appointments, time off, resources, resource bookings, and
+    the spa's policy.
+    """
+    zone = ZoneInfo(location.timezone)
+    window_start = (
+        dt.datetime.combine(first_day, dt.time(), tzinfo=zone).astimezone(dt.UTC) - _MARGIN
+    )
+    window_end = (
+        dt.datetime.combine(last_day + dt.timedelta(days=1), dt.time(), tzinfo=zone).astimezone(
+            dt.UTC
+        )
+        + _MARGIN
+    )
+    overlapping = Q(blocked_from__lt=window_end, blocked_until__gt=window_start)
+
+    staff = StaffProfile.objects.filter(
+        is_provider=True, is_active=True, working_hours__location=location
+    ).distinct()
+    if provider_ids is not None:
+        staff = staff.filter(pk__in=provider_ids)
+    staff = staff.prefetch_related(
+        Prefetch("credentials", queryset=Credential.objects.only("staff_id", "kind", "expires_on")),
+        Prefetch("working_hours", queryset=WorkingHours.objects.filter(location=location)),
+    ).order_by("id")
+    provider_rows = {profile.pk: profile for profile in staff}
+    ids = list(provider_rows)
+
+    busy: dict[int, list[Interval]] = defaultdict(list)
+    appointments = Appointment.objects.filter(
+        overlapping, provider_id__in=ids, status__in=HOLDING_STATUSES
+    )
+    if exclude_appointment_id is not None:
+        appointments = appointments.exclude(pk=exclude_appointment_id)
+    for provider_id, start, end in appointments.values_list(
+        "provider_id", "blocked_from", "blocked_until"
+    ):
+        busy[provider_id].append(Interval(start, end))
+    for staff_id, start, end in TimeOff.objects.filter(
+        staff_id__in=ids, starts_at__lt=window_end, ends_at__gt=window_start
+    ).values_list("staff_id", "starts_at", "ends_at"):
+        busy[staff_id].append(Interval(start, end))
+
+    needed_types = {rt.pk for service in services for rt in service.required_resource_types.all()}
+    resource_rows = list(
+        Resource.objects.filter(
+            location=location, is_active=True, resource_type_id__in=needed_types
+        ).order_by("id")
+    )
+    held: dict[int, list[Interval]] = defaultdict(list)
+    bookings = ResourceBooking.objects.filter(
+        overlapping, resource_id__in=[row.pk for row in resource_rows], holds_time=True
+    )
+    if exclude_appointment_id is not None:
+        bookings = bookings.exclude(appointment_id=exclude_appointment_id)
+    for resource_id, start, end in bookings.values_list(
+        "resource_id", "blocked_from", "blocked_until"
+    ):
+        held[resource_id].append(Interval(start, end))
+
+    return AvailabilityInputs(
+        location=location,
+        location_spec=LocationSpec(
+            timezone=zone,
+            hours=tuple(
+                WeeklyInterval(row.weekday, row.opens_at, row.closes_at)
+                for row in location.hours.all()
+            ),
+        ),
+        services=tuple(
+            ServiceSpec(
+                id=service.pk,
+                duration=dt.timedelta(minutes=service.duration_minutes),
+                buffer_before=dt.timedelta(minutes=service.buffer_before_minutes),
+                buffer_after=dt.timedelta(minutes=service.buffer_after_minutes),
+                required_credentials=frozenset(service.required_credentials),
+                resource_type_ids=tuple(
+                    sorted(rt.pk for rt in service.required_resource_types.all())
+                ),
+            )
+            for service in services
+        ),
+        service_rows=tuple(services),
+        providers=tuple(
+            ProviderSpec(
+                id=profile.pk,
+                credentials=tuple((c.kind, c.expires_on) for c in profile.credentials.all()),
+                working_hours=_weekly(profile.working_hours.all()),
+                busy=tuple(sorted(busy[profile.pk], key=lambda i: i.starts_at)),
+            )
+            for profile in provider_rows.values()
+        ),
+        provider_rows=provider_rows,
+        resources=tuple(
+            ResourceSpec(
+                id=row.pk,
+                type_id=row.resource_type_id,
+                busy=tuple(sorted(held[row.pk], key=lambda i: i.starts_at)),
+            )
+            for row in resource_rows
+        ),
+        profile=booking_policy(),
+    )
