@@ -7,6 +7,7 @@ from typing import Any
 from django.core.exceptions import DisallowedHost
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.http.request import split_domain_port
+from django.utils.html import escape
 from django_tenants.middleware.main import TenantMainMiddleware
 
 from tenants.db import connection
@@ -15,14 +16,35 @@ from tenants.routing import directory
 from tenants.validators import platform_hosts
 
 # Paths whose clients expect JSON errors rather than a page.
-API_PATH_PREFIXES = ("/graphql",)
+API_PATH_PREFIXES = ("/graphql", "/booking/graphql")
+# Pages people open in a browser (the patients' booking pages): a small HTML page.
+PAGE_PATH_PREFIXES = ("/booking/",)
+_PAGE = (
+    '<!doctype html><html lang="en"><head><meta charset="utf-8">'
+    '<meta name="viewport" content="width=device-width, initial-scale=1">'
+    "<title>{message}</title></head><body><h1>{message}</h1></body></html>"
+)
 
 
 def error_response(request: HttpRequest, *, status: int, code: str, message: str) -> HttpResponse:
-    """A refusal in the shape API clients parse (GraphQL's `errors`), or plain text."""
+    """A refusal in the shape API clients parse (GraphQL's `errors`), a small
+    page for the patients' pages, or plain text."""
     if request.path.startswith(API_PATH_PREFIXES):
         body: dict[str, Any] = {"errors": [{"message": message, "extensions": {"code": code}}]}
         return JsonResponse(body, status=status)
+    if request.path.startswith(PAGE_PATH_PREFIXES):
+        # Sent before the security middleware runs: the page's own headers.
+        page = HttpResponse(
+            _PAGE.format(message=escape(message)),
+            status=status,
+            content_type="text/html; charset=utf-8",
+        )
+        page["Content-Security-Policy"] = (
+            "default-src 'none'; base-uri 'none'; frame-ancestors 'none'"
+        )
+        page["Referrer-Policy"] = "no-referrer"
+        page["X-Content-Type-Options"] = "nosniff"
+        return page
     return HttpResponse(message, status=status, content_type="text/plain; charset=utf-8")
 
 

@@ -7,6 +7,8 @@ On top of graphene-django's view:
 - a past-due spa gets a warning in the response's `extensions`;
 - errors carry `extensions.code`, and unexpected ones are masked (errors.py);
 - mutations run in one transaction (rolled back if any error is reported);
+- optional checks before execution see the root fields about to run (the
+  public booking API counts them against per-client-address rate limits);
 - no CSRF cookie: the tenant API authenticates with bearer tokens only.
 """
 
@@ -27,8 +29,11 @@ from graphql import (
     DocumentNode,
     ExecutionResult,
     FieldNode,
+    FragmentDefinitionNode,
+    FragmentSpreadNode,
     GraphQLError,
     GraphQLSchema,
+    InlineFragmentNode,
     OperationDefinitionNode,
     OperationType,
     execute_sync,
@@ -50,9 +55,12 @@ MAX_QUERY_LENGTH = 20_000
 
 
 class RequestRefusal(Exception):
-    def __init__(self, *, status: int, code: str, message: str) -> None:
+    def __init__(
+        self, *, status: int, code: str, message: str, headers: dict[str, str] | None = None
+    ) -> None:
         super().__init__(message)
         self.status, self.code, self.message = status, code, message
+        self.headers = headers or {}
 
 
 class PlatformGraphQLView(GraphQLView):
@@ -68,11 +76,17 @@ class PlatformGraphQLView(GraphQLView):
     # here). If one fails, the response carries no data: what was read and not
     # logged is not sent.
     after_execution: tuple[Callable[[HttpRequest], None], ...] = ()
+    # Called with the request and the names of the root fields the operation
+    # selects (through fragments, once per occurrence: aliases count) once the
+    # document is valid and before anything runs. May raise RequestRefusal
+    # (a rate limit answers 429).
+    before_execution: tuple[Callable[[HttpRequest, list[str]], None], ...] = ()
 
     def __init__(self, **kwargs: Any) -> None:
         self.read_only_mutations = kwargs.pop("read_only_mutations", self.read_only_mutations)
         self.autocommit_mutations = kwargs.pop("autocommit_mutations", self.autocommit_mutations)
         self.after_execution = tuple(kwargs.pop("after_execution", self.after_execution))
+        self.before_execution = tuple(kwargs.pop("before_execution", self.before_execution))
         kwargs.setdefault("validation_rules", validation_rules())
         super().__init__(**kwargs)
         # Django builds a view instance per request, so the cache lives with the
@@ -93,7 +107,10 @@ class PlatformGraphQLView(GraphQLView):
             return GraphQLView.dispatch.__wrapped__(self, request, *args, **kwargs)  # type: ignore[attr-defined]
         except RequestRefusal as refusal:
             body = {"errors": [{"message": refusal.message, "extensions": {"code": refusal.code}}]}
-            return JsonResponse(body, status=refusal.status)
+            response = JsonResponse(body, status=refusal.status)
+            for header, value in refusal.headers.items():
+                response[header] = value
+            return response
 
     @staticmethod
     def format_error(error: Exception) -> dict[str, Any]:
@@ -212,6 +229,10 @@ class PlatformGraphQLView(GraphQLView):
                 code="SPA_SUSPENDED",
                 message="This spa is suspended: it can be read but not changed.",
             )
+        if self.before_execution and operation is not None:
+            fields = _selected_root_fields(document, operation)
+            for check in self.before_execution:
+                check(request, fields)
 
         options = {
             "root_value": self.get_root_value(request),
@@ -260,6 +281,27 @@ def _parse_and_validate(
     except GraphQLError as error:
         return None, [error]
     return document, validate(schema, document, rules, max_errors=50)
+
+
+def _selected_root_fields(document: DocumentNode, operation: OperationDefinitionNode) -> list[str]:
+    """The root field names `operation` selects, through fragments, one per
+    occurrence (validation has ruled out fragment cycles and unknown fragments)."""
+    fragments = {
+        definition.name.value: definition
+        for definition in document.definitions
+        if isinstance(definition, FragmentDefinitionNode)
+    }
+    names: list[str] = []
+    pending = [operation.selection_set]
+    while pending:
+        for selection in pending.pop().selections:
+            if isinstance(selection, FieldNode):
+                names.append(selection.name.value)
+            elif isinstance(selection, InlineFragmentNode):
+                pending.append(selection.selection_set)
+            elif isinstance(selection, FragmentSpreadNode) and selection.name.value in fragments:
+                pending.append(fragments[selection.name.value].selection_set)
+    return names
 
 
 def _bad_request(message: str) -> GraphQLError:

@@ -8,6 +8,10 @@
   of another spa, or of a deactivated member: 401 with code UNAUTHENTICATED,
   before any resolver runs.
 The token is never logged or echoed. There are no cookies, so no CSRF surface.
+
+The public booking API (`/booking/...`) takes no sign-in: an Authorization
+header there is ignored, neither checked nor honoured, so patients' requests
+always run as nobody (and a staff token sent there gives it no powers).
 """
 
 from __future__ import annotations
@@ -20,6 +24,9 @@ from django.http import HttpRequest, HttpResponse
 from shared_apps.accounts.services import token_authenticate
 from tenants.middleware import error_response
 
+# Paths that never authenticate (the patients' booking API).
+UNAUTHENTICATED_PATH_PREFIXES = ("/booking/",)
+
 
 class BearerTokenMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
@@ -31,7 +38,11 @@ class BearerTokenMiddleware:
         request.api_token = None  # type: ignore[attr-defined]
         spa = getattr(request, "spa", None)
         header = request.headers.get("Authorization")
-        if spa is not None and header is not None:
+        if (
+            spa is not None
+            and header is not None
+            and not request.path.startswith(UNAUTHENTICATED_PATH_PREFIXES)
+        ):
             scheme, _, secret = header.partition(" ")
             token = (
                 token_authenticate(secret=secret.strip(), spa=spa)

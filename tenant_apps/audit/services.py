@@ -95,23 +95,29 @@ def audit_read_purpose(info: Any, action: AuditAction, search_kind: str = "") ->
 
 
 class PhiReadCollector:
-    """GraphQL middleware: notes every object of `models` whose fields are resolved.
+    """GraphQL middleware: notes the client behind every object of the `subjects`
+    models whose fields are resolved (model -> the attribute holding the client's
+    id: `{Client: "pk", Appointment: "client_id"}`).
 
     The test for "was it read" is "were its fields resolved", so a client reached
     through any path (a list, a search, a node, an appointment's client) is
-    logged, and one that was only counted is not.
+    logged, and one that was only counted is not. An appointment is part of its
+    client's record: reading one logs that client even when the query never
+    selects the client.
     """
 
-    def __init__(self, *models: type) -> None:
-        self.models = models
+    def __init__(self, subjects: dict[type, str]) -> None:
+        self.subjects = subjects
 
     def resolve(self, next_: Any, root: Any, info: Any, **arguments: Any) -> Any:
-        if root is not None and isinstance(root, self.models):
+        # Runs for every field of every request: one dictionary lookup when idle.
+        attribute = self.subjects.get(type(root))
+        if attribute is not None:
             path = info.path
             while path.prev is not None:
                 path = path.prev
             reads = info.context.__dict__.setdefault(_READS, {})
-            reads.setdefault(path.key, set()).add(root.pk)
+            reads.setdefault(path.key, set()).add(getattr(root, attribute))
         return next_(root, info, **arguments)
 
 

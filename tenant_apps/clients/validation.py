@@ -21,6 +21,8 @@ TAGS_MAX = 20
 NOTES_MAX = 10_000
 ADDRESS_MAX = {"address_line1": 200, "address_line2": 200, "city": 100, "region": 100}
 POSTAL_CODE_MAX = 20
+# The column's length (validate_email alone lets longer addresses through).
+EMAIL_MAX = 254
 
 
 def error(message: str, code: str) -> ValidationError:
@@ -44,6 +46,8 @@ def clean_email(value: str) -> str:
         validate_email(text)
     except ValidationError:
         raise error("Enter a valid email address.", "EMAIL_INVALID") from None
+    if len(text) > EMAIL_MAX:
+        raise error("Enter a valid email address.", "EMAIL_INVALID")
     return text
 
 

@@ -1,4 +1,4 @@
-"""Changes to the current spa's profile."""
+"""Changes to the current spa's profile: contact details and the online booking policy."""
 
 from __future__ import annotations
 
@@ -9,7 +9,13 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator, validate_email
 from django.db import transaction
 
-from tenant_apps.profile.models import SpaProfile
+from tenant_apps.profile.models import (
+    MAX_CANCELLATION_WINDOW_HOURS,
+    MAX_HORIZON_DAYS,
+    MAX_NOTICE_MINUTES,
+    SLOT_GRANULARITIES,
+    SpaProfile,
+)
 
 _UNSET = object()
 _HEX_COLOR = re.compile(r"^#[0-9A-Fa-f]{6}$")
@@ -35,9 +41,17 @@ def profile_update(
     website: str | object = _UNSET,
     booking_policy: str | object = _UNSET,
     brand_color: str | object = _UNSET,
+    online_booking_enabled: bool | object = _UNSET,
+    min_notice_minutes: int | object = _UNSET,
+    booking_horizon_days: int | object = _UNSET,
+    cancellation_window_hours: int | object = _UNSET,
+    slot_granularity_minutes: int | object = _UNSET,
 ) -> SpaProfile:
-    """Change the given fields of the current spa's profile; an empty string clears one."""
-    changes: dict[str, str] = {}
+    """Change the given fields of the current spa's profile; an empty string clears
+    a text field. The booking policy's numbers must lie in the limits of
+    profile/models.py (OUT_OF_RANGE; GRANULARITY_INVALID for a step that does
+    not divide an hour)."""
+    changes: dict[str, object] = {}
     errors: dict[str, ValidationError] = {}
 
     def check(field: str, value: object, clean) -> None:
@@ -54,6 +68,37 @@ def profile_update(
     check("website", website, _clean_url)
     check("booking_policy", booking_policy, _clean_policy)
     check("brand_color", brand_color, _clean_color)
+    if online_booking_enabled is not _UNSET:
+        changes["online_booking_enabled"] = bool(online_booking_enabled)
+    for field, value, low, high, unit in (
+        ("min_notice_minutes", min_notice_minutes, 0, MAX_NOTICE_MINUTES, "minutes"),
+        ("booking_horizon_days", booking_horizon_days, 1, MAX_HORIZON_DAYS, "days"),
+        (
+            "cancellation_window_hours",
+            cancellation_window_hours,
+            0,
+            MAX_CANCELLATION_WINDOW_HOURS,
+            "hours",
+        ),
+    ):
+        if value is _UNSET:
+            continue
+        if isinstance(value, int) and not isinstance(value, bool) and low <= value <= high:
+            changes[field] = value
+        else:
+            errors[field] = ValidationError(
+                f"Use a whole number of {unit} from {low} to {high:,}.", code="OUT_OF_RANGE"
+            )
+    if slot_granularity_minutes is not _UNSET:
+        if slot_granularity_minutes in SLOT_GRANULARITIES and not isinstance(
+            slot_granularity_minutes, bool
+        ):
+            changes["slot_granularity_minutes"] = slot_granularity_minutes
+        else:
+            steps = ", ".join(str(step) for step in SLOT_GRANULARITIES)
+            errors["slot_granularity_minutes"] = ValidationError(
+                f"Offer times every {steps} minutes.", code="GRANULARITY_INVALID"
+            )
     if errors:
         raise ValidationError(errors)
 

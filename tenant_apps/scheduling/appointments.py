@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -59,14 +60,21 @@ MAX_REASON = 200
 
 # The engine's reasons, as the API reports them. A provider or room already
 # taken is one thing to the front desk: the slot is taken.
-_UNAVAILABLE_CODES = {
-    "OUTSIDE_POLICY": "OUTSIDE_POLICY",
-    "NOT_QUALIFIED": "NOT_QUALIFIED",
-    "LOCATION_CLOSED": "LOCATION_CLOSED",
-    "PROVIDER_NOT_WORKING": "PROVIDER_NOT_WORKING",
-    "PROVIDER_BUSY": "SLOT_TAKEN",
-    "NO_RESOURCE": "SLOT_TAKEN",
+_UNAVAILABLE = {
+    "OUTSIDE_POLICY": ("OUTSIDE_POLICY", ""),
+    "NOT_QUALIFIED": (
+        "NOT_QUALIFIED",
+        "This provider holds no current credential a service needs.",
+    ),
+    "LOCATION_CLOSED": ("LOCATION_CLOSED", "The location is closed at that time."),
+    "PROVIDER_NOT_WORKING": ("PROVIDER_NOT_WORKING", "The provider is not working then."),
+    "PROVIDER_BUSY": ("SLOT_TAKEN", "The provider is already booked or away then."),
+    "NO_RESOURCE": ("SLOT_TAKEN", "Every room or device the services need is taken then."),
 }
+
+# Further than this from today a start is a typing mistake (and near the ends of
+# the calendar, date arithmetic overflows).
+MAX_DISTANCE = dt.timedelta(days=3653)
 
 # The constraints that mean "someone else holds this time".
 _OVERLAP_CONSTRAINTS = {"appointment_provider_no_overlap", "resourcebooking_no_overlap"}
@@ -82,10 +90,16 @@ def _overlap_constraint(exc: IntegrityError) -> str | None:
     return name if name in _OVERLAP_CONSTRAINTS else None
 
 
-def _clean_start(starts_at: dt.datetime | None) -> dt.datetime:
+def _clean_start(starts_at: dt.datetime | None, *, now: dt.datetime) -> dt.datetime:
     if starts_at is None or timezone.is_naive(starts_at):
         raise field_error("starts_at", "Give the start time with its UTC offset.", "START_INVALID")
-    return starts_at.astimezone(dt.UTC)
+    try:
+        start = starts_at.astimezone(dt.UTC)
+    except OverflowError:  # 9999-12-31T23:00-05:00 is past the last representable instant
+        start = None
+    if start is None or abs(start - now) > MAX_DISTANCE:
+        raise field_error("starts_at", "Give a time within ten years of today.", "START_INVALID")
+    return start
 
 
 def _clean_text(value: str, *, field: str, limit: int) -> str:
@@ -150,12 +164,19 @@ def _plan(
             services=inputs.services,
             provider=inputs.providers[0],
             resources=inputs.resources,
-            policy=policy_of(inputs.profile, online=online),
+            # At the desk a visit that already happened (a walk-in) may be entered.
+            policy=policy_of(inputs.profile, online=online)
+            if online
+            else replace(policy_of(inputs.profile, online=False), min_notice=None),
             now=now,
             starts_at=starts_at,
         )
     except Unavailable as exc:
-        raise field_error("starts_at", exc.message, _UNAVAILABLE_CODES[exc.code]) from exc
+        code, message = _UNAVAILABLE[exc.code]
+        # The engine's own message names internal ids; the policy's is for people.
+        raise field_error(
+            "starts_at", exc.message if code == "OUTSIDE_POLICY" else message, code
+        ) from exc
     return slot, inputs
 
 
@@ -229,7 +250,7 @@ def appointment_book(
     errors: dict[str, list[ValidationError]] = {}
     cleaned: dict[str, Any] = {}
     for field, clean in (
-        ("starts_at", lambda: _clean_start(starts_at)),
+        ("starts_at", lambda: _clean_start(starts_at, now=now)),
         ("notes", lambda: _clean_text(notes, field="notes", limit=MAX_NOTES)),
         ("location", lambda: bookable_location(location_id)),
         ("provider", lambda: _provider(provider_id, scope=provider_scope)),
@@ -326,7 +347,7 @@ def appointment_reschedule(
     another provider or other services (None: the same). The history keeps
     the time, provider and rooms it had; rooms are chosen afresh."""
     now = now or timezone.now()
-    start = _clean_start(starts_at)
+    start = _clean_start(starts_at, now=now)
     try:
         with transaction.atomic():
             current = _open(
@@ -348,7 +369,7 @@ def appointment_reschedule(
                     current.lines.order_by("position").values_list("service_id", flat=True)
                 )
                 # The services already booked stay bookable by this client.
-                services = bookable_services(service_ids, online=False)
+                services = bookable_services(service_ids, online=False, offered_only=False)
             else:
                 services = bookable_services(service_ids, online=online)
             location = bookable_location(current.location_id)
@@ -430,9 +451,10 @@ def appointment_set_status(
                 "status", "A client can only miss an appointment once it has started.", "TOO_EARLY"
             )
         previous_status = appointment.status
-        appointment.status = status
-        appointment.save()
         holds = status in HOLDING_STATUSES
+        appointment.status = status
+        appointment.holds_time = holds
+        appointment.save()
         appointment.resource_bookings.exclude(holds_time=holds).update(holds_time=holds)
         _event(
             appointment,

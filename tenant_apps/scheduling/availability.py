@@ -114,7 +114,8 @@ class LocationSpec:
 @dataclass(frozen=True)
 class Policy:
     granularity: dt.timedelta = dt.timedelta(minutes=15)
-    min_notice: dt.timedelta = dt.timedelta(0)
+    # None: no lower bound at all (staff entering a visit that already happened).
+    min_notice: dt.timedelta | None = dt.timedelta(0)
     horizon: dt.timedelta | None = None
 
 
@@ -446,6 +447,16 @@ def _slot(shared: _Shared, provider_id: int) -> Slot:
     return Slot(starts_at, ends_at, provider_id, segments, blocked_from, blocked_until, holds)
 
 
+def _spoken(span: dt.timedelta) -> str:
+    """'2 hours', '90 minutes', '60 days', 'no time' (a notice of 0: not in the past)."""
+    minutes = int(span.total_seconds() // 60)
+    for unit, size in (("day", 1440), ("hour", 60), ("minute", 1)):
+        if minutes and minutes % size == 0:
+            count = minutes // size
+            return f"{count} {unit}{'' if count == 1 else 's'}"
+    return "no time"
+
+
 def _step(policy: Policy) -> int:
     step = policy.granularity // _US
     if step <= 0:
@@ -471,7 +482,7 @@ def find_slots(
     sequence = _Sequence(services)
     step = _step(policy)
     moment = _aware_us(now, "now")
-    earliest = moment + policy.min_notice // _US
+    earliest = None if policy.min_notice is None else moment + policy.min_notice // _US
     latest = None if policy.horizon is None else moment + policy.horizon // _US
     if first_day > last_day or (limit is not None and limit <= 0):
         return []
@@ -491,7 +502,7 @@ def find_slots(
     for open_from, open_until in zip(
         *_stretches(location.hours, zone, first_day, last_day), strict=True
     ):
-        lo = max(open_from, earliest)
+        lo = open_from if earliest is None else max(open_from, earliest)
         hi = open_until - length + 1
         if latest is not None:
             hi = min(hi, latest + 1)
@@ -539,10 +550,10 @@ def check_slot(
     start = _aware_us(starts_at, "starts_at")
     moment = _aware_us(now, "now")
     end = start + sequence.length
-    if start < moment + policy.min_notice // _US:
-        raise Unavailable("OUTSIDE_POLICY", f"Book at least {policy.min_notice} ahead.")
+    if policy.min_notice is not None and start < moment + policy.min_notice // _US:
+        raise Unavailable("OUTSIDE_POLICY", f"Book at least {_spoken(policy.min_notice)} ahead.")
     if policy.horizon is not None and start > moment + policy.horizon // _US:
-        raise Unavailable("OUTSIDE_POLICY", f"Book at most {policy.horizon} ahead.")
+        raise Unavailable("OUTSIDE_POLICY", f"Book at most {_spoken(policy.horizon)} ahead.")
     zone = location.timezone
     day = starts_at.astimezone(zone).date()
     service_id = sequence.unqualified_service(provider, day)

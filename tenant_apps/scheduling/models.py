@@ -161,6 +161,8 @@ HOLDING_STATUSES = (
     AppointmentStatus.COMPLETED,
 )
 
+FREEING_STATUSES = (AppointmentStatus.CANCELLED, AppointmentStatus.NO_SHOW)
+
 # Where each status may go next. Completed, cancelled and no-show are final; a
 # checked-in client who leaves untreated is cancelled with a reason.
 STATUS_TRANSITIONS: dict[str, frozenset[str]] = {
@@ -218,6 +220,8 @@ class Appointment(models.Model):
         max_length=12, choices=AppointmentStatus.choices, default=AppointmentStatus.BOOKED
     )
     source = models.CharField(max_length=8, choices=AppointmentSource.choices)
+    # True while the status holds the time (HOLDING_STATUSES); a constraint keeps it so.
+    holds_time = models.BooleanField(default=True)
     starts_at = models.DateTimeField()
     ends_at = models.DateTimeField()
     blocked_from = models.DateTimeField()
@@ -239,7 +243,15 @@ class Appointment(models.Model):
                     (id_range("provider_id"), RangeOperators.OVERLAPS),
                     (_blocked_span("blocked_from", "blocked_until"), RangeOperators.OVERLAPS),
                 ],
-                condition=Q(status__in=HOLDING_STATUSES),
+                # On a boolean, not `status IN (...)`: PostgreSQL deparses an IN list
+                # over varchar in a form that reads back differently, so a template
+                # clone's index predicate would not match a migrated one's.
+                condition=Q(holds_time=True),
+            ),
+            models.CheckConstraint(
+                condition=Q(holds_time=True, status__in=HOLDING_STATUSES)
+                | Q(holds_time=False, status__in=FREEING_STATUSES),
+                name="appointment_holds_time_follows_status",
             ),
             models.CheckConstraint(
                 condition=Q(ends_at__gt=F("starts_at")), name="appointment_starts_before_end"
@@ -270,10 +282,6 @@ class Appointment(models.Model):
 
     def __str__(self) -> str:
         return f"Appointment {self.pk} at {self.starts_at:%Y-%m-%d %H:%M}"
-
-    @property
-    def holds_time(self) -> bool:
-        return self.status in HOLDING_STATUSES
 
 
 class AppointmentService(models.Model):

@@ -98,7 +98,10 @@ def appointment_list(
     its client, provider and location joined; the caller prefetches what it
     shows (`appointment_prefetches`). `provider_user_id` (a public user id)
     keeps only that provider's own: a provider's view of the calendar."""
-    appointments = Appointment.objects.select_related("client", "provider", "location")
+    # The client's search document is a tsvector only searches need.
+    appointments = Appointment.objects.select_related("client", "provider", "location").defer(
+        "client__search_document"
+    )
     if starts_from is not None:
         appointments = appointments.filter(starts_at__gte=starts_from)
     if starts_before is not None:
@@ -122,15 +125,25 @@ def appointment_list(
     return appointments
 
 
+# Where the prefetches below put an appointment's services and held resources:
+# plain lists, so reading them costs no queryset (a related manager's `.all()`
+# clones a query each time, a measurable share of a 100-appointment page).
+PLANNED_LINES = "planned_lines"
+PLANNED_RESOURCE_BOOKINGS = "planned_resource_bookings"
+
+
 def appointment_prefetches(*, lines: bool, resources: bool) -> list[Prefetch]:
     """The prefetches for the services and the rooms/devices of a page of
-    appointments: one query each, and only when the query selects them."""
+    appointments: one query each, and only when the query selects them. The
+    rows land in `PLANNED_LINES` and `PLANNED_RESOURCE_BOOKINGS`
+    (`appointment_lines` and `appointment_resource_bookings` read them)."""
     prefetches: list[Prefetch[Any, Any, Any]] = []
     if lines:
         prefetches.append(
             Prefetch(
                 "lines",
                 queryset=AppointmentService.objects.select_related("service__category"),
+                to_attr=PLANNED_LINES,
             )
         )
     if resources:
@@ -140,31 +153,61 @@ def appointment_prefetches(*, lines: bool, resources: bool) -> list[Prefetch]:
                 queryset=ResourceBooking.objects.select_related(
                     "resource__resource_type", "resource__location"
                 ),
+                to_attr=PLANNED_RESOURCE_BOOKINGS,
             )
         )
     return prefetches
+
+
+def appointment_lines(appointment: Appointment) -> list[AppointmentService]:
+    """The appointment's services in order, from the prefetch when there was one."""
+    planned = getattr(appointment, PLANNED_LINES, None)
+    if planned is not None:
+        return planned
+    return list(appointment.lines.select_related("service__category"))
+
+
+def appointment_resource_bookings(appointment: Appointment) -> list[ResourceBooking]:
+    """The rooms and devices the appointment holds, from the prefetch when there was one."""
+    planned = getattr(appointment, PLANNED_RESOURCE_BOOKINGS, None)
+    if planned is not None:
+        return planned
+    return list(
+        appointment.resource_bookings.select_related(
+            "resource__resource_type", "resource__location"
+        )
+    )
 
 
 def field_error(field: str, message: str, code: str) -> ValidationError:
     return ValidationError({field: ValidationError(message, code=code)})
 
 
-def bookable_services(service_ids: Sequence[int | None], *, online: bool) -> list[Service]:
-    """The services in the order given, each active (and bookable online when
-    booked online), with their required resource types."""
+def bookable_services(
+    service_ids: Sequence[int | None], *, online: bool, offered_only: bool = True
+) -> list[Service]:
+    """The services in the order given, with their required resource types; each
+    offered now (active, in an active category, and bookable online when booked
+    online) unless `offered_only` is False (moving an appointment keeps the
+    services it was booked with, even retired ones)."""
     if not service_ids or len(service_ids) > MAX_SERVICES:
         raise field_error(
             "service_ids", f"Choose 1 to {MAX_SERVICES} services.", "SERVICES_INVALID"
         )
     if any(pk is None for pk in service_ids):
         raise field_error("service_ids", "No such service.", "NOT_FOUND")
-    found = Service.objects.filter(pk__in=service_ids).prefetch_related("required_resource_types")
+    found = (
+        Service.objects.filter(pk__in=service_ids)
+        .select_related("category")
+        .prefetch_related("required_resource_types")
+    )
     by_id = {service.pk: service for service in found}
     if len(by_id) != len(set(service_ids)):
         raise field_error("service_ids", "No such service.", "NOT_FOUND")
     services = [by_id[pk] for pk in service_ids if pk is not None]
-    for service in services:
-        if not service.is_active or (online and not service.is_bookable_online):
+    for service in services if offered_only else ():
+        offered = service.is_active and service.category.is_active
+        if not offered or (online and not service.is_bookable_online):
             raise field_error(
                 "service_ids", f"{service.name} is not offered now.", "SERVICE_UNAVAILABLE"
             )

@@ -1,4 +1,5 @@
-"""Writes for locations, their opening hours, and resource types.
+"""Writes for locations, their opening hours, resource types, and the rooms and
+devices (resources) at each location.
 
 Bad input raises ValidationError({field: ValidationError(message, code=...)}),
 every field's error at once, with codes from
@@ -13,13 +14,16 @@ from typing import Any, TypeVar
 
 import phonenumbers
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Model, QuerySet
+from django.utils import timezone
 
 from tenant_apps.profile.services import phone_to_e164
 from tenant_apps.scheduling.models import (
     Location,
     LocationHours,
+    Resource,
+    ResourceBooking,
     ResourceKind,
     ResourceType,
 )
@@ -267,3 +271,121 @@ def resource_type_update(
             raise ValidationError(errors)
         resource_type.save()
     return resource_type
+
+
+def _clean_resource_name(value: str, *, location_id: int, exclude_pk: int | None) -> str:
+    name = (value or "").strip()
+    limit = Resource._meta.get_field("name").max_length or 0
+    if not name:
+        raise ValidationError("Enter a name.", code="NAME_REQUIRED")
+    if len(name) > limit:
+        raise ValidationError(f"Keep the name under {limit} characters.", code="NAME_TOO_LONG")
+    # Unique within the location, ignoring case, as the database holds it.
+    same_name = Resource.objects.filter(location_id=location_id, name__iexact=name)
+    if exclude_pk is not None:
+        same_name = same_name.exclude(pk=exclude_pk)
+    if same_name.exists():
+        raise ValidationError("That name is already used at this location.", code="NAME_TAKEN")
+    return name
+
+
+def _name_taken() -> ValidationError:
+    return ValidationError(
+        {"name": ValidationError("That name is already used at this location.", code="NAME_TAKEN")}
+    )
+
+
+def _saved(resource: Resource) -> Resource:
+    """Save, turning a lost race for the name into NAME_TAKEN."""
+    try:
+        with transaction.atomic():
+            resource.save()
+    except IntegrityError as exc:
+        constraint = getattr(getattr(exc.__cause__, "diag", None), "constraint_name", None)
+        if constraint != "resource_name_unique_in_location_ci":
+            raise
+        raise _name_taken() from exc
+    return resource
+
+
+def resource_create(
+    *,
+    location_id: int | None,
+    resource_type_id: int | None,
+    name: str,
+    is_active: bool = True,
+) -> Resource:
+    """Add a room or device at a location, of a type services can require. A
+    location not yet open (inactive) may be furnished before it opens."""
+    errors: dict[str, ValidationError] = {}
+    location = _row(Location.objects.all(), location_id)
+    if location is None:
+        errors["location_id"] = ValidationError("No such location.", code="NOT_FOUND")
+    resource_type = _row(ResourceType.objects.all(), resource_type_id)
+    if resource_type is None:
+        errors["resource_type_id"] = ValidationError("No such resource type.", code="NOT_FOUND")
+    clean_name = ""
+    if location is not None:
+        try:
+            clean_name = _clean_resource_name(name, location_id=location.pk, exclude_pk=None)
+        except ValidationError as exc:
+            errors["name"] = exc
+    if errors:
+        raise ValidationError(errors)
+    return _saved(
+        Resource(
+            location=location,
+            resource_type=resource_type,
+            name=clean_name,
+            is_active=bool(is_active),
+        )
+    )
+
+
+def resource_update(
+    *,
+    resource_id: int | None,
+    name: str | None = None,
+    resource_type_id: int | None = None,
+    is_active: bool | None = None,
+) -> Resource:
+    """Rename a room or device, change its type, or retire it (`is_active=False`:
+    no longer offered; appointments already holding it keep it). None: unchanged.
+
+    A resource stays at its location: the appointments holding it were planned
+    there. Its type cannot change while upcoming appointments hold it, since they
+    chose it for the type their services need (IN_USE).
+    """
+    with transaction.atomic():
+        resource = _row(Resource.objects.select_for_update(), resource_id)
+        if resource is None:
+            raise _not_found("id", "resource")
+        errors: dict[str, ValidationError] = {}
+        if name is not None:
+            try:
+                resource.name = _clean_resource_name(
+                    name, location_id=resource.location_id, exclude_pk=resource.pk
+                )
+            except ValidationError as exc:
+                errors["name"] = exc
+        if resource_type_id is not None and resource_type_id != resource.resource_type_id:
+            resource_type = _row(ResourceType.objects.all(), resource_type_id)
+            if resource_type is None:
+                errors["resource_type_id"] = ValidationError(
+                    "No such resource type.", code="NOT_FOUND"
+                )
+            elif ResourceBooking.objects.filter(
+                resource=resource, holds_time=True, blocked_until__gt=timezone.now()
+            ).exists():
+                errors["resource_type_id"] = ValidationError(
+                    "Upcoming appointments hold this resource for its current type; "
+                    "move them first.",
+                    code="IN_USE",
+                )
+            else:
+                resource.resource_type = resource_type
+        if is_active is not None:
+            resource.is_active = bool(is_active)
+        if errors:
+            raise ValidationError(errors)
+        return _saved(resource)

@@ -4,6 +4,7 @@
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db.migrations.executor import MigrationExecutor
 
 from tenants.db import connection
 from tenants.selectors import spa_schemas_behind
@@ -15,12 +16,21 @@ ARGS = {"name": "Lumen", "timezone_name": "UTC", "owner_email": "o@lumen.example
 
 
 def _forget_profile_seed(schema: str) -> None:
-    """Make the schema one migration behind (the seed migration, safe to re-run)."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f'DELETE FROM "{schema}".django_migrations WHERE app = %s AND name = %s',
-            ["profile", "0002_seed_singleton"],
+    """Put the schema one migration behind: the profile app's latest migration is
+    really undone (not just forgotten), so migrating runs it again as on a spa
+    that never had it."""
+    connection.set_schema(schema)
+    try:
+        executor = MigrationExecutor(connection)
+        (latest,) = executor.loader.graph.leaf_nodes("profile")
+        (previous,) = (
+            parent
+            for parent in executor.loader.graph.node_map[latest].parents
+            if parent.key[0] == "profile"
         )
+        executor.migrate([previous.key])
+    finally:
+        connection.set_schema_to_public()
 
 
 @pytest.mark.parametrize("processes", ["1", "2"])

@@ -1,22 +1,26 @@
-"""Managing locations, their opening hours and resource types: owners and
-managers. Nothing is deleted; `isActive: false` closes a location and keeps it
-for the appointments that name it.
+"""Managing locations, their opening hours, resource types and resources (rooms
+and devices): owners and managers. Nothing is deleted; `isActive: false` closes
+a location or retires a resource and keeps it for the appointments that name it.
+The calendar's mutations are in `calendar_mutations`.
 
 Updates change only the input fields given; a field given as null is left as it is.
 """
 
 import graphene
+from django.core.exceptions import ValidationError
 
 from config.graphql.arguments import given_fields, record_pk
 from config.graphql.mutations import SpaMutation
 from config.graphql.permissions import MANAGERS
 from config.graphql.relay import pk_from_global_id
 from tenant_apps.scheduling import services
+from tenant_apps.scheduling.graphql.calendar_mutations import CalendarMutations
 from tenant_apps.scheduling.graphql.types import (
     SCHEDULING_ERROR_CODES,
     WEEKDAY_DESCRIPTION,
     LocationNode,
     ResourceKindEnum,
+    ResourceNode,
     ResourceTypeNode,
     SchedulingError,
 )
@@ -85,6 +89,37 @@ class CreateResourceTypeInput(UpdateResourceTypeInput):
 
     name = graphene.String(required=True, description=_NAME)
     kind = ResourceKindEnum(required=True, description="A room, or a device.")
+
+
+class UpdateResourceInput(graphene.InputObjectType):
+    """The fields of a room or device to change (it stays at its location)."""
+
+    name = graphene.String(description="Unique at its location, ignoring case.")
+    resource_type_id = graphene.ID(
+        description="Its ResourceType; not while upcoming appointments hold it."
+    )
+    is_active = graphene.Boolean(description="False retires it; new resources: true.")
+
+
+class CreateResourceInput(UpdateResourceInput):
+    """A new room or device."""
+
+    location_id = graphene.ID(required=True, description="The Location it is at.")
+    name = graphene.String(required=True, description="Unique at its location, ignoring case.")
+    resource_type_id = graphene.ID(required=True, description="Its ResourceType.")
+
+
+def _resource_type_pk(global_id: str | None) -> int | None:
+    """The ResourceType's primary key; NOT_FOUND when the ID names none here
+    (rather than read as "not given")."""
+    if global_id is None:
+        return None
+    pk = pk_from_global_id(global_id, "ResourceType")
+    if pk is None:
+        raise ValidationError(
+            {"resource_type_id": ValidationError("No such resource type.", code="NOT_FOUND")}
+        )
+    return pk
 
 
 # Mutations
@@ -182,9 +217,54 @@ class UpdateResourceType(SchedulingMutation):
         return cls(resource_type=resource_type)
 
 
-class SchedulingMutations(graphene.ObjectType):
+class CreateResource(SchedulingMutation):
+    """Add a room or device at a location."""
+
+    permission = MANAGERS
+
+    class Arguments:
+        input = CreateResourceInput(required=True, description="The new resource.")
+
+    resource = graphene.Field(ResourceNode, description="Null on errors.")
+
+    @classmethod
+    def perform(cls, root, info, membership, input):
+        fields = given_fields(input)
+        resource = services.resource_create(
+            location_id=pk_from_global_id(fields.pop("location_id"), "Location"),
+            resource_type_id=pk_from_global_id(fields.pop("resource_type_id"), "ResourceType"),
+            **fields,
+        )
+        return cls(resource=resource)
+
+
+class UpdateResource(SchedulingMutation):
+    """Rename a room or device, change its type, or retire it (`isActive: false`)."""
+
+    permission = MANAGERS
+
+    class Arguments:
+        id = graphene.ID(required=True, description="The Resource.")
+        input = UpdateResourceInput(required=True, description="The fields to change.")
+
+    resource = graphene.Field(ResourceNode, description="Null on errors.")
+
+    @classmethod
+    def perform(cls, root, info, membership, id, input):
+        fields = given_fields(input)
+        resource_pk = record_pk(id, "Resource")
+        resource_type_pk = _resource_type_pk(fields.pop("resource_type_id", None))
+        resource = services.resource_update(
+            resource_id=resource_pk, resource_type_id=resource_type_pk, **fields
+        )
+        return cls(resource=resource)
+
+
+class SchedulingMutations(CalendarMutations, graphene.ObjectType):
     create_location = CreateLocation.Field()
     update_location = UpdateLocation.Field()
     set_location_hours = SetLocationHours.Field()
     create_resource_type = CreateResourceType.Field()
     update_resource_type = UpdateResourceType.Field()
+    create_resource = CreateResource.Field()
+    update_resource = UpdateResource.Field()

@@ -4,19 +4,23 @@ from graphene import relay
 from config.graphql.arguments import enum_value
 from config.graphql.pagination import Keyset, paginate
 from config.graphql.permissions import MEMBERS, permission
+from config.graphql.relay import pk_from_global_id
 from config.graphql.selection import selects
+from tenant_apps.scheduling.graphql.calendar_queries import CalendarQueries
 from tenant_apps.scheduling.graphql.types import (
     LocationConnection,
+    ResourceConnection,
     ResourceKindEnum,
     ResourceTypeConnection,
 )
-from tenant_apps.scheduling.selectors import location_list, resource_type_list
+from tenant_apps.scheduling.selectors import location_list, resource_list, resource_type_list
 
 RESOURCE_TYPES_BY_NAME = Keyset("resource-types-by-name", ("name", "id"))
 LOCATIONS_BY_NAME = Keyset("locations-by-name", ("name", "id"))
+RESOURCES_BY_NAME = Keyset("resources-by-name", ("name", "id"))
 
 
-class SchedulingQueries(graphene.ObjectType):
+class SchedulingQueries(CalendarQueries, graphene.ObjectType):
     resource_types = relay.ConnectionField(
         ResourceTypeConnection,
         kind=ResourceKindEnum(),
@@ -26,6 +30,15 @@ class SchedulingQueries(graphene.ObjectType):
         LocationConnection,
         active=graphene.Boolean(description="True: only open ones; false: only closed; null: all."),
         description="The spa's locations, by name.",
+    )
+    resources = relay.ConnectionField(
+        ResourceConnection,
+        location_id=graphene.ID(description="Only at this Location."),
+        type_id=graphene.ID(description="Only of this ResourceType."),
+        active=graphene.Boolean(
+            description="True: only those in use; false: only retired ones; null: all."
+        ),
+        description="Rooms and devices, by name.",
     )
 
     @staticmethod
@@ -46,4 +59,21 @@ class SchedulingQueries(graphene.ObjectType):
             connection_type=LocationConnection,
             keyset=LOCATIONS_BY_NAME,
             **page,
+        )
+
+    @staticmethod
+    @permission(MEMBERS)
+    def resolve_resources(root, info, location_id=None, type_id=None, active=None, **page):
+        location_pk = (
+            pk_from_global_id(location_id, "Location") if location_id is not None else None
+        )
+        type_pk = pk_from_global_id(type_id, "ResourceType") if type_id is not None else None
+        resources = resource_list(location_id=location_pk, resource_type_id=type_pk, active=active)
+        if (location_id is not None and location_pk is None) or (
+            type_id is not None and type_pk is None
+        ):
+            # An ID naming nothing here (another spa's, say): nothing is there.
+            resources = resources.none()
+        return paginate(
+            resources, connection_type=ResourceConnection, keyset=RESOURCES_BY_NAME, **page
         )

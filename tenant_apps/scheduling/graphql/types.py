@@ -1,4 +1,5 @@
-"""Locations, their opening hours, and resource types in the spa API."""
+"""Locations, their opening hours, resource types and resources (rooms and
+devices) in the spa API. The calendar's types are in `calendar_types`."""
 
 import graphene
 from graphene_django import DjangoObjectType
@@ -6,7 +7,13 @@ from graphene_django import DjangoObjectType
 from config.graphql.mutations import error_type
 from config.graphql.pagination import CountableConnection
 from config.graphql.relay import SpaNode
-from tenant_apps.scheduling.models import Location, LocationHours, ResourceKind, ResourceType
+from tenant_apps.scheduling.models import (
+    Location,
+    LocationHours,
+    Resource,
+    ResourceKind,
+    ResourceType,
+)
 
 SCHEDULING_ERROR_CODES = [
     "NOT_FOUND",
@@ -20,6 +27,7 @@ SCHEDULING_ERROR_CODES = [
     "HOURS_INVALID",
     "HOURS_OVERLAP",
     "KIND_INVALID",
+    "IN_USE",
 ]
 SchedulingErrorCode, SchedulingError = error_type("Scheduling", SCHEDULING_ERROR_CODES)
 
@@ -118,3 +126,43 @@ class LocationConnection(CountableConnection):
 
     class Meta:
         node = LocationNode
+
+
+class ResourceNode(DjangoObjectType):
+    """A room or a device at a location ("Treatment room 2", "CO2 laser"), of a kind
+    services can need. Retired ones are inactive; appointments keep them."""
+
+    class Meta:
+        model = Resource
+        name = "Resource"
+        interfaces = (SpaNode,)
+        fields = ("name", "is_active")
+
+    name = graphene.String(required=True, description="Unique at its location, ignoring case.")
+    kind = graphene.Field(ResourceKindEnum, required=True, description="Its type's kind.")
+    resource_type = graphene.Field(ResourceTypeNode, required=True, description="What it is.")
+    location = graphene.Field(LocationNode, required=True, description="Where it is.")
+    is_active = graphene.Boolean(
+        required=True, description="False: retired, kept for the record and not booked."
+    )
+
+    # Lists join the type and the location (selectors.resource_list); so do the
+    # appointments that hold resources (selectors.appointment_prefetches).
+    @staticmethod
+    def resolve_kind(root, info):
+        return root.resource_type.kind
+
+    @staticmethod
+    def resolve_resource_type(root, info):
+        return root.resource_type
+
+    @staticmethod
+    def resolve_location(root, info):
+        return root.location
+
+
+class ResourceConnection(CountableConnection):
+    """A page of rooms and devices."""
+
+    class Meta:
+        node = ResourceNode

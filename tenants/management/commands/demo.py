@@ -5,12 +5,17 @@ manage.py demo
 
 from __future__ import annotations
 
+import time
+
 from django.conf import settings
+from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand, CommandError
 
 from shared_apps.accounts.models import Membership, User
 from tenant_apps.profile.services import profile_update
 from tenants.db import connection
+from tenants.management.commands._demo_calendar import Seeded, seed_calendar
+from tenants.management.commands._demo_calendar_data import provider_people
 from tenants.management.commands._demo_records import seed_records
 from tenants.models import SpaStatus
 from tenants.selectors import spa_get
@@ -47,27 +52,33 @@ DEMO_SPAS = [
 ]
 
 
-# Demo sign-ins (development data only): (email, name, role) per spa.
+# Demo sign-ins (development data only): (email, name, role) per spa; the
+# providers (provider1@<slug>.example, ...) come with the calendar's data.
 DEMO_PASSWORD = "demo-password-2026"  # noqa: S105 (published demo data; DEBUG only)
 DEMO_PEOPLE = {
     "glow": [
         ("owner@glow.example", "Grace Owens", "owner"),
         ("frontdesk@glow.example", "Felix Desk", "front_desk"),
+        *provider_people("glow"),
     ],
     "radiance": [
         ("owner@radiance.example", "Rae Diaz", "owner"),
         ("frontdesk@radiance.example", "Rory Fields", "front_desk"),
+        *provider_people("radiance"),
     ],
 }
 
 
-def _demo_users(slug: str) -> None:
+def _demo_users(slug: str, *, password_hash: str | None = None) -> None:
     """The demo people, with their password, before their spa is provisioned (so
-    provisioning does not email the owner a set-password link)."""
+    provisioning does not email the owner a set-password link). A hash made once
+    serves everyone: hashing is slow on purpose, and a dozen people would take
+    seconds."""
+    password_hash = password_hash or make_password(DEMO_PASSWORD)
     for email, name, _role in DEMO_PEOPLE[slug]:
         user, _ = User.objects.get_or_create(email=email, defaults={"name": name})
         user.name = name
-        user.set_password(DEMO_PASSWORD)
+        user.password = password_hash
         user.save()
 
 
@@ -78,6 +89,15 @@ def _demo_memberships(spa) -> None:
         )
 
 
+def _summary(seeded: Seeded, seconds: float) -> str:
+    if seeded == Seeded():
+        return "calendar already seeded"
+    return (
+        f"seeded {seeded.appointments} appointments, {seeded.providers} providers,"
+        f" {seeded.services} services, {seeded.resources} rooms and devices ({seconds:.1f}s)"
+    )
+
+
 class Command(BaseCommand):
     help = "Create the demo spas (if missing) and print their URLs."
 
@@ -86,26 +106,45 @@ class Command(BaseCommand):
             # Demo people have a published password: never outside development.
             raise CommandError("The demo data is for development only (DJANGO_DEBUG=true).")
         port = getattr(settings, "DEV_SERVER_PORT", 8000)
+        password_hash = make_password(DEMO_PASSWORD)
         self.stdout.write("")
         for spec in DEMO_SPAS:
             spec = dict(spec)
             profile = spec.pop("profile")
-            _demo_users(spec["slug"])
+            _demo_users(spec["slug"], password_hash=password_hash)
             existing = spa_get(slug=spec["slug"])
             if existing is not None and existing.status != SpaStatus.PROVISIONING:
                 spa = existing  # keep a developer's own spa under a demo slug as it is
             else:
                 spa = spa_provision(**spec)
+            # Members first: a provider's staff profile checks the membership.
+            _demo_memberships(spa)
+            started = time.monotonic()
             connection.set_tenant(spa)
             profile_update(**profile)
             seed_records(area_code=profile["contact_phone"][2:5])
+            seeded = seed_calendar(slug=spa.slug)
             connection.set_schema_to_public()
-            _demo_memberships(spa)
             url = f"http://{spa.slug}.{settings.ROOT_DOMAIN}:{port}/graphql/"
             self.stdout.write(self.style.SUCCESS(f"  {spa.name:<20} {url}"))
+            self.stdout.write(f"  {'':<20} {_summary(seeded, time.monotonic() - started)}")
+            if seeded.refused:
+                self.stderr.write(
+                    f"  {seeded.refused} bookings the engine offered were refused: the engine"
+                    " and appointment_book disagree."
+                )
         root = f"http://{settings.ROOT_DOMAIN}:{port}/graphql/"
         self.stdout.write(f"  {'Platform (public)':<20} {root}")
+        providers = "; ".join(
+            f"{emails[0]} to {emails[-1]}"
+            for emails in (
+                [email for email, _name, role in people if role == "provider"]
+                for people in DEMO_PEOPLE.values()
+            )
+            if emails
+        )
         self.stdout.write(
             f"\nSign in as owner@glow.example or frontdesk@glow.example (the same for radiance),"
-            f" password {DEMO_PASSWORD}. README shows the curl round trip.\n"
+            f" or as a provider ({providers}), password {DEMO_PASSWORD}."
+            " README shows the curl round trip.\n"
         )

@@ -1,4 +1,4 @@
-"""Write (or check) the committed SDL of both GraphQL schemas.
+"""Write (or check) the committed SDL of the GraphQL schemas.
 
 manage.py graphql_sdl          # rewrite config/schema_*.graphql
 manage.py graphql_sdl --check  # exit 1 if they differ from the code
@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from graphql import print_schema
 
+from config.schema_booking import schema as booking_schema
 from config.schema_public import schema as public_schema
 from config.schema_tenant import schema as tenant_schema
 
@@ -19,6 +20,7 @@ def sdl_files() -> dict[Path, str]:
     return {
         config / "schema_tenant.graphql": print_schema(tenant_schema.graphql_schema) + "\n",
         config / "schema_public.graphql": print_schema(public_schema.graphql_schema) + "\n",
+        config / "schema_booking.graphql": print_schema(booking_schema.graphql_schema) + "\n",
     }
 
 

@@ -11,6 +11,7 @@ import factory
 from tenant_apps.catalog.models import Service
 from tenant_apps.clients.models import Client
 from tenant_apps.scheduling.models import (
+    HOLDING_STATUSES,
     Appointment,
     AppointmentEvent,
     AppointmentEventKind,
@@ -93,6 +94,7 @@ class AppointmentFactory(factory.django.DjangoModelFactory):
     location = factory.SubFactory(LocationFactory)
     status = AppointmentStatus.BOOKED
     source = AppointmentSource.STAFF
+    holds_time = factory.LazyAttribute(lambda o: o.status in HOLDING_STATUSES)
     starts_at = factory.LazyFunction(
         lambda: dt.datetime.now(dt.UTC).replace(microsecond=0) + dt.timedelta(days=7)
     )
@@ -200,15 +202,15 @@ def a_desk(
     from tests.tenant_apps.clients.factories import ClientFactory
     from tests.tenant_apps.staff.factories import StaffProfileFactory, WorkingHoursFactory
 
-    location = LocationFactory(name="Midtown", timezone=timezone)
+    location = LocationFactory.create(name="Midtown", timezone=timezone)
     for weekday in range(1, 8):
-        LocationHoursFactory(location=location, weekday=weekday)
-    room_type = ResourceTypeFactory(name="Treatment room")
+        LocationHoursFactory.create(location=location, weekday=weekday)
+    room_type = ResourceTypeFactory.create(name="Treatment room")
     made_rooms = [
-        ResourceFactory(location=location, resource_type=room_type, name=f"Room {n + 1}")
+        ResourceFactory.create(location=location, resource_type=room_type, name=f"Room {n + 1}")
         for n in range(rooms)
     ]
-    service = ServiceFactory(
+    service = ServiceFactory.create(
         name="Hydrafacial",
         duration_minutes=60,
         price_cents=15000,
@@ -216,12 +218,12 @@ def a_desk(
     )
     user_ids = list(provider_user_ids)
     staff = [
-        StaffProfileFactory(**({"user_id": user_ids[n]} if n < len(user_ids) else {}))
+        StaffProfileFactory.create(**({"user_id": user_ids[n]} if n < len(user_ids) else {}))
         for n in range(max(providers, len(user_ids)))
     ]
     for person in staff:
         for weekday in range(1, 8):
-            WorkingHoursFactory(staff=person, location=location, weekday=weekday)
+            WorkingHoursFactory.create(staff=person, location=location, weekday=weekday)
     return Desk(
         location=location,
         room_type=room_type,

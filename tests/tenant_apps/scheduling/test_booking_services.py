@@ -75,19 +75,19 @@ def a_calendar(*, rooms: int = 1, providers: int = 2, clients: int = 2) -> Calen
     """A New York location open 09:00-17:00 every day, a 60-minute service with
     15 minutes of clean-up that needs a treatment room and an RN, qualified
     providers working the same hours, and clients."""
-    location = LocationFactory(timezone="America/New_York")
+    location = LocationFactory.create(timezone="America/New_York")
     for weekday in range(1, 8):
         LocationHoursFactory(
             location=location, weekday=weekday, opens_at="09:00", closes_at="17:00"
         )
     room_type = ResourceTypeFactory(name="Treatment room")
-    service = ServiceFactory(
+    service = ServiceFactory.create(
         duration_minutes=60, buffer_after_minutes=15, required_credentials=["RN"]
     )
     service.required_resource_types.add(room_type)
     staff = []
     for _ in range(providers):
-        profile = StaffProfileFactory()
+        profile = StaffProfileFactory.create()
         CredentialFactory(staff=profile, kind=CredentialKind.RN)
         for weekday in range(1, 8):
             WorkingHoursFactory(staff=profile, location=location, weekday=weekday)
@@ -96,7 +96,7 @@ def a_calendar(*, rooms: int = 1, providers: int = 2, clients: int = 2) -> Calen
         location=location,
         service=service,
         rooms=[
-            ResourceFactory(location=location, resource_type=room_type, name=f"Room {n + 1}")
+            ResourceFactory.create(location=location, resource_type=room_type, name=f"Room {n + 1}")
             for n in range(rooms)
         ],
         providers=staff,
@@ -415,6 +415,19 @@ def test_booking_is_refused_with_the_reason():
 
 
 @pytest.mark.spa("glow")
+def test_the_desk_may_enter_a_visit_that_already_happened():
+    calendar = a_calendar(clients=1)
+    yesterday = TOMORROW - dt.timedelta(days=2)
+
+    walk_in = book(calendar, start=at(yesterday, 10))
+
+    assert walk_in.starts_at == at(yesterday, 10)
+    with pytest.raises(ValidationError) as online:
+        book(calendar, start=at(yesterday, 12), source="online")
+    assert codes(online) == {"starts_at": ["OUTSIDE_POLICY"]}
+
+
+@pytest.mark.spa("glow")
 def test_online_bookings_keep_the_notice_and_bookable_services():
     calendar = a_calendar(clients=1)
     now = at(TOMORROW, 9)
@@ -553,3 +566,30 @@ def test_twenty_simultaneous_bookings_of_one_slot_give_it_to_exactly_one():
 
 def codes_of(exc: ValidationError) -> dict[str, list[str]]:
     return {field: [e.code or "" for e in errors] for field, errors in exc.error_dict.items()}
+
+
+@pytest.mark.spa("glow")
+def test_starts_far_from_today_are_refused_not_crashed_on():
+    calendar = a_calendar(clients=1)
+    last_instant = dt.datetime(9999, 12, 31, 23, tzinfo=dt.timezone(dt.timedelta(hours=-5)))
+
+    for start in (last_instant, at(TOMORROW, 10) + dt.timedelta(days=3700)):
+        with pytest.raises(ValidationError) as refused:
+            book(calendar, start=start)
+        assert codes(refused) == {"starts_at": ["START_INVALID"]}
+
+
+@pytest.mark.spa("glow")
+def test_an_appointment_keeps_a_service_retired_after_it_was_booked():
+    calendar = a_calendar(clients=1)
+    appointment = book(calendar, start=at(TOMORROW, 10))
+    Service.objects.filter(pk=calendar.service.pk).update(is_active=False)
+
+    moved = appointment_reschedule(
+        actor=DESK, appointment_id=appointment.pk, starts_at=at(TOMORROW, 13)
+    )
+    with pytest.raises(ValidationError) as new_booking:
+        book(calendar, start=at(TOMORROW, 15))
+
+    assert moved.starts_at == at(TOMORROW, 13)
+    assert codes(new_booking) == {"service_ids": ["SERVICE_UNAVAILABLE"]}

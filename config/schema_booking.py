@@ -1,0 +1,18 @@
+"""The public booking API, served at /booking/graphql/ on each spa's host, to
+anyone (tenant_apps/scheduling/booking). Nothing of the spa API is in it."""
+
+import graphene
+
+from tenant_apps.scheduling.booking.graphql.mutations import BookingMutations
+from tenant_apps.scheduling.booking.graphql.queries import BookingQueries
+
+
+class Query(BookingQueries, graphene.ObjectType):
+    pass
+
+
+class Mutation(BookingMutations, graphene.ObjectType):
+    pass
+
+
+schema = graphene.Schema(query=Query, mutation=Mutation)

@@ -1,0 +1,472 @@
+"""Writes of online booking: book, and cancel or move a booking with its link.
+
+Booking finds the patient among the spa's clients by the email typed, or else
+by the phone, and books on that record; with no match it creates one. Either
+way the answer, its errors and the email sent are the same: whoever types an
+email cannot tell whether it belongs to a client. To keep them the same every
+input is checked before the lookup, and a found record is never changed nor
+shown (the web form is anonymous: what it says about a known person is not
+taken over their record, nor noted on the appointment).
+
+A booking gets a manage link: a random token, emailed to the address typed,
+stored as its SHA-256 only. A token works once (cancelling or moving spends
+it; a move sends a new one), until the appointment's start, and changes are
+taken only until the spa's cancellation window. An unknown, spent or expired
+token is TOKEN_INVALID, one code for all three.
+
+Each write runs in one transaction and is audited by the services it calls
+(client_create, appointment_book...), as actor role "online".
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import hashlib
+import secrets
+from collections.abc import Callable, Sequence
+from typing import TypeVar
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import HttpRequest
+from django.utils import timezone
+
+from tenant_apps.audit.models import AuditAction
+from tenant_apps.audit.services import Actor, audit_record
+from tenant_apps.catalog.models import Service
+from tenant_apps.clients import validation
+from tenant_apps.clients.models import Client
+from tenant_apps.clients.services import client_create
+from tenant_apps.profile.models import SpaProfile
+from tenant_apps.scheduling.appointments import (
+    MAX_NOTES,
+    appointment_book,
+    appointment_reschedule,
+    appointment_set_status,
+)
+from tenant_apps.scheduling.booking import emails
+from tenant_apps.scheduling.booking.selectors import (
+    ANY_PROVIDER,
+    ProviderChoice,
+    bookable_location,
+    bookable_provider,
+    bookable_services,
+    error,
+    online_profile,
+    providers_free_at,
+)
+from tenant_apps.scheduling.models import (
+    RESCHEDULABLE_STATUSES,
+    Appointment,
+    AppointmentSource,
+    AppointmentStatus,
+    Location,
+    ManageToken,
+)
+from tenants.models import Spa
+
+_T = TypeVar("_T")
+
+ONLINE_ROLE = "online"
+REASON_MAX = 150
+# A booking's start may be minutes away (a spa with no minimum notice); the link
+# still outlives its creation.
+TOKEN_MIN_LIFETIME = dt.timedelta(minutes=1)
+# When a provider is taken between the check and the insert, the next free one is tried.
+BOOKING_ATTEMPTS = 3
+
+# What the calendar's refusals are to a patient: the slot is not free. Which
+# rule failed (provider off, room taken, location closed) is the spa's business.
+_NOT_FREE_CODES = {
+    "SLOT_TAKEN",
+    "NOT_QUALIFIED",
+    "LOCATION_CLOSED",
+    "PROVIDER_NOT_WORKING",
+    "PROVIDER_UNAVAILABLE",
+    "RESOURCE_MISSING",
+}
+
+
+def online_actor(request: HttpRequest) -> Actor:
+    """The patient on the booking page, as the audit log and history record them."""
+    return dataclasses.replace(Actor.of_request(request), user_id=None, role=ONLINE_ROLE)
+
+
+def _slot_not_free(field: str = "starts_at") -> ValidationError:
+    return error(field, "That time is not available. Choose another time.", "SLOT_TAKEN")
+
+
+def _token_invalid() -> ValidationError:
+    return error("token", "This link is invalid, has been used or has expired.", "TOKEN_INVALID")
+
+
+def _digest(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def _codes(exc: ValidationError) -> set[str]:
+    return {e.code or "" for errors in exc.error_dict.values() for e in errors}
+
+
+# --- Checking what the form says ---------------------------------------------------------
+
+
+@dataclasses.dataclass(frozen=True)
+class Patient:
+    """The person booking, as typed (cleaned)."""
+
+    first_name: str
+    last_name: str
+    email: str
+    phone: str
+
+
+def _patient(
+    *, first_name: str, last_name: str, email: str, phone: str, region: str | None
+) -> Patient:
+    """Every check the client record would make, made here first: a new client
+    must not fail where a known one passes (the difference would tell)."""
+    errors: dict[str, ValidationError] = {}
+    cleaned: dict[str, str] = {}
+    checks = {
+        "first_name": lambda: validation.clean_name(first_name, required=True),
+        "last_name": lambda: _required(
+            validation.clean_name(last_name, required=False), "NAME_REQUIRED", "Enter a last name."
+        ),
+        "email": lambda: _email(email),
+        "phone": lambda: _required(
+            validation.clean_phone(phone, region=region),
+            "PHONE_REQUIRED",
+            "Enter a phone number.",
+        ),
+    }
+    for field, check in checks.items():
+        try:
+            cleaned[field] = check()
+        except ValidationError as exc:
+            errors[field] = exc
+    if errors:
+        raise ValidationError(errors)
+    return Patient(**cleaned)
+
+
+def _required(value: str, code: str, message: str) -> str:
+    if not value:
+        raise ValidationError(message, code=code)
+    return value
+
+
+def _email(value: str) -> str:
+    return _required(validation.clean_email(value), "EMAIL_REQUIRED", "Enter an email address.")
+
+
+def _checked(
+    errors: dict[str, list[ValidationError]], field: str, check: Callable[[], _T]
+) -> _T | None:
+    """What `check` returns, or None with its errors added to `errors` (all the
+    form's mistakes are reported at once)."""
+    try:
+        return check()
+    except ValidationError as exc:
+        errors.update(exc.error_dict if hasattr(exc, "error_dict") else {field: [exc]})
+        return None
+
+
+def _start(starts_at: dt.datetime | None) -> dt.datetime:
+    invalid = ValidationError("Give the start time with its UTC offset.", code="START_INVALID")
+    if starts_at is None or timezone.is_naive(starts_at):
+        raise invalid
+    try:
+        return starts_at.astimezone(dt.UTC)
+    except OverflowError:  # the last day of year 9999, west of UTC
+        raise invalid from None
+
+
+def _notes(notes: str) -> str:
+    text = (notes or "").strip()
+    if len(text) > MAX_NOTES:
+        raise ValidationError(f"Keep this under {MAX_NOTES} characters.", code="TOO_LONG")
+    return text
+
+
+def _within_policy(start: dt.datetime, *, profile: SpaProfile, now: dt.datetime) -> None:
+    earliest = now + dt.timedelta(minutes=profile.min_notice_minutes)
+    latest = now + dt.timedelta(days=profile.booking_horizon_days)
+    if not earliest <= start <= latest:
+        raise error(
+            "starts_at",
+            f"Book from {profile.min_notice_minutes} minutes to "
+            f"{profile.booking_horizon_days} days ahead.",
+            "OUTSIDE_POLICY",
+        )
+
+
+# --- Clients ------------------------------------------------------------------------------
+
+
+def _client_for(patient: Patient, *, actor: Actor) -> Client:
+    """The client the booking is for: the oldest live record with this email,
+    else with this phone, else a new one. A found record is left as it is.
+    Archived records are not matched (a new record is made, for staff to merge)."""
+    live = Client.objects.filter(archived_at__isnull=True).order_by("id")
+    found = live.filter(email=patient.email).first() or live.filter(phone=patient.phone).first()
+    if found is not None:
+        return found
+    # Without a date of birth a name alone does not make a duplicate worth
+    # stopping for, and an anonymous form cannot be asked; staff merge.
+    return client_create(
+        actor=actor,
+        first_name=patient.first_name,
+        last_name=patient.last_name,
+        email=patient.email,
+        phone=patient.phone,
+        allow_duplicate=True,
+    )
+
+
+# --- Manage tokens ------------------------------------------------------------------------
+
+
+def _issue_token(appointment: Appointment, *, email: str) -> str:
+    secret = secrets.token_urlsafe(32)
+    ManageToken.objects.create(
+        appointment=appointment,
+        token_hash=_digest(secret),
+        email=email,
+        expires_at=max(appointment.starts_at, timezone.now() + TOKEN_MIN_LIFETIME),
+    )
+    return secret
+
+
+def manage_token_get(*, secret: str, now: dt.datetime, lock: bool = False) -> ManageToken:
+    """The live token `secret` is (locked for spending when `lock`), or TOKEN_INVALID."""
+    if not isinstance(secret, str) or not 20 <= len(secret) <= 100:
+        raise _token_invalid()
+    tokens = ManageToken.objects.filter(
+        token_hash=_digest(secret), used_at__isnull=True, expires_at__gt=now
+    )
+    token = (tokens.select_for_update() if lock else tokens).first()
+    if token is None:
+        raise _token_invalid()
+    return token
+
+
+def _spend_tokens(appointment_id: int, *, now: dt.datetime) -> None:
+    """Every live link of the appointment stops working (the one used among them)."""
+    ManageToken.objects.filter(appointment_id=appointment_id, used_at__isnull=True).update(
+        used_at=now
+    )
+
+
+def _check_changeable(appointment: Appointment, *, profile: SpaProfile, now: dt.datetime) -> None:
+    if appointment.status not in RESCHEDULABLE_STATUSES:
+        raise error("token", "This appointment can no longer be changed online.", "NOT_CHANGEABLE")
+    if now >= changeable_until(appointment, profile=profile):
+        raise error(
+            "token",
+            f"Online changes close {profile.cancellation_window_hours} hours before the "
+            "start. Contact the spa.",
+            "OUTSIDE_CANCELLATION_WINDOW",
+        )
+
+
+def changeable_until(appointment: Appointment, *, profile: SpaProfile) -> dt.datetime:
+    """Until when the patient may cancel or move the booking online."""
+    return appointment.starts_at - dt.timedelta(hours=profile.cancellation_window_hours)
+
+
+def manage_token_view(*, actor: Actor, secret: str, now: dt.datetime | None = None) -> Appointment:
+    """The booking a live link manages (its opening is logged as a view of the
+    client's record, by the link's holder)."""
+    token = manage_token_get(secret=secret, now=now or timezone.now())
+    appointment = Appointment.objects.select_related("location", "provider").get(
+        pk=token.appointment_id
+    )
+    audit_record(actor=actor, action=AuditAction.VIEW, client_ids=[appointment.client_id])
+    return appointment
+
+
+# --- Booking ------------------------------------------------------------------------------
+
+
+def online_book(
+    *,
+    actor: Actor,
+    spa: Spa,
+    location_id: int | None,
+    service_ids: Sequence[int | None],
+    starts_at: dt.datetime | None,
+    first_name: str,
+    last_name: str,
+    email: str,
+    phone: str,
+    provider_id: ProviderChoice = ANY_PROVIDER,
+    notes: str = "",
+    now: dt.datetime | None = None,
+) -> Appointment:
+    """Book services (back to back) at a location from `starts_at`, with the
+    provider named or the first one free then, for the person described (see
+    the module docstring: the client is found or created, and nothing tells
+    which). The start must be one the booking page offers. Emails the
+    confirmation with a manage link to `email`."""
+    now = now or timezone.now()
+    profile = online_profile()
+    errors: dict[str, list[ValidationError]] = {}
+    location = _checked(errors, "location_id", lambda: bookable_location(location_id))
+    services = _checked(errors, "service_ids", lambda: bookable_services(service_ids))
+    provider = (
+        None
+        if provider_id is ANY_PROVIDER
+        else _checked(errors, "provider_id", lambda: bookable_provider(provider_id))
+    )
+    start = _checked(errors, "starts_at", lambda: _start(starts_at))
+    text = _checked(errors, "notes", lambda: _notes(notes))
+    patient = _checked(
+        errors,
+        "email",
+        lambda: _patient(
+            first_name=first_name,
+            last_name=last_name,
+            email=email,
+            phone=phone,
+            # Numbers typed without a country code are read in the location's country.
+            region=location.country if location is not None else None,
+        ),
+    )
+    if errors:
+        raise ValidationError(errors)
+    assert location and services and start and text is not None and patient
+    _within_policy(start, profile=profile, now=now)
+    free = providers_free_at(
+        location=location,
+        services=services,
+        starts_at=start,
+        now=now,
+        provider_ids=None if provider is None else [provider.pk],
+    )
+    if not free:
+        raise _slot_not_free()
+    with transaction.atomic():
+        client = _client_for(patient, actor=actor)
+        appointment = None
+        for candidate in free[:BOOKING_ATTEMPTS]:
+            try:
+                appointment = appointment_book(
+                    actor=actor,
+                    client_id=client.pk,
+                    provider_id=candidate,
+                    location_id=location.pk,
+                    service_ids=[service.pk for service in services],
+                    starts_at=start,
+                    notes=text,
+                    source=AppointmentSource.ONLINE,
+                    now=now,
+                )
+                break
+            except ValidationError as exc:
+                if not _codes(exc) <= _NOT_FREE_CODES:
+                    raise
+        if appointment is None:
+            raise _slot_not_free()
+        secret = _issue_token(appointment, email=patient.email)
+        emails.send_booking_link(
+            spa=spa,
+            profile=profile,
+            to=patient.email,
+            appointment=appointment,
+            secret=secret,
+            moved=False,
+        )
+    return appointment
+
+
+def online_cancel(
+    *, actor: Actor, spa: Spa, token: str, reason: str = "", now: dt.datetime | None = None
+) -> Appointment:
+    """Cancel the booking a link manages, until the cancellation window. Spends
+    the link and emails a note of the cancellation to where the link went."""
+    now = now or timezone.now()
+    text = (reason or "").strip()
+    if len(text) > REASON_MAX:
+        raise error("reason", f"Keep this under {REASON_MAX} characters.", "TOO_LONG")
+    profile = online_profile(require_enabled=False)
+    with transaction.atomic():
+        link = manage_token_get(secret=token, now=now, lock=True)
+        appointment = Appointment.objects.get(pk=link.appointment_id)
+        _check_changeable(appointment, profile=profile, now=now)
+        _spend_tokens(appointment.pk, now=now)
+        appointment = appointment_set_status(
+            actor=actor,
+            appointment_id=appointment.pk,
+            status=AppointmentStatus.CANCELLED,
+            reason=f"Cancelled online: {text}" if text else "Cancelled online by the client.",
+            now=now,
+        )
+        emails.send_cancellation(spa=spa, profile=profile, to=link.email, appointment=appointment)
+    return appointment
+
+
+def online_reschedule(
+    *,
+    actor: Actor,
+    spa: Spa,
+    token: str,
+    starts_at: dt.datetime | None,
+    now: dt.datetime | None = None,
+) -> Appointment:
+    """Move the booking a link manages to another start the booking page offers
+    with the same provider and services, until the cancellation window. Spends
+    the link and emails a new one to where it went."""
+    now = now or timezone.now()
+    profile = online_profile()
+    with transaction.atomic():
+        link = manage_token_get(secret=token, now=now, lock=True)
+        appointment = Appointment.objects.get(pk=link.appointment_id)
+        _check_changeable(appointment, profile=profile, now=now)
+        try:
+            start = _start(starts_at)
+        except ValidationError as exc:
+            raise ValidationError({"starts_at": exc}) from None
+        _within_policy(start, profile=profile, now=now)
+        # The services booked, in order; they stay bookable by this patient even
+        # if the menu changed since.
+        service_ids = list(
+            appointment.lines.order_by("position").values_list("service_id", flat=True)
+        )
+        by_id = Service.objects.prefetch_related("required_resource_types").in_bulk(service_ids)
+        location = Location.objects.prefetch_related("hours").get(pk=appointment.location_id)
+        free = providers_free_at(
+            location=location,
+            services=[by_id[pk] for pk in service_ids],
+            starts_at=start,
+            now=now,
+            provider_ids=[appointment.provider_id],
+            exclude_appointment_id=appointment.pk,
+        )
+        if appointment.provider_id not in free:
+            raise _slot_not_free()
+        _spend_tokens(appointment.pk, now=now)
+        try:
+            appointment = appointment_reschedule(
+                actor=actor, appointment_id=appointment.pk, starts_at=start, online=True, now=now
+            )
+        except ValidationError as exc:
+            codes = _codes(exc)
+            if codes <= _NOT_FREE_CODES:
+                raise _slot_not_free() from exc
+            if "NOT_RESCHEDULABLE" in codes:  # changed by the spa meanwhile
+                raise error(
+                    "token", "This appointment can no longer be changed online.", "NOT_CHANGEABLE"
+                ) from exc
+            raise
+        secret = _issue_token(appointment, email=link.email)
+        emails.send_booking_link(
+            spa=spa,
+            profile=profile,
+            to=link.email,
+            appointment=appointment,
+            secret=secret,
+            moved=True,
+        )
+    return appointment
