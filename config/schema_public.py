@@ -2,11 +2,17 @@
 
 import graphene
 
+from shared_apps.billing.graphql.mutations import PlatformBillingMutations
+from shared_apps.billing.graphql.queries import PlatformBillingQueries
 from tenants.graphql.queries import PlatformSpaQueries
 
 
-class Query(PlatformSpaQueries, graphene.ObjectType):
+class Query(PlatformSpaQueries, PlatformBillingQueries, graphene.ObjectType):
     pass
 
 
-schema = graphene.Schema(query=Query)
+class Mutation(PlatformBillingMutations, graphene.ObjectType):
+    pass
+
+
+schema = graphene.Schema(query=Query, mutation=Mutation)

@@ -4,11 +4,14 @@ import graphene
 
 from shared_apps.accounts.graphql.mutations import AccountMutations
 from shared_apps.accounts.graphql.queries import AccountQueries
+from shared_apps.billing.graphql.mutations import BillingMutations
+from shared_apps.billing.graphql.queries import BillingQueries
 from tenant_apps.audit.graphql.queries import AuditQueries
 from tenant_apps.catalog.graphql.mutations import CatalogMutations
 from tenant_apps.catalog.graphql.queries import CatalogQueries
 from tenant_apps.clients.graphql.mutations import ClientMutations
 from tenant_apps.clients.graphql.queries import ClientQueries
+from tenant_apps.profile.graphql.mutations import ProfileMutations
 from tenant_apps.scheduling.graphql.mutations import SchedulingMutations
 from tenant_apps.scheduling.graphql.queries import SchedulingQueries
 from tenant_apps.staff.graphql.mutations import StaffMutations
@@ -24,6 +27,7 @@ class Query(
     SchedulingQueries,
     CatalogQueries,
     AuditQueries,
+    BillingQueries,
     graphene.ObjectType,
 ):
     pass
@@ -35,6 +39,8 @@ class Mutation(
     StaffMutations,
     SchedulingMutations,
     CatalogMutations,
+    ProfileMutations,
+    BillingMutations,
     graphene.ObjectType,
 ):
     pass

@@ -1,4 +1,5 @@
-"""URLs on the root domain (public schema): public API; later signup, webhooks, console."""
+"""URLs on the root domain (public schema): the public API (signup, plans) and
+Stripe's webhooks; later the console."""
 
 from django.conf import settings
 from django.urls import path
@@ -6,11 +7,24 @@ from django.views.decorators.csrf import csrf_exempt
 
 from config.graphql.view import PlatformGraphQLView
 from config.schema_public import schema
+from shared_apps.billing.graphql.mutations import AUTOCOMMIT_MUTATIONS
+from shared_apps.billing.throttling import signup_throttle
+from shared_apps.billing.views import stripe_webhook
 
 urlpatterns = [
     path(
         "graphql/",
-        csrf_exempt(PlatformGraphQLView.as_view(schema=schema, graphiql=settings.GRAPHIQL)),
+        csrf_exempt(
+            PlatformGraphQLView.as_view(
+                schema=schema,
+                graphiql=settings.GRAPHIQL,
+                # signUp provisions a spa, committing step by step.
+                autocommit_mutations=AUTOCOMMIT_MUTATIONS,
+                before_execution=[signup_throttle],
+            )
+        ),
         name="graphql",
     ),
+    # Signed by Stripe (checked on the raw body), so no CSRF token.
+    path("webhooks/stripe/", stripe_webhook, name="stripe-webhook"),
 ]

@@ -5,10 +5,17 @@ from django.urls import path
 from django.views.decorators.csrf import csrf_exempt
 
 from config.graphql.view import PlatformGraphQLView
+from config.schema_booking import schema as booking_schema
 from config.schema_tenant import schema
 from shared_apps.accounts.graphql.mutations import AUTOCOMMIT_MUTATIONS, READ_ONLY_SAFE_MUTATIONS
+from shared_apps.billing.graphql.mutations import (
+    READ_ONLY_SAFE_MUTATIONS as BILLING_READ_ONLY_SAFE_MUTATIONS,
+)
 from tenant_apps.audit.services import PhiReadCollector, audit_flush_reads
 from tenant_apps.clients.models import Client
+from tenant_apps.scheduling.booking.pages import booking_asset, booking_page, manage_page
+from tenant_apps.scheduling.booking.throttling import booking_throttle
+from tenant_apps.scheduling.models import Appointment
 
 urlpatterns = [
     path(
@@ -17,14 +24,33 @@ urlpatterns = [
             PlatformGraphQLView.as_view(
                 schema=schema,
                 graphiql=settings.GRAPHIQL,
-                read_only_mutations=READ_ONLY_SAFE_MUTATIONS,
+                # A suspended spa still signs in and out, and can pay.
+                read_only_mutations=READ_ONLY_SAFE_MUTATIONS | BILLING_READ_ONLY_SAFE_MUTATIONS,
                 autocommit_mutations=AUTOCOMMIT_MUTATIONS,
                 # Every client object whose fields a request resolves is logged
                 # (tenant_apps/audit/services.py), in one insert at the end.
-                middleware=[PhiReadCollector(Client)],
+                middleware=[PhiReadCollector({Client: "pk", Appointment: "client_id"})],
                 after_execution=[audit_flush_reads],
             )
         ),
         name="graphql",
     ),
+    # The patients' booking API: no sign-in (an Authorization header is ignored,
+    # see shared_apps/accounts/middleware.py), rate limited per client address.
+    path(
+        "booking/graphql/",
+        csrf_exempt(
+            PlatformGraphQLView.as_view(
+                schema=booking_schema,
+                graphiql=settings.GRAPHIQL,
+                before_execution=[booking_throttle],
+            )
+        ),
+        name="booking-graphql",
+    ),
+    # The patients' pages (tenant_apps/scheduling/booking/pages.py). The manage
+    # link is /booking/manage#<token>, exactly: no trailing slash.
+    path("booking/", booking_page, name="booking-page"),
+    path("booking/manage", manage_page, name="booking-manage"),
+    path("booking/assets/<str:name>", booking_asset, name="booking-asset"),
 ]

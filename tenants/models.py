@@ -100,6 +100,30 @@ class Domain(DomainMixin):
         return self.domain
 
 
+class SpaStatusChange(models.Model):
+    """Every change of a spa's status, with what caused it: a Stripe event
+    (`stripe:<event id>`), a billing rule (`billing:grace_period`), provisioning,
+    or a person at the console (`console`). Appended by the services in the same
+    transaction as the change; never edited."""
+
+    spa = models.ForeignKey(Spa, on_delete=models.CASCADE, related_name="status_changes")
+    from_status = models.CharField(max_length=16, choices=SpaStatus.choices)
+    to_status = models.CharField(max_length=16, choices=SpaStatus.choices)
+    cause = models.CharField(max_length=120)
+    reason = models.CharField(max_length=255, blank=True)
+    created_at = models.DateTimeField(default=tz.now)
+
+    class Meta:
+        ordering = ["spa", "created_at", "pk"]
+        indexes = [models.Index(fields=["spa", "-created_at"], name="spastatuschange_spa_recent")]
+        constraints = [
+            models.CheckConstraint(condition=~Q(cause=""), name="spastatuschange_cause_required"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.spa_id}: {self.from_status} -> {self.to_status} ({self.cause})"
+
+
 class RoutingVersion(models.Model):
     """One counter, bumped in the same transaction as any change to routing (a spa's
     status, a domain). Each process compares it at most once per

@@ -43,7 +43,7 @@ from django.utils.crypto import salted_hmac
 
 from tenants.db import connection
 from tenants.locks import advisory_lock
-from tenants.models import Spa, SpaStatus
+from tenants.models import Spa, SpaStatus, SpaStatusChange
 from tenants.routing import invalidate_routing
 from tenants.services import (
     _schema_build,
@@ -365,10 +365,14 @@ def _relink(*, spa: Spa, manifest: dict[str, Any], same_slug: bool) -> None:
 
 def _open(*, spa: Spa, status: str) -> None:
     with transaction.atomic():
-        Spa.objects.filter(pk=spa.pk, status=SpaStatus.PROVISIONING).update(
+        opened = Spa.objects.filter(pk=spa.pk, status=SpaStatus.PROVISIONING).update(
             status=status,
             status_changed_at=timezone.now(),
             status_reason="restored",
             updated_at=timezone.now(),
         )
+        if opened:
+            SpaStatusChange.objects.create(
+                spa=spa, from_status=SpaStatus.PROVISIONING, to_status=status, cause="restore"
+            )
         invalidate_routing()

@@ -7,6 +7,7 @@ code for bad input, and forgets cached routes when it changes one.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -18,7 +19,7 @@ from django_tenants.utils import schema_exists
 
 from tenants.db import connection
 from tenants.locks import advisory_lock
-from tenants.models import Domain, Spa, SpaStatus
+from tenants.models import Domain, Spa, SpaStatus, SpaStatusChange
 from tenants.routing import invalidate_routing
 from tenants.schema_template import (
     UnsupportedTemplateError,
@@ -67,8 +68,14 @@ def spa_provision(
     timezone_name: str,
     owner_email: str,
     status: str = SpaStatus.ACTIVE,
+    on_open: Callable[[Spa], None] | None = None,
 ) -> Spa:
     """Create a spa, its platform subdomain and its schema; return it ready to serve.
+
+    `on_open(spa)`, if given, runs inside the transaction that opens the spa (with
+    its owner's membership): what it writes commits with the opening or not at
+    all, and if it raises, the spa stays in `provisioning` (for
+    `spa_provision_cancel`). Signup creates the spa's subscription there.
 
     Idempotent and resumable: called again with the same arguments it returns the
     finished spa, or finishes one that an earlier call left in `provisioning` (a
@@ -100,7 +107,7 @@ def spa_provision(
         spa.refresh_from_db()
         if spa.status == SpaStatus.PROVISIONING:  # not finished by a concurrent call
             _schema_build(spa)
-            _spa_mark_provisioned(spa)
+            _spa_mark_provisioned(spa, on_open=on_open)
     return spa
 
 
@@ -266,18 +273,28 @@ def _schema_build(spa: Spa) -> None:
     connection.set_schema_to_public()
 
 
-def _spa_mark_provisioned(spa: Spa) -> None:
+def _spa_mark_provisioned(spa: Spa, *, on_open: Callable[[Spa], None] | None = None) -> None:
     """Step 3: the owner's membership, then open the spa in the status asked for."""
     from shared_apps.accounts.services import membership_ensure_owner
 
     with transaction.atomic():
         membership_ensure_owner(spa=spa, email=spa.owner_email)
-        Spa.objects.filter(pk=spa.pk, status=SpaStatus.PROVISIONING).update(
+        opened = Spa.objects.filter(pk=spa.pk, status=SpaStatus.PROVISIONING).update(
             status=spa.initial_status,
             status_changed_at=timezone.now(),
             status_reason="provisioned",
             updated_at=timezone.now(),
         )
+        if opened:
+            SpaStatusChange.objects.create(
+                spa=spa,
+                from_status=SpaStatus.PROVISIONING,
+                to_status=spa.initial_status,
+                cause="provisioning",
+            )
+        if opened and on_open is not None:
+            spa.refresh_from_db()
+            on_open(spa)
         invalidate_routing()
     spa.refresh_from_db()
 
@@ -285,11 +302,14 @@ def _spa_mark_provisioned(spa: Spa) -> None:
 # --- Lifecycle -------------------------------------------------------------------------------
 
 
-def spa_set_status(*, spa: Spa, status: str, reason: str = "") -> Spa:
+def spa_set_status(*, spa: Spa, status: str, reason: str = "", cause: str = "console") -> Spa:
     """Move a spa to another status (suspend, reactivate, close, ...) if the move is allowed.
 
     Nothing is deleted by any status: a suspended spa is read-only, a closed one
-    answers 410 and keeps its schema until it is exported and dropped.
+    answers 410 and keeps its schema until it is exported and dropped. The change
+    is recorded (`SpaStatusChange`) with its `cause`: `console` for a person at
+    the console or the `spa` command, `stripe:<event id>` or `billing:<rule>` for
+    billing (shared_apps/billing/dunning.py).
     """
     if status not in SpaStatus.values:
         raise ValidationError({"status": ValidationError("Unknown status.", code="STATUS_INVALID")})
@@ -306,6 +326,13 @@ def spa_set_status(*, spa: Spa, status: str, reason: str = "") -> Spa:
                     )
                 }
             )
+        SpaStatusChange.objects.create(
+            spa=locked,
+            from_status=locked.status,
+            to_status=status,
+            cause=(cause or "console")[:120],
+            reason=reason[:255],
+        )
         locked.status = status
         locked.status_reason = reason[:255]
         locked.status_changed_at = timezone.now()

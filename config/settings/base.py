@@ -36,6 +36,7 @@ SHARED_APPS = [
     "graphene_django",
     "axes",
     "shared_apps.accounts",
+    "shared_apps.billing",
 ]
 TENANT_APPS = [
     "tenant_apps.profile",
@@ -130,6 +131,11 @@ RATELIMIT_IP_META_KEY = CLIENT_IP_HEADER
 # Password-reset emails: per address and per client address (django-ratelimit).
 RESET_LINK_RATE_PER_EMAIL = "3/h"
 RESET_LINK_RATE_PER_IP = "20/h"
+# The public booking API (tenant_apps/scheduling/booking), per spa and client
+# address, per root field run (aliases count); over the limit: 429. Bookings
+# are also limited per email address typed (confirmation emails to one inbox).
+BOOKING_RATES = {"browse": "120/m", "availability": "60/m", "book": "10/m", "manage": "20/m"}
+BOOKING_RATE_PER_EMAIL = "5/h"
 # Counters for rate limits. Production runs several processes: point CACHE_URL
 # at a shared cache (redis://...) so they count together.
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
@@ -137,6 +143,25 @@ CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
 # AxesMiddleware turns lockouts into HTML responses for form views; the login
 # mutation reports TOO_MANY_ATTEMPTS itself.
 SILENCED_SYSTEM_CHECKS = ["axes.W002"]
+
+# --- Billing (Stripe; shared_apps/billing, README "Billing") ----------------------
+# Unset key: billing mutations answer BILLING_PROVIDER_UNAVAILABLE. Unset webhook
+# secret: /webhooks/stripe/ answers 503. Several webhook secrets (comma-separated)
+# are all accepted, for rotating one.
+STRIPE_SECRET_KEY = env("STRIPE_SECRET_KEY", default="")
+STRIPE_WEBHOOK_SECRETS = env.list("STRIPE_WEBHOOK_SECRET", default=[])
+# Stripe, or a localstripe server (http://localhost:8420) for local development.
+STRIPE_API_BASE = env("STRIPE_API_BASE", default="https://api.stripe.com")
+STRIPE_WEBHOOK_TOLERANCE = env.int("STRIPE_WEBHOOK_TOLERANCE", default=300)  # seconds
+STRIPE_TIMEOUT = env.float("STRIPE_TIMEOUT", default=10.0)  # seconds per Stripe call
+STRIPE_MAX_NETWORK_RETRIES = env.int("STRIPE_MAX_NETWORK_RETRIES", default=2)
+# Past due: full access (with a warning) this long after the first failed payment,
+# then read-only until paid.
+BILLING_PAST_DUE_GRACE_DAYS = env.int("BILLING_PAST_DUE_GRACE_DAYS", default=14)
+# Canceled: read-only, data kept this long, then due for export and closing.
+BILLING_CANCELED_RETENTION_DAYS = env.int("BILLING_CANCELED_RETENTION_DAYS", default=90)
+# Self-serve signups per client address (django-ratelimit; over it: 429).
+SIGNUP_RATE_PER_IP = env("SIGNUP_RATE_PER_IP", default="10/h")
 
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="MedSpa Platform <no-reply@medspa.example>")

@@ -21,3 +21,11 @@ SPA_ROUTING_VERSION_INTERVAL = 3600.0
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # Quiet: tests assert on what matters through caplog.
 LOGGING = {"version": 1, "disable_existing_loggers": False, "root": {"level": "WARNING"}}
+# Stripe: never the real one from tests, whatever the environment says. Billing
+# tests point STRIPE_API_BASE at the localstripe server they start
+# (tests/shared_apps/billing/conftest.py); anywhere else nothing listens there.
+STRIPE_SECRET_KEY = "sk_test_localstripe"  # noqa: S105 (a fake key for localstripe)
+STRIPE_WEBHOOK_SECRETS = ["whsec_test_platform"]
+STRIPE_API_BASE = "http://127.0.0.1:9"
+STRIPE_MAX_NETWORK_RETRIES = 0
+STRIPE_TIMEOUT = 5.0

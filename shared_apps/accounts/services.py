@@ -41,6 +41,7 @@ from shared_apps.accounts.secrets import (
     digest,
     new_secret,
 )
+from shared_apps.billing.services import subscription_seats_changed
 from tenant_apps.profile.services import phone_to_e164
 from tenant_apps.staff.services import staff_profile_ensure
 from tenants.models import Spa
@@ -272,6 +273,8 @@ def invitation_accept(*, spa: Spa, secret: str, name: str, password: str) -> Mem
         if membership.role == Role.PROVIDER:
             # The request runs on the spa's schema, where the staff profile lives.
             staff_profile_ensure(user_id=user.pk, display_name=user.name, is_provider=True)
+            # Billed seats follow the active providers (sent to Stripe on commit).
+            subscription_seats_changed(spa=spa)
     return membership
 
 
@@ -461,12 +464,15 @@ def member_change_role(*, spa: Spa, actor: Membership, membership_id: int, role:
         _check_may_assign(actor=actor, role=role)
         if role != Role.OWNER:
             _check_keeps_an_owner(spa=spa, member=member)
+        previous = member.role
         member.role = role
         member.save(update_fields=["role", "updated_at"])
         if role == Role.PROVIDER:
             staff_profile_ensure(
                 user_id=member.user_id, display_name=member.user.name, is_provider=True
             )
+        if Role.PROVIDER in (previous, role) and previous != role and member.is_active:
+            subscription_seats_changed(spa=spa)
     return member
 
 
@@ -479,6 +485,9 @@ def member_set_active(
         if not active:
             _check_keeps_an_owner(spa=spa, member=member)
             tokens_revoke_for_membership(membership=member)
+        changed = member.is_active != active
         member.is_active = active
         member.save(update_fields=["is_active", "updated_at"])
+        if changed and member.role == Role.PROVIDER:
+            subscription_seats_changed(spa=spa)
     return member

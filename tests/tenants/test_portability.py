@@ -4,6 +4,7 @@ import io
 import json
 import re
 import tarfile
+from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -23,7 +24,7 @@ from tenants.services import domain_add, spa_provision, spa_provision_cancel
 
 pytestmark = pytest.mark.usefixtures("committing")
 
-ARGS = {
+ARGS: dict[str, Any] = {
     "name": "Lumen Skin",
     "timezone_name": "America/Chicago",
     "owner_email": "owner@lumen.example",

@@ -118,7 +118,7 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(f"{slug} removed."))
 
     def _status(self, *, slug, status, reason, **_) -> None:
-        spa = spa_set_status(spa=self._get(slug), status=status, reason=reason)
+        spa = spa_set_status(spa=self._get(slug), status=status, reason=reason, cause="console")
         self.stdout.write(self.style.SUCCESS(f"{spa.slug} is {spa.status}."))
 
     @staticmethod

@@ -8,9 +8,11 @@ from config.graphql.mutations import SpaMutation
 from config.graphql.permissions import ANYONE, MANAGERS, MEMBERS, Permission
 from config.schema_tenant import schema
 from shared_apps.accounts.models import Role
+from tests.shared_apps.billing.matrix import MATRIX as BILLING_MATRIX
 from tests.tenant_apps.audit.matrix import MATRIX as AUDIT_MATRIX
 from tests.tenant_apps.catalog.matrix import MATRIX as CATALOG_MATRIX
 from tests.tenant_apps.clients.matrix import MATRIX as CLIENTS_MATRIX
+from tests.tenant_apps.profile.matrix import MATRIX as PROFILE_MATRIX
 from tests.tenant_apps.scheduling.matrix import MATRIX as SCHEDULING_MATRIX
 from tests.tenant_apps.staff.matrix import MATRIX as STAFF_MATRIX
 
@@ -57,8 +59,10 @@ MATRIX: dict[str, tuple[str, Permission]] = {
     "reactivateMember": ('mutation { reactivateMember(id: "0") { errors { code } } }', MANAGERS),
     # Each records app keeps its part of the matrix beside its tests.
     **AUDIT_MATRIX,
+    **BILLING_MATRIX,
     **CATALOG_MATRIX,
     **CLIENTS_MATRIX,
+    **PROFILE_MATRIX,
     **SCHEDULING_MATRIX,
     **STAFF_MATRIX,
 }
