@@ -18,7 +18,8 @@ Bad input raises ValidationError({field: ValidationError(message, code=...)}).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import replace
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -80,14 +81,19 @@ MAX_DISTANCE = dt.timedelta(days=3653)
 _OVERLAP_CONSTRAINTS = {"appointment_provider_no_overlap", "resourcebooking_no_overlap"}
 
 
-def _slot_taken() -> ValidationError:
-    return field_error("starts_at", "That time was just taken. Choose another time.", "SLOT_TAKEN")
-
-
-def _overlap_constraint(exc: IntegrityError) -> str | None:
-    diag = getattr(exc.__cause__, "diag", None)
-    name = getattr(diag, "constraint_name", None)
-    return name if name in _OVERLAP_CONSTRAINTS else None
+@contextmanager
+def _overlaps_refused() -> Iterator[None]:
+    """Turn a violation of a no-overlap constraint (someone else committed that
+    time first) into SLOT_TAKEN; any other integrity error stays what it is."""
+    try:
+        yield
+    except IntegrityError as exc:
+        diag = getattr(exc.__cause__, "diag", None)
+        if getattr(diag, "constraint_name", None) not in _OVERLAP_CONSTRAINTS:
+            raise
+        raise field_error(
+            "starts_at", "That time was just taken. Choose another time.", "SLOT_TAKEN"
+        ) from exc
 
 
 def _clean_start(starts_at: dt.datetime | None, *, now: dt.datetime) -> dt.datetime:
@@ -279,33 +285,28 @@ def appointment_book(
         online=online,
         now=now,
     )
-    try:
-        with transaction.atomic():
-            audit_record(actor=actor, action=AuditAction.BOOK, client_ids=[client.pk])
-            appointment = Appointment.objects.create(
-                client=client,
-                provider=cleaned["provider"],
-                location=inputs.location,
-                status=AppointmentStatus.BOOKED,
-                source=source,
-                starts_at=slot.starts_at,
-                ends_at=slot.ends_at,
-                blocked_from=slot.blocked_from,
-                blocked_until=slot.blocked_until,
-                notes=cleaned["notes"],
-                booked_by_user_id=actor.user_id,
-            )
-            _write_plan(appointment, slot, services)
-            _event(
-                appointment,
-                actor=actor,
-                kind=AppointmentEventKind.BOOKED,
-                to_status=AppointmentStatus.BOOKED,
-            )
-    except IntegrityError as exc:
-        if _overlap_constraint(exc) is None:
-            raise
-        raise _slot_taken() from exc
+    with _overlaps_refused(), transaction.atomic():
+        audit_record(actor=actor, action=AuditAction.BOOK, client_ids=[client.pk])
+        appointment = Appointment.objects.create(
+            client=client,
+            provider=cleaned["provider"],
+            location=inputs.location,
+            status=AppointmentStatus.BOOKED,
+            source=source,
+            starts_at=slot.starts_at,
+            ends_at=slot.ends_at,
+            blocked_from=slot.blocked_from,
+            blocked_until=slot.blocked_until,
+            notes=cleaned["notes"],
+            booked_by_user_id=actor.user_id,
+        )
+        _write_plan(appointment, slot, services)
+        _event(
+            appointment,
+            actor=actor,
+            kind=AppointmentEventKind.BOOKED,
+            to_status=AppointmentStatus.BOOKED,
+        )
     return appointment
 
 
@@ -348,65 +349,56 @@ def appointment_reschedule(
     the time, provider and rooms it had; rooms are chosen afresh."""
     now = now or timezone.now()
     start = _clean_start(starts_at, now=now)
-    try:
-        with transaction.atomic():
-            current = _open(
-                appointment_id, scope=provider_scope, actor=actor, action=AuditAction.RESCHEDULE
+    with _overlaps_refused(), transaction.atomic():
+        current = _open(
+            appointment_id, scope=provider_scope, actor=actor, action=AuditAction.RESCHEDULE
+        )
+        if current.status not in RESCHEDULABLE_STATUSES:
+            raise field_error(
+                "id",
+                f"A {current.get_status_display().lower()} appointment cannot be moved.",
+                "NOT_RESCHEDULABLE",
             )
-            if current.status not in RESCHEDULABLE_STATUSES:
-                raise field_error(
-                    "id",
-                    f"A {current.get_status_display().lower()} appointment cannot be moved.",
-                    "NOT_RESCHEDULABLE",
-                )
-            provider = (
-                current.provider
-                if provider_id is None
-                else _provider(provider_id, scope=provider_scope)
-            )
-            if service_ids is None:
-                service_ids = list(
-                    current.lines.order_by("position").values_list("service_id", flat=True)
-                )
-                # The services already booked stay bookable by this client.
-                services = bookable_services(service_ids, online=False, offered_only=False)
-            else:
-                services = bookable_services(service_ids, online=online)
-            location = bookable_location(current.location_id)
-            slot, _ = _plan(
-                location=location,
-                services=services,
-                provider=provider,
-                starts_at=start,
-                online=online,
-                now=now,
-                exclude_appointment_id=current.pk,
-            )
-            previous = {
-                "starts_at": current.starts_at.isoformat(),
-                "ends_at": current.ends_at.isoformat(),
-                "provider_id": current.provider_id,
-                "service_ids": list(
-                    current.lines.order_by("position").values_list("service_id", flat=True)
-                ),
-                "resource_ids": sorted(
-                    current.resource_bookings.values_list("resource_id", flat=True)
-                ),
-            }
-            current.lines.all().delete()
-            current.resource_bookings.all().delete()
-            current.provider = provider
-            current.starts_at = slot.starts_at
-            current.ends_at = slot.ends_at
-            current.blocked_from = slot.blocked_from
-            current.blocked_until = slot.blocked_until
-            current.save()
-            _write_plan(current, slot, services)
-            _event(current, actor=actor, kind=AppointmentEventKind.RESCHEDULED, previous=previous)
-    except IntegrityError as exc:
-        if _overlap_constraint(exc) is None:
-            raise
-        raise _slot_taken() from exc
+        provider = (
+            current.provider
+            if provider_id is None
+            else _provider(provider_id, scope=provider_scope)
+        )
+        booked_service_ids = list(
+            current.lines.order_by("position").values_list("service_id", flat=True)
+        )
+        if service_ids is None:
+            # The services already booked stay bookable by this client.
+            services = bookable_services(booked_service_ids, online=False, offered_only=False)
+        else:
+            services = bookable_services(service_ids, online=online)
+        location = bookable_location(current.location_id)
+        slot, _ = _plan(
+            location=location,
+            services=services,
+            provider=provider,
+            starts_at=start,
+            online=online,
+            now=now,
+            exclude_appointment_id=current.pk,
+        )
+        previous = {
+            "starts_at": current.starts_at.isoformat(),
+            "ends_at": current.ends_at.isoformat(),
+            "provider_id": current.provider_id,
+            "service_ids": booked_service_ids,
+            "resource_ids": sorted(current.resource_bookings.values_list("resource_id", flat=True)),
+        }
+        current.lines.all().delete()
+        current.resource_bookings.all().delete()
+        current.provider = provider
+        current.starts_at = slot.starts_at
+        current.ends_at = slot.ends_at
+        current.blocked_from = slot.blocked_from
+        current.blocked_until = slot.blocked_until
+        current.save()
+        _write_plan(current, slot, services)
+        _event(current, actor=actor, kind=AppointmentEventKind.RESCHEDULED, previous=previous)
     return current
 
 

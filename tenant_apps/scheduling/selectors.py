@@ -39,7 +39,7 @@ from tenant_apps.scheduling.weekly import WeeklyInterval
 from tenant_apps.staff.models import Credential, StaffProfile, TimeOff, WorkingHours
 
 MAX_SERVICES = 5
-# The longest stretch of days one availability search may cover.
+# The longest stretch of days one availability search at the desk may cover.
 MAX_SEARCH_DAYS = 31
 
 # Busy spans are loaded this far beyond the days asked for: an appointment's
@@ -228,52 +228,31 @@ def bookable_location(location_id: int | None) -> Location:
     return location
 
 
-def availability_search(
+def free_slots(
     *,
-    location_id: int | None,
-    service_ids: Sequence[int | None],
-    provider_id: int | None,
+    location: Location,
+    services: Sequence[Service],
+    provider_ids: Sequence[int] | None,
     first_day: dt.date,
     last_day: dt.date,
     online: bool,
     now: dt.datetime,
     limit: int | None = None,
-) -> list[Slot]:
-    """Free slots for `service_ids` back to back at a location over the local
-    days `first_day`..`last_day`, with one provider or any qualified one
-    (`provider_id` None). Online searches keep the spa's notice and horizon and
-    offer only services bookable online. A fixed number of queries.
-
-    Raises ValidationError (NOT_FOUND, LOCATION_CLOSED, SERVICES_INVALID,
-    SERVICE_UNAVAILABLE, RANGE_INVALID) for a search that cannot be run.
-    """
-    errors: dict[str, list[ValidationError]] = {}
-    if last_day < first_day or (last_day - first_day).days >= MAX_SEARCH_DAYS:
-        errors["to"] = [
-            ValidationError(
-                f"Search from 1 to {MAX_SEARCH_DAYS} days, ending on or after the first.",
-                code="RANGE_INVALID",
-            )
-        ]
-    location = services = None
-    try:
-        location = bookable_location(location_id)
-    except ValidationError as exc:
-        errors.update(exc.error_dict)
-    try:
-        services = bookable_services(service_ids, online=online)
-    except ValidationError as exc:
-        errors.update(exc.error_dict)
-    if errors or location is None or services is None:
-        raise ValidationError(errors)
+    exclude_appointment_id: int | None = None,
+) -> tuple[list[Slot], AvailabilityInputs]:
+    """The free slots for `services` back to back at `location` over the local
+    days `first_day`..`last_day` (see `availability_inputs` for the arguments),
+    under the spa's online policy or the desk's, with the inputs they came from
+    (the provider rows, for the answer). A fixed number of queries."""
     inputs = availability_inputs(
         location=location,
         services=services,
-        provider_ids=None if provider_id is None else [provider_id],
+        provider_ids=provider_ids,
         first_day=first_day,
         last_day=last_day,
+        exclude_appointment_id=exclude_appointment_id,
     )
-    return find_slots(
+    slots = find_slots(
         location=inputs.location_spec,
         services=inputs.services,
         providers=inputs.providers,
@@ -284,6 +263,7 @@ def availability_search(
         last_day=last_day,
         limit=limit,
     )
+    return slots, inputs
 
 
 def booking_policy() -> SpaProfile:

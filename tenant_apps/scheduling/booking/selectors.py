@@ -24,13 +24,12 @@ from django.utils.crypto import salted_hmac
 
 from tenant_apps.catalog.models import Service
 from tenant_apps.profile.models import SpaProfile
-from tenant_apps.scheduling.availability import Slot, find_slots
+from tenant_apps.scheduling.availability import Slot
 from tenant_apps.scheduling.models import Location
 from tenant_apps.scheduling.selectors import (
     MAX_SERVICES,
-    availability_inputs,
     booking_policy,
-    policy_of,
+    free_slots,
 )
 from tenant_apps.staff.models import StaffProfile
 from tenants.db import connection
@@ -132,26 +131,16 @@ def _engine_slots(
     exclude_appointment_id: int | None = None,
     limit: int | None = None,
 ) -> tuple[list[Slot], dict[int, StaffProfile]]:
-    inputs = availability_inputs(
+    slots, inputs = free_slots(
         location=location,
         services=services,
         provider_ids=provider_ids,
         first_day=first_day,
         last_day=last_day,
-        exclude_appointment_id=exclude_appointment_id,
-    )
-    if not inputs.providers:
-        return [], {}
-    slots = find_slots(
-        location=inputs.location_spec,
-        services=inputs.services,
-        providers=inputs.providers,
-        resources=inputs.resources,
-        policy=policy_of(inputs.profile, online=True),
+        online=True,
         now=now,
-        first_day=first_day,
-        last_day=last_day,
         limit=limit,
+        exclude_appointment_id=exclude_appointment_id,
     )
     return slots, inputs.provider_rows
 

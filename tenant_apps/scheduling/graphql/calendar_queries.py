@@ -29,7 +29,6 @@ from config.graphql.selection import selects
 from tenant_apps.audit.models import AuditAction
 from tenant_apps.audit.services import audit_read_purpose
 from tenant_apps.catalog.selectors import service_list
-from tenant_apps.scheduling.availability import find_slots
 from tenant_apps.scheduling.graphql.calendar_types import (
     AppointmentConnection,
     AppointmentStatusEnum,
@@ -45,9 +44,8 @@ from tenant_apps.scheduling.selectors import (
     PLANNED_LINES,
     appointment_list,
     appointment_prefetches,
-    availability_inputs,
+    free_slots,
     location_list,
-    policy_of,
     resource_list,
 )
 
@@ -352,22 +350,14 @@ class CalendarQueries(graphene.ObjectType):
         if location is None or len(found) != len(set(service_pks)):
             return []
         services = [found[pk] for pk in service_pks if pk is not None]
-        inputs = availability_inputs(
+        slots, inputs = free_slots(
             location=location,
             services=services,
             provider_ids=[provider_pk] if provider_pk is not None else None,
             first_day=from_,
             last_day=to,
-        )
-        slots = find_slots(
-            location=inputs.location_spec,
-            services=inputs.services,
-            providers=inputs.providers,
-            resources=inputs.resources,
-            policy=policy_of(inputs.profile, online=False),
+            online=False,
             now=timezone.now(),
-            first_day=from_,
-            last_day=to,
             limit=first,
         )
         # The rooms and devices of every slot in one query, when asked for.

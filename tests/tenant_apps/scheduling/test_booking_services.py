@@ -32,7 +32,7 @@ from tenant_apps.scheduling.models import (
     Resource,
     ResourceBooking,
 )
-from tenant_apps.scheduling.selectors import availability_search
+from tenant_apps.scheduling.selectors import bookable_location, bookable_services, free_slots
 from tenant_apps.staff.models import CredentialKind, StaffProfile
 from tenants.db import connection
 from tenants.services import spa_provision
@@ -491,10 +491,10 @@ def test_availability_and_booking_follow_the_location_clock_across_dst(day, nine
     calendar = a_calendar(rooms=1, providers=1, clients=1)
     now = dt.datetime(2027, 1, 1, tzinfo=dt.UTC)
 
-    slots = availability_search(
-        location_id=calendar.location.pk,
-        service_ids=[calendar.service.pk],
-        provider_id=None,
+    slots, _ = free_slots(
+        location=bookable_location(calendar.location.pk),
+        services=bookable_services([calendar.service.pk], online=False),
+        provider_ids=None,
         first_day=day,
         last_day=day,
         online=False,
