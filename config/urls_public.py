@@ -1,8 +1,8 @@
 """URLs on the root domain (public schema): the public API (signup, plans) and
-Stripe's webhooks; later the console."""
+Stripe's webhooks, and the super-admin console (/console/)."""
 
 from django.conf import settings
-from django.urls import path
+from django.urls import include, path
 from django.views.decorators.csrf import csrf_exempt
 
 from config.graphql.view import PlatformGraphQLView
@@ -27,4 +27,6 @@ urlpatterns = [
     ),
     # Signed by Stripe (checked on the raw body), so no CSRF token.
     path("webhooks/stripe/", stripe_webhook, name="stripe-webhook"),
+    # Platform staff only: sessions, TOTP and CSRF (shared_apps/console).
+    path("console/", include("shared_apps.console.urls")),
 ]

@@ -37,6 +37,12 @@ SHARED_APPS = [
     "axes",
     "shared_apps.accounts",
     "shared_apps.billing",
+    # The super-admin console (root domain, /console/): sessions, messages, TOTP.
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "shared_apps.console",
 ]
 TENANT_APPS = [
     "tenant_apps.profile",
@@ -78,6 +84,9 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # After routing: a bearer token is checked against the spa the host chose.
     "shared_apps.accounts.middleware.BearerTokenMiddleware",
+    # Sessions, sign-in, TOTP and messages for /console/ on the root domain only:
+    # no other path (and no spa host) ever reads or sets a session cookie.
+    "shared_apps.console.middleware.ConsoleMiddleware",
 ]
 
 # --- Accounts ----------------------------------------------------------------
@@ -143,6 +152,35 @@ CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
 # AxesMiddleware turns lockouts into HTML responses for form views; the login
 # mutation reports TOO_MANY_ATTEMPTS itself.
 SILENCED_SYSTEM_CHECKS = ["axes.W002"]
+
+# --- Console (shared_apps/console; README "Console") -----------------------------
+# Platform staff only, on the root domain, signed in with a password and a TOTP
+# code. A session ends after CONSOLE_IDLE_TIMEOUT seconds without a request, and
+# after CONSOLE_SESSION_MAX_AGE seconds whatever happens.
+CONSOLE_IDLE_TIMEOUT = env.int("CONSOLE_IDLE_TIMEOUT", default=15 * 60)
+CONSOLE_SESSION_MAX_AGE = env.int("CONSOLE_SESSION_MAX_AGE", default=12 * 3600)
+# The session cookie is the console's alone: sent only to /console/, never to
+# another site's requests, never readable by scripts. Every request re-saves it,
+# so the server-side expiry is the idle timeout.
+SESSION_COOKIE_NAME = "console_session"
+SESSION_COOKIE_PATH = "/console/"
+SESSION_COOKIE_AGE = CONSOLE_IDLE_TIMEOUT
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Strict"
+# The CSRF cookie, like the session's, is the console's alone. (Not
+# CSRF_USE_SESSIONS: Django's error pages read the CSRF token on every host,
+# and no other host has a session.)
+CSRF_COOKIE_PATH = "/console/"
+CSRF_COOKIE_HTTPONLY = True
+CSRF_COOKIE_SAMESITE = "Strict"
+MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
+LOGIN_URL = "/console/login/"
+OTP_TOTP_ISSUER = "MedSpa Platform"
+# Failed codes slow the next attempt down (1 s, 2 s, 4 s, ...); a code is never
+# accepted twice (django-otp keeps the last step used).
+OTP_TOTP_THROTTLE_FACTOR = 1
 
 # --- Billing (Stripe; shared_apps/billing, README "Billing") ----------------------
 # Unset key: billing mutations answer BILLING_PROVIDER_UNAVAILABLE. Unset webhook

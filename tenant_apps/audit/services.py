@@ -9,14 +9,13 @@ are resolved, however it was reached) and written together when execution ends
 
 from __future__ import annotations
 
-import ipaddress
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.conf import settings
 from django.http import HttpRequest
 
+from config.http import client_ip
 from tenant_apps.audit.models import AuditAction, AuditEntry, SearchKind
 
 _READS = "_phi_reads"
@@ -41,23 +40,13 @@ class Actor:
             user_id=user_id,
             role=role,
             request_id=getattr(request, "request_id", ""),
-            ip=_client_ip(request),
+            ip=client_ip(request),
         )
 
     @classmethod
     def system(cls, what: str) -> Actor:
         """A command or job acting on no one's behalf ("demo", "import")."""
         return cls(user_id=None, role=f"system:{what}"[:32])
-
-
-def _client_ip(request: HttpRequest) -> str | None:
-    for key in (settings.CLIENT_IP_HEADER, "REMOTE_ADDR"):
-        value = (request.META.get(key) or "").split(",")[0].strip()
-        try:
-            return str(ipaddress.ip_address(value))
-        except ValueError:
-            continue
-    return None
 
 
 def _entry(

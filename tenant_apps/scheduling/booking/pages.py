@@ -21,59 +21,29 @@ site; the manage page, which acts on a link's token, may be framed by nobody.
 
 from __future__ import annotations
 
-import hashlib
 import re
-from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from django.conf import settings
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.clickjacking import xframe_options_deny, xframe_options_exempt
 from django.views.decorators.http import require_safe
 
+from config.assets import AssetFolder
 from tenant_apps.scheduling.selectors import booking_policy
 
-ASSET_DIR = Path(__file__).resolve().parents[1] / "static" / "booking"
-ASSET_TYPES = {
-    "booking.js": "text/javascript; charset=utf-8",
-    "booking.css": "text/css; charset=utf-8",
-}
+ASSETS = AssetFolder(
+    Path(__file__).resolve().parents[1] / "static" / "booking",
+    ("booking.js", "booking.css"),
+    url_name="booking-asset",
+)
 # A hostname in a CSP source: letters, digits, hyphens and dots only (nothing
 # that could end the directive or start another).
 _HOSTNAME = re.compile(
     r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)+$"
 )
-
-
-@dataclass(frozen=True)
-class Asset:
-    body: bytes
-    content_type: str
-    version: str
-
-
-def _read_asset(name: str) -> Asset:
-    body = (ASSET_DIR / name).read_bytes()
-    return Asset(body, ASSET_TYPES[name], hashlib.sha256(body).hexdigest()[:12])
-
-
-_cached_asset = cache(_read_asset)
-
-
-def asset(name: str) -> Asset:
-    """A page asset (read once per process; every time with DEBUG, for editing)."""
-    if name not in ASSET_TYPES:
-        raise Http404("No such file.")
-    return _read_asset(name) if settings.DEBUG else _cached_asset(name)
-
-
-def asset_url(name: str) -> str:
-    """The asset's URL, versioned by its content (so it may be cached for good)."""
-    return f"{reverse('booking-asset', args=[name])}?v={asset(name).version}"
 
 
 def embedding_origins(website: str) -> list[str]:
@@ -135,8 +105,8 @@ def _page(request: HttpRequest, template: str, *, page: str) -> HttpResponse:
             "page": page,
             "endpoint": reverse("booking-graphql"),
             "book_url": reverse("booking-page"),
-            "script_url": asset_url("booking.js"),
-            "style_url": asset_url("booking.css"),
+            "script_url": ASSETS.url("booking.js"),
+            "style_url": ASSETS.url("booking.css"),
         },
     )
 
@@ -160,20 +130,6 @@ def manage_page(request: HttpRequest) -> HttpResponse:
     return _secured(response, frame_ancestors=[])
 
 
-@require_safe
-def booking_asset(request: HttpRequest, name: str) -> HttpResponse:
-    """The pages' script and stylesheet. Cached for good when asked for by the
-    current version (the pages' URLs carry it), else revalidated."""
-    found = asset(name)
-    etag = f'"{found.version}"'
-    if request.headers.get("If-None-Match") == etag:
-        response = HttpResponse(status=304)
-    else:
-        response = HttpResponse(found.body, content_type=found.content_type)
-    response["ETag"] = etag
-    response["Cache-Control"] = (
-        "public, max-age=31536000, immutable"
-        if request.GET.get("v") == found.version
-        else "no-cache"
-    )
-    return response
+# The pages' script and stylesheet, cached for good when asked for by the
+# current version (the pages' URLs carry it), else revalidated.
+booking_asset = ASSETS.view
