@@ -68,18 +68,23 @@ def console_view(*, methods: tuple[str, ...] = ("GET", "HEAD")) -> Callable[[Vie
     """For every console page and action (see the module's docstring)."""
 
     def decorate(view: View) -> View:
+        allowed = require_http_methods(list(methods))(view)
+
         @wraps(view)
         def guarded(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            # Who first, then the method: a stranger learns nothing, not even
+            # which addresses take a POST.
             user = request.user
             if not user.is_authenticated:
                 return secured(_to(request, "console:login"))
             if not is_platform_staff(user):
                 raise PermissionDenied("The console is for the platform team.")
-            if not user.is_verified():  # type: ignore[union-attr]
+            if not user.is_verified():  # type: ignore[union-attr,attr-defined]
                 return secured(_to(request, "console:verify"))
-            return secured(view(request, *args, **kwargs))
+            return secured(allowed(request, *args, **kwargs))
 
-        wrapped = never_cache(csrf_protect(require_http_methods(list(methods))(guarded)))
+        guarded.console_methods = methods  # type: ignore[attr-defined]
+        wrapped = never_cache(csrf_protect(guarded))
         CONSOLE_VIEWS.append(wrapped)
         return wrapped
 

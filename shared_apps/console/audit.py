@@ -29,10 +29,10 @@ def console_audit(
     """Append one entry: the signed-in staff member (or `actor_email` for a
     refused sign-in), the action, the spa, the reason, what exactly, the address."""
     user = getattr(request, "user", None)
-    signed_in = user is not None and user.is_authenticated
+    signed_in = user if user is not None and user.is_authenticated else None
     return ConsoleAuditEntry.objects.create(
-        actor_id=user.pk if signed_in else None,
-        actor_email=(user.email if signed_in else (actor_email or ""))[:254],
+        actor_id=signed_in.pk if signed_in else None,
+        actor_email=(signed_in.email if signed_in else (actor_email or ""))[:254],
         action=action,
         spa_id=spa.pk if spa is not None else None,
         spa_slug=spa.slug if spa is not None else "",

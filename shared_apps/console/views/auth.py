@@ -77,7 +77,7 @@ def verify(request: HttpRequest) -> HttpResponse:
     user = request.user
     if not user.is_authenticated or not is_platform_staff(user):
         return HttpResponseRedirect(reverse("console:login"))
-    if user.is_verified():  # type: ignore[union-attr]
+    if user.is_verified():  # type: ignore[union-attr,attr-defined]
         return HttpResponseRedirect(_next_url(request))
     enrolled = any(django_otp.devices_for_user(user, confirmed=True))
     error = ""

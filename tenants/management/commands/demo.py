@@ -5,13 +5,16 @@ manage.py demo
 
 from __future__ import annotations
 
+import base64
 import time
 
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand, CommandError
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from shared_apps.accounts.models import Membership, User
+from shared_apps.console.staff import staff_enroll, staff_grant
 from tenant_apps.profile.services import profile_update
 from tenants.db import connection
 from tenants.management.commands._demo_calendar import Seeded, seed_calendar
@@ -98,6 +101,26 @@ def _summary(seeded: Seeded, seconds: float) -> str:
     )
 
 
+# The console's demo staff member and the published key of their authenticator
+# (hex, as django-otp stores it): add it to an authenticator app, or print the
+# current code with `manage.py console_staff code ops@medspa.example` (DEBUG only).
+DEMO_STAFF_EMAIL = "ops@medspa.example"
+DEMO_TOTP_KEY = "3132333435363738393031323334353637383930"  # RFC 6238's test key
+
+
+def _demo_console_staff(port: int) -> str:
+    user = staff_grant(email=DEMO_STAFF_EMAIL, name="Platform Ops", password=DEMO_PASSWORD)
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if device is None or device.key != DEMO_TOTP_KEY:
+        device = staff_enroll(user=user, key=DEMO_TOTP_KEY).device
+    secret = base64.b32encode(device.bin_key).decode()
+    return (
+        f"Console: http://{settings.ROOT_DOMAIN}:{port}/console/ as {DEMO_STAFF_EMAIL},"
+        f" password {DEMO_PASSWORD}; authenticator secret {secret}"
+        f" (or `manage.py console_staff code {DEMO_STAFF_EMAIL}` prints the current code)."
+    )
+
+
 class Command(BaseCommand):
     help = "Create the demo spas (if missing) and print their URLs."
 
@@ -148,3 +171,4 @@ class Command(BaseCommand):
             f" or as a provider ({providers}), password {DEMO_PASSWORD}."
             " README shows the curl round trip.\n"
         )
+        self.stdout.write(_demo_console_staff(port) + "\n")

@@ -4,14 +4,19 @@ manage.py console_staff grant ops@medspa.example --name "Ops" [--password-stdin]
 manage.py console_staff enroll ops@medspa.example   # prints a QR code to scan (replaces any)
 manage.py console_staff revoke ops@medspa.example
 manage.py console_staff list
+manage.py console_staff code ops@medspa.example     # DEBUG only: the current code (demo)
 """
 
 from __future__ import annotations
 
+import io
 import sys
 
 import segno
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from shared_apps.accounts.models import User, normalize_email
 from shared_apps.console.staff import staff_enroll, staff_grant, staff_revoke
@@ -33,6 +38,8 @@ class Command(BaseCommand):
         revoke = sub.add_parser("revoke", help="Take the console away from an account.")
         revoke.add_argument("email")
         sub.add_parser("list", help="List platform staff.")
+        code = sub.add_parser("code", help="Development only: print the current TOTP code.")
+        code.add_argument("email")
 
     def handle(self, *args, action: str, **options) -> None:
         if action == "grant":
@@ -43,8 +50,21 @@ class Command(BaseCommand):
             user = self._staff(options["email"])
             enrolment = staff_enroll(user=user)
             self.stdout.write("Scan this with the authenticator app (shown once):\n")
-            segno.make(enrolment.otpauth_url, error="m").terminal(out=self.stdout, compact=True)
+            drawing = io.StringIO()
+            segno.make(enrolment.otpauth_url, error="m").terminal(out=drawing, compact=True)
+            self.stdout.write(drawing.getvalue())
             self.stdout.write(f"\nOr enter this address by hand: {enrolment.otpauth_url}\n")
+        elif action == "code":
+            if not settings.DEBUG:
+                # A shell that can print codes defeats the second factor: demo only.
+                raise CommandError("Codes are printed only in development (DJANGO_DEBUG=true).")
+            device = TOTPDevice.objects.filter(
+                user=self._staff(options["email"]), confirmed=True
+            ).first()
+            if device is None:
+                raise CommandError("That account has no authenticator (enroll it).")
+            code = totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits)
+            self.stdout.write(f"{code:0{device.digits}d}")
         elif action == "revoke":
             if staff_revoke(email=options["email"]) is None:
                 raise CommandError("No such account.")
