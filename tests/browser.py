@@ -78,6 +78,10 @@ class LiveServer:
         """An address on the spa's host (`<slug>.<ROOT_DOMAIN>:<port>`)."""
         return f"http://{slug}.{settings.ROOT_DOMAIN}:{self.thread.port}{path}"
 
+    def root(self, path: str) -> str:
+        """An address on the root domain (the console, the public API)."""
+        return f"http://{settings.ROOT_DOMAIN}:{self.thread.port}{path}"
+
     def stop(self) -> None:
         self.thread.terminate()
         self.thread.join(timeout=10)

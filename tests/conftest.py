@@ -205,3 +205,27 @@ def signed_in(member_of, client_for) -> Callable[..., HostClient]:
 def platform_client() -> HostClient:
     """A client on the root domain (public schema)."""
     return HostClient(settings.ROOT_DOMAIN)
+
+
+# --- Browser tests (tests/browser.py) ----------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    """One headless Chromium for the session (fails, never skips, without one)."""
+    from tests.browser import Chromium, chromium_path
+
+    browser = Chromium(chromium_path())
+    yield browser
+    browser.close()
+
+
+@pytest.fixture(scope="session")
+def live_server_on_spa_hosts(django_db_setup):
+    """The project served on 127.0.0.1 (spa hosts and the root domain), for the
+    browser; it sees only committed data (use `committing`)."""
+    from tests.browser import LiveServer
+
+    server = LiveServer()
+    yield server
+    server.stop()

@@ -19,7 +19,6 @@ from tenant_apps.scheduling.booking.selectors import booking_reference
 from tenant_apps.scheduling.models import Appointment, AppointmentSource, AppointmentStatus
 from tenants.models import Spa
 from tenants.services import spa_provision
-from tests.browser import Chromium, LiveServer, chromium_path
 from tests.conftest import HostClient, host_of
 from tests.tenant_apps.scheduling.factories import on_spa
 from tests.tenant_apps.scheduling.online import DAY, a_calendar, at, book, token_from
@@ -32,21 +31,6 @@ def _fresh_rate_limits() -> Iterator[None]:
     cache.clear()
     yield
     cache.clear()
-
-
-@pytest.fixture(scope="session")
-def chromium() -> Iterator[Chromium]:
-    """One headless Chromium for the session (fails, never skips, without one)."""
-    browser = Chromium(chromium_path())
-    yield browser
-    browser.close()
-
-
-@pytest.fixture(scope="session")
-def live_server_on_spa_hosts(django_db_setup) -> Iterator[LiveServer]:
-    server = LiveServer()
-    yield server
-    server.stop()
 
 
 @pytest.fixture
