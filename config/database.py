@@ -21,8 +21,9 @@ from urllib.parse import unquote
 
 import environ
 
-# Django's backend for django-tenants: it sets search_path per spa.
-TENANT_ENGINE = "django_tenants.postgresql_backend"
+# django-tenants' backend, skipping the SET search_path a session already has
+# (tenants/postgresql_backend/base.py).
+TENANT_ENGINE = "tenants.postgresql_backend"
 # Throw-away clusters (tests, benchmarks) live in temporary directories named so.
 EPHEMERAL_PREFIX = "medspa-pg-"
 

@@ -2,6 +2,7 @@
 
 Django's stubs know the connection as a BaseDatabaseWrapper, which has no
 set_tenant / set_schema_to_public; django-tenants ships no types, so it is Any.
+Our backend (tenants/postgresql_backend) adds `forget_search_path()`.
 """
 
 from typing import Any

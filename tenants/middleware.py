@@ -59,6 +59,9 @@ class SpaRoutingMiddleware(TenantMainMiddleware):
     """
 
     def process_request(self, request: HttpRequest) -> HttpResponse | None:
+        # Choosing a schema sends nothing: the first query sets search_path, and
+        # only when the connection's session lacks it (tenants/postgresql_backend),
+        # so a warm request for the spa the connection last served sends no SET.
         connection.set_schema_to_public()
         try:
             host = self.hostname_from_request(request)

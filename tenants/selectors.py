@@ -65,3 +65,47 @@ def spa_schemas_behind() -> dict[str, int]:
             if missing:
                 behind[slug] = missing
     return behind
+
+
+@dataclass(frozen=True)
+class CrossingForeignKey:
+    """A foreign key between a spa schema and any other schema (either direction)."""
+
+    constraint: str
+    table: str  # schema-qualified, the referencing side
+    references: str  # schema-qualified, the referenced side
+
+
+def foreign_keys_crossing_spa_schemas() -> list[CrossingForeignKey]:
+    """Foreign keys that break the self-contained-schema rule (ARCHITECTURE section 2).
+
+    Every spa schema and the template it is cloned from are checked, both ways:
+    from a spa table to public or another spa, and from anywhere into a spa
+    table. Any of these would break a per-spa dump, and a distributed schema on
+    Citus can reference only tables of its own schema and reference tables
+    (platform/SCALING.md). One catalog query, whatever the number of spas.
+    """
+    from django.db import connection
+
+    from tenants.schema_template import template_schema
+
+    schemas = [*Spa.objects.values_list("schema_name", flat=True), template_schema()]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT con.conname,
+                   quote_ident(src_ns.nspname) || '.' || quote_ident(src.relname),
+                   quote_ident(dst_ns.nspname) || '.' || quote_ident(dst.relname)
+            FROM pg_constraint con
+            JOIN pg_class src ON src.oid = con.conrelid
+            JOIN pg_namespace src_ns ON src_ns.oid = src.relnamespace
+            JOIN pg_class dst ON dst.oid = con.confrelid
+            JOIN pg_namespace dst_ns ON dst_ns.oid = dst.relnamespace
+            WHERE con.contype = 'f'
+              AND src.relnamespace <> dst.relnamespace
+              AND (src_ns.nspname = ANY(%(schemas)s) OR dst_ns.nspname = ANY(%(schemas)s))
+            ORDER BY 2, 1
+            """,
+            {"schemas": schemas},
+        )
+        return [CrossingForeignKey(*row) for row in cursor.fetchall()]

@@ -40,7 +40,8 @@ def test_a_graphql_request_logs_one_line_with_its_fields(glow, signed_in, caplog
         200,
     )
     assert line["user_id"] == client.membership.user_id
-    assert line["sql_queries"] == 2 and line["duration_ms"] > 0
+    # the token only: the warm-up left the connection on glow's search_path
+    assert line["sql_queries"] == 1 and line["duration_ms"] > 0
     text = json.dumps(line) + caplog.text
     for secret in [*MARKERS, client.token, client.membership.user.email]:
         assert secret not in text

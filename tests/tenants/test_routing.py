@@ -144,11 +144,13 @@ def test_routing_cache_is_invalidated_when_a_domain_moves(glow, radiance, client
 
 def test_warm_routing_costs_no_query(glow, client_for, django_assert_num_queries):
     client = client_for(glow)
-    # cold: SET search_path public, domain+spa lookup, SET search_path spa, profile read
-    with django_assert_num_queries(4):
+    # cold: domain+spa lookup (the connection is on public already: the glow
+    # fixture read it there), SET search_path spa, profile read
+    with django_assert_num_queries(3):
         client.graphql("{ spa { slug profile { contactEmail } } }")
-    # warm: no lookup; SET search_path spa, profile read
-    with django_assert_num_queries(2):
+    # warm: no lookup, and the connection still has the spa's search_path:
+    # the profile read only (tests/tenants/test_connection_reuse.py has the rest)
+    with django_assert_num_queries(1):
         client.graphql("{ spa { slug profile { contactEmail } } }")
 
 

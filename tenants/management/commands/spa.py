@@ -5,6 +5,7 @@ manage.py spa list
 manage.py spa resume glow        # finish a spa left in provisioning
 manage.py spa cancel glow        # or remove it
 manage.py spa status glow suspended --reason "chargeback"
+manage.py spa isolation          # foreign keys crossing a spa schema (exit 1 if any)
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from django.utils import timezone
 
 from tenants.models import Spa, SpaStatus
 from tenants.portability import spa_export, spa_restore
-from tenants.selectors import spa_get, spa_schemas_behind
+from tenants.selectors import foreign_keys_crossing_spa_schemas, spa_get, spa_schemas_behind
 from tenants.services import (
     spa_provision,
     spa_provision_cancel,
@@ -51,6 +52,10 @@ class Command(BaseCommand):
         cancel.add_argument("slug")
 
         sub.add_parser("behind", help="List spas whose schema lacks migrations (exit 1 if any).")
+        sub.add_parser(
+            "isolation",
+            help="List foreign keys crossing a spa schema's boundary (exit 1 if any).",
+        )
 
         export = sub.add_parser("export", help="Write a spa's data to an archive.")
         export.add_argument("slug")
@@ -94,6 +99,17 @@ class Command(BaseCommand):
         if behind:
             raise CommandError(f"{len(behind)} spa(s) behind; run manage.py migrate")
         self.stdout.write("Every spa schema is up to date.")
+
+    def _isolation(self, **_) -> None:
+        crossing = foreign_keys_crossing_spa_schemas()
+        for key in crossing:
+            self.stdout.write(f"{key.table} -> {key.references} ({key.constraint})")
+        if crossing:
+            raise CommandError(
+                f"{len(crossing)} foreign key(s) cross a spa schema; a spa schema must be "
+                "self-contained (platform/SCALING.md)"
+            )
+        self.stdout.write("Every spa schema is self-contained.")
 
     def _export(self, *, slug, output, **_) -> None:
         spa = self._get(slug)
