@@ -7,6 +7,7 @@ from django.views.decorators.csrf import csrf_exempt
 from config.graphql.view import PlatformGraphQLView
 from config.schema_booking import schema as booking_schema
 from config.schema_tenant import schema
+from shared_apps.accounts.graphql.impersonation import impersonation_guard
 from shared_apps.accounts.graphql.mutations import AUTOCOMMIT_MUTATIONS, READ_ONLY_SAFE_MUTATIONS
 from shared_apps.billing.graphql.mutations import (
     READ_ONLY_SAFE_MUTATIONS as BILLING_READ_ONLY_SAFE_MUTATIONS,
@@ -31,6 +32,9 @@ urlpatterns = [
                 # (tenant_apps/audit/services.py), in one insert at the end.
                 middleware=[PhiReadCollector({Client: "pk", Appointment: "client_id"})],
                 after_execution=[audit_flush_reads],
+                # A console impersonation cannot touch the person's credentials,
+                # the team or billing (shared_apps/accounts/graphql/impersonation.py).
+                before_execution=[impersonation_guard],
             )
         ),
         name="graphql",

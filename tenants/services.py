@@ -111,14 +111,18 @@ def spa_provision(
     return spa
 
 
-def spa_provision_resume(*, spa: Spa) -> Spa:
-    """Finish provisioning a spa left in `provisioning`, with the arguments it was created with."""
+def spa_provision_resume(*, spa: Spa, on_open: Callable[[Spa], None] | None = None) -> Spa:
+    """Finish provisioning a spa left in `provisioning`, with the arguments it was created with.
+
+    `on_open` as for `spa_provision` (the caller's own work at opening, e.g. the
+    console's subscription and audit entry): the spa's row does not remember it."""
     return spa_provision(
         slug=spa.slug,
         name=spa.name,
         timezone_name=spa.timezone,
         owner_email=spa.owner_email,
         status=spa.initial_status,
+        on_open=on_open,
     )
 
 

@@ -9,6 +9,13 @@
   before any resolver runs.
 The token is never logged or echoed. There are no cookies, so no CSRF surface.
 
+A console impersonation token (platform staff acting as the member, for
+support) also sets `request.impersonated_by` (the staff member's User; None
+otherwise), which the audit log records with every access, and every response
+to it carries `X-Impersonated-By: <staff email>` so that what support sees is
+visibly marked (the API's `me.impersonation` says the same, with the reason
+and the expiry).
+
 The public booking API (`/booking/...`) takes no sign-in: an Authorization
 header there is ignored, neither checked nor honoured, so patients' requests
 always run as nobody (and a staff token sent there gives it no powers).
@@ -26,6 +33,7 @@ from tenants.middleware import error_response
 
 # Paths that never authenticate (the patients' booking API).
 UNAUTHENTICATED_PATH_PREFIXES = ("/booking/",)
+IMPERSONATION_HEADER = "X-Impersonated-By"
 
 
 class BearerTokenMiddleware:
@@ -36,6 +44,7 @@ class BearerTokenMiddleware:
         request.user = AnonymousUser()  # type: ignore[assignment]
         request.membership = None  # type: ignore[attr-defined]
         request.api_token = None  # type: ignore[attr-defined]
+        request.impersonated_by = None  # type: ignore[attr-defined]
         spa = getattr(request, "spa", None)
         header = request.headers.get("Authorization")
         if (
@@ -61,4 +70,9 @@ class BearerTokenMiddleware:
             request.api_token = token  # type: ignore[attr-defined]
             request.membership = token.membership  # type: ignore[attr-defined]
             request.user = token.membership.user
-        return self.get_response(request)
+            request.impersonated_by = token.impersonated_by  # type: ignore[attr-defined]
+        response = self.get_response(request)
+        impersonator = request.impersonated_by  # type: ignore[attr-defined]
+        if impersonator is not None:
+            response[IMPERSONATION_HEADER] = impersonator.email
+        return response

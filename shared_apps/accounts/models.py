@@ -3,9 +3,11 @@ API tokens (bound to one membership) and invitations. All in the public schema."
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.db.models.functions import Lower
 from django.utils import timezone
 
@@ -81,9 +83,21 @@ class Membership(models.Model):
         return f"membership {self.pk} ({self.role})"
 
 
+# The longest a console impersonation may last (the database holds it too).
+IMPERSONATION_MAX_MINUTES = 60
+
+
 class ApiToken(models.Model):
     """A bearer token for one membership (so one user in one spa). Only its SHA-256
-    is stored; the token itself is shown once, at login."""
+    is stored; the token itself is shown once, at login.
+
+    An *impersonation* token (`impersonated_by` set) is one that platform staff
+    started at the console to use the spa's API as this member, for support:
+    with a reason, for at most IMPERSONATION_MAX_MINUTES, refused the person's
+    own business (password, tokens, team, billing: see
+    shared_apps/accounts/graphql/impersonation.py) and attributed to the staff
+    member in the spa's audit log.
+    """
 
     membership = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="tokens")
     token_hash = models.CharField(max_length=64, unique=True)
@@ -92,10 +106,37 @@ class ApiToken(models.Model):
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
     user_agent = models.CharField(max_length=200, blank=True)
+    # The platform staff member using this member's access (same schema, so a
+    # real foreign key). Removing the account removes its impersonation tokens:
+    # the history is in both audit logs, which name people by id, not by key.
+    impersonated_by = models.ForeignKey(
+        User, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    # Why, in the staff member's words (shown to the spa in `me.impersonation`).
+    impersonation_reason = models.CharField(max_length=500, blank=True)
 
     class Meta:
         indexes = [
-            models.Index(fields=["membership", "revoked_at"], name="apitoken_membership_live")
+            models.Index(fields=["membership", "revoked_at"], name="apitoken_membership_live"),
+            # The console's "active impersonations": only live impersonation rows.
+            models.Index(
+                fields=["expires_at"],
+                condition=Q(impersonated_by__isnull=False, revoked_at__isnull=True),
+                name="apitoken_impersonation_live",
+            ),
+        ]
+        constraints = [
+            # An impersonation always says why; an ordinary token has no reason.
+            models.CheckConstraint(
+                condition=Q(impersonated_by__isnull=True, impersonation_reason="")
+                | (Q(impersonated_by__isnull=False) & ~Q(impersonation_reason="")),
+                name="apitoken_impersonation_reason",
+            ),
+            models.CheckConstraint(
+                condition=Q(impersonated_by__isnull=True)
+                | Q(expires_at__lte=F("created_at") + timedelta(minutes=IMPERSONATION_MAX_MINUTES)),
+                name="apitoken_impersonation_time_limited",
+            ),
         ]
 
     def __str__(self) -> str:

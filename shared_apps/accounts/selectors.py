@@ -3,7 +3,7 @@
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from shared_apps.accounts.models import Invitation, Membership
+from shared_apps.accounts.models import ApiToken, Invitation, Membership
 from tenants.models import Spa
 
 
@@ -18,3 +18,28 @@ def invitation_list_pending(*, spa: Spa) -> QuerySet[Invitation]:
     return Invitation.objects.filter(
         spa=spa, accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=timezone.now()
     ).order_by("-created_at")
+
+
+def impersonation_list_active(*, spa: Spa) -> QuerySet[ApiToken]:
+    """The spa's live console impersonations (not revoked, not expired), soonest
+    to expire first, with the member and the staff member: one query."""
+    return (
+        ApiToken.objects.filter(
+            membership__spa=spa,
+            impersonated_by__isnull=False,
+            revoked_at__isnull=True,
+            expires_at__gt=timezone.now(),
+        )
+        .select_related("membership__user", "impersonated_by")
+        .order_by("expires_at", "pk")
+    )
+
+
+def impersonation_get(*, token_id: int) -> ApiToken | None:
+    """One console impersonation (live or not) with its spa, member and staff
+    member, or None (an ordinary sign-in token is not one)."""
+    return (
+        ApiToken.objects.filter(pk=token_id, impersonated_by__isnull=False)
+        .select_related("membership__user", "membership__spa", "impersonated_by")
+        .first()
+    )

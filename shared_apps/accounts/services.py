@@ -25,9 +25,11 @@ from django.utils import timezone
 from django.utils.encoding import force_bytes, force_str
 from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
 from django_ratelimit.core import is_ratelimited
+from django_tenants.utils import tenant_context
 
 from shared_apps.accounts import emails
 from shared_apps.accounts.models import (
+    IMPERSONATION_MAX_MINUTES,
     ApiToken,
     Invitation,
     Membership,
@@ -42,9 +44,11 @@ from shared_apps.accounts.secrets import (
     new_secret,
 )
 from shared_apps.billing.services import subscription_seats_changed
+from tenant_apps.audit.models import AuditAction
+from tenant_apps.audit.services import Actor, audit_record, impersonation_role
 from tenant_apps.profile.services import phone_to_e164
 from tenant_apps.staff.services import staff_profile_ensure
-from tenants.models import Spa
+from tenants.models import Spa, SpaStatus
 
 # Who may give which role: a manager runs the team but cannot create owners.
 ASSIGNABLE_ROLES: dict[str, frozenset[str]] = {
@@ -112,15 +116,17 @@ def token_issue(*, membership: Membership, user_agent: str = "") -> IssuedToken:
 
 
 def token_authenticate(*, secret: str, spa: Spa) -> ApiToken | None:
-    """The live token for `secret` on `spa`, with its membership and user, or None.
+    """The live token for `secret` on `spa`, with its membership and user (and
+    for an impersonation, the staff member), or None.
 
     One query. A token of another spa, a revoked or expired one, or one whose
-    membership or user was deactivated is refused, at once.
+    membership or user was deactivated is refused, at once; so is an
+    impersonation whose staff member is no longer active platform staff.
     """
     if not secret.startswith(API_TOKEN_PREFIX):
         return None
     token = (
-        ApiToken.objects.select_related("membership__user")
+        ApiToken.objects.select_related("membership__user", "impersonated_by")
         .filter(token_hash=digest(secret), membership__spa_id=spa.pk)
         .first()
     )
@@ -131,6 +137,7 @@ def token_authenticate(*, secret: str, spa: Spa) -> ApiToken | None:
         or token.expires_at <= now
         or not token.membership.is_active
         or not token.membership.user.is_active
+        or (token.impersonated_by is not None and not _is_platform_staff(token.impersonated_by))
     ):
         return None
     interval = timedelta(seconds=settings.API_TOKEN_TOUCH_INTERVAL)
@@ -146,10 +153,130 @@ def token_revoke(*, token: ApiToken) -> None:
 
 
 def tokens_revoke_for_membership(*, membership: Membership) -> int:
-    """Sign a member out of this spa on every device."""
+    """Sign a member out of this spa on every device (console impersonations of
+    them included)."""
     return ApiToken.objects.filter(membership=membership, revoked_at__isnull=True).update(
         revoked_at=timezone.now()
     )
+
+
+# --- Console impersonation -------------------------------------------------------------------
+#
+# Platform staff open a spa's API as one of its members, for support: a token of
+# that membership marked `impersonated_by`, with a reason, for at most an hour.
+# Both audit logs have it: the console's (written by the console view, in the
+# same transaction) and the spa's PHI log, where `imp_start` and `imp_end`
+# frame it and every read and write made with the token names the staff member
+# (tenant_apps.audit.services.impersonation_role). What such a token may not do
+# is refused before anything runs: shared_apps/accounts/graphql/impersonation.py.
+
+
+def _is_platform_staff(user: User) -> bool:
+    return user.is_active and user.is_platform_staff
+
+
+def token_issue_impersonation(
+    *,
+    membership: Membership,
+    staff_user: User,
+    reason: str,
+    minutes: int,
+    request_id: str = "",
+    ip: str | None = None,
+) -> IssuedToken:
+    """Give `staff_user` (platform staff) a token acting as `membership` for
+    `minutes` (1 to IMPERSONATION_MAX_MINUTES), and write `imp_start` into the
+    spa's audit log, in one transaction. `request_id` and `ip` are the console
+    request's, so the spa's entry and the console's can be matched.
+
+    Refused: a member or account that is not active, a spa whose API is not
+    open (provisioning, closed), no reason, a duration out of range, a caller
+    who is not active platform staff.
+    """
+    reason = " ".join((reason or "").split())
+    if not _is_platform_staff(staff_user):
+        raise _error("NOT_PLATFORM_STAFF", "Only platform staff can impersonate members.")
+    if not reason:
+        raise _error("REASON_REQUIRED", "Say why you need to impersonate this member.", "reason")
+    if len(reason) > 500:
+        raise _error("REASON_TOO_LONG", "Keep the reason under 500 characters.", "reason")
+    if not 1 <= minutes <= IMPERSONATION_MAX_MINUTES:
+        raise _error(
+            "DURATION_INVALID",
+            f"An impersonation lasts 1 to {IMPERSONATION_MAX_MINUTES} minutes.",
+            "minutes",
+        )
+    with transaction.atomic():
+        # Re-read under a lock: a member deactivated a moment ago is not impersonated.
+        current = (
+            Membership.objects.select_for_update(of=("self",))
+            .select_related("user", "spa")
+            .filter(pk=membership.pk)
+            .first()
+        )
+        if current is None or not current.is_active or not current.user.is_active:
+            raise _error("MEMBER_INACTIVE", "This member is not active.", "membership")
+        if current.spa.status in (SpaStatus.PROVISIONING, SpaStatus.CLOSED):
+            raise _error("SPA_NOT_OPEN", "This spa's API is not open.")
+        secret = new_secret(API_TOKEN_PREFIX)
+        token = ApiToken.objects.create(
+            membership=current,
+            token_hash=digest(secret),
+            expires_at=timezone.now() + timedelta(minutes=minutes),
+            user_agent="console impersonation",
+            impersonated_by=staff_user,
+            impersonation_reason=reason,
+        )
+        _impersonation_audit(
+            token=token, action=AuditAction.IMPERSONATION_START, request_id=request_id, ip=ip
+        )
+    return IssuedToken(secret=secret, token=token)
+
+
+def token_end_impersonation(
+    *, token: ApiToken, request_id: str = "", ip: str | None = None
+) -> ApiToken:
+    """End a live impersonation now (whoever of the platform staff asks): the
+    token is revoked and `imp_end` written into the spa's audit log, in one
+    transaction. One already revoked or expired is refused (IMPERSONATION_ENDED),
+    so each impersonation has at most one end."""
+    with transaction.atomic():
+        current = (
+            ApiToken.objects.select_for_update(of=("self",))
+            .select_related("membership__user", "membership__spa", "impersonated_by")
+            .filter(pk=token.pk, impersonated_by__isnull=False)
+            .first()
+        )
+        if current is None:
+            raise _error("NOT_FOUND", "No such impersonation.")
+        now = timezone.now()
+        if current.revoked_at is not None or current.expires_at <= now:
+            raise _error("IMPERSONATION_ENDED", "This impersonation has already ended.")
+        current.revoked_at = now
+        current.save(update_fields=["revoked_at"])
+        _impersonation_audit(
+            token=current, action=AuditAction.IMPERSONATION_END, request_id=request_id, ip=ip
+        )
+    return current
+
+
+def _impersonation_audit(
+    *, token: ApiToken, action: AuditAction, request_id: str, ip: str | None
+) -> None:
+    """One entry in the impersonated spa's own audit log (its schema), the
+    connection put back where it was (the public schema, at the console)
+    whatever happens."""
+    membership, staff_user_id = token.membership, token.impersonated_by_id
+    if staff_user_id is None:
+        raise ValueError("not an impersonation token")
+    actor = Actor(
+        user_id=membership.user_id,
+        role=impersonation_role(staff_user_id=staff_user_id, role=membership.role),
+        request_id=request_id[:64],
+        ip=ip,
+    )
+    with tenant_context(membership.spa):
+        audit_record(actor=actor, action=action, client_ids=[])
 
 
 # --- Provisioning ----------------------------------------------------------------------------
@@ -170,6 +297,42 @@ def membership_ensure_owner(*, spa: Spa, email: str) -> Membership:
     if not user.has_usable_password():
         _send_password_link(spa=spa, user=user, welcome=True)
     return membership
+
+
+def owner_welcome_resend(*, spa: Spa) -> User:
+    """Send the spa's owner (the account of `spa.owner_email`) a fresh welcome link
+    to choose a password, when the first was lost or has expired. For the console
+    (its codes, OWNER_*, are not in the API's enum).
+
+    An owner without an account or membership yet gets both, as provisioning
+    gives them (`membership_ensure_owner`, which sends the link). Refused for an
+    owner who has chosen a password (a reset is theirs to ask for: "forgot
+    password" on the spa's sign-in page), and for a deactivated account or
+    membership, or one that is no longer an owner's (taking someone back is the
+    team's decision). The email goes when the caller's transaction commits.
+    """
+    email = normalize_email(spa.owner_email)
+    user = User.objects.filter(email=email).first()
+    if user is None:
+        return membership_ensure_owner(spa=spa, email=email).user
+    membership = Membership.objects.filter(spa=spa, user=user).first()
+    if not user.is_active or (
+        membership is not None and (not membership.is_active or membership.role != Role.OWNER)
+    ):
+        raise _error(
+            "OWNER_INACTIVE",
+            "The owner's account or membership is deactivated, or no longer an owner's.",
+        )
+    if user.has_usable_password():
+        raise _error(
+            "OWNER_HAS_PASSWORD",
+            "The owner has already chosen a password; they can reset it themselves "
+            "(Forgot password, on the spa's sign-in page).",
+        )
+    if membership is None:
+        return membership_ensure_owner(spa=spa, email=email).user  # sends the link
+    _send_password_link(spa=spa, user=user, welcome=True)
+    return user
 
 
 # --- Invitations -----------------------------------------------------------------------------
@@ -394,7 +557,16 @@ def me_update(*, user: User, name: str | None = None, phone: str | None = None) 
 def password_change(
     *, request: HttpRequest, token: ApiToken, current_password: str, new_password: str
 ) -> None:
-    """Change one's password; every other token of the person, in every spa, is revoked."""
+    """Change one's password; every other token of the person, in every spa, is revoked.
+
+    Never with a console impersonation token (IMPERSONATION_FORBIDDEN): a
+    password is the person's own. The API refuses the mutation before it runs;
+    this is the same rule where the change is made.
+    """
+    if token.impersonated_by_id is not None:
+        raise _error(
+            "IMPERSONATION_FORBIDDEN", "Support sessions cannot change the member's password."
+        )
     user = token.membership.user
     # Through authenticate(), so guesses at the current password are throttled
     # like sign-ins (the mutation runs outside the request transaction, so the

@@ -1,5 +1,6 @@
 """Billing, in the public schema: the plans spas pay for, each spa's subscription
-(a mirror of Stripe's), and every Stripe event received (ARCHITECTURE section 7).
+(a mirror of Stripe's) and its invoices (likewise), and every Stripe event received
+(ARCHITECTURE section 7).
 
 Stripe is the source of truth for a subscription; the mirror is what requests
 read, and what the spa's status follows (shared_apps/billing/dunning.py).
@@ -198,3 +199,55 @@ class StripeEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.event_id} ({self.type}, {self.status})"
+
+
+class InvoiceStatus(models.TextChoices):
+    """Stripe's invoice statuses, as Stripe names them."""
+
+    DRAFT = "draft", "Draft"
+    OPEN = "open", "Open"
+    PAID = "paid", "Paid"
+    UNCOLLECTIBLE = "uncollectible", "Uncollectible"
+    VOID = "void", "Void"
+
+
+class Invoice(models.Model):
+    """A spa's Stripe invoice: a mirror for the console, kept by `invoice.*` events.
+
+    Like subscriptions, every field is copied from the invoice as re-read from
+    Stripe when an event about it arrives (never from the event's payload), under
+    the spa's subscription row lock: whatever order events come in, the last
+    write is Stripe's current state (shared_apps/billing/webhooks.py).
+    Stripe stays the source of truth; the mirror spares the console a Stripe call
+    per page and lists invoices even when Stripe cannot be reached.
+    """
+
+    spa = models.ForeignKey("tenants.Spa", on_delete=models.CASCADE, related_name="invoices")
+    stripe_invoice_id = models.CharField(max_length=255, unique=True)
+    # Stripe numbers an invoice when it is finalized: drafts have none.
+    number = models.CharField(max_length=64, blank=True)
+    status = models.CharField(max_length=16, choices=InvoiceStatus.choices)
+    currency = models.CharField(max_length=3, help_text="ISO 4217, lowercase.")
+    amount_due_cents = models.PositiveBigIntegerField(default=0)
+    amount_paid_cents = models.PositiveBigIntegerField(default=0)
+    period_start = models.DateTimeField(null=True, blank=True)
+    period_end = models.DateTimeField(null=True, blank=True)
+    # Stripe's page where the customer sees and pays the invoice (from finalization on).
+    hosted_invoice_url = models.URLField(max_length=500, blank=True)
+    stripe_created_at = models.DateTimeField()
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-stripe_created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=InvoiceStatus.values), name="invoice_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(currency__regex=r"^[a-z]{3}$"), name="invoice_currency_iso"
+            ),
+        ]
+        indexes = [models.Index(fields=["spa", "-stripe_created_at"], name="invoice_spa_recent")]
+
+    def __str__(self) -> str:
+        return f"invoice {self.stripe_invoice_id} ({self.status})"

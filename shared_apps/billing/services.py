@@ -69,6 +69,19 @@ def _billing_page(spa: Spa) -> str:
     return f"{spa_base_url(spa)}/billing"
 
 
+def subscription_start_trial(*, spa: Spa, plan: Plan) -> Subscription:
+    """A new spa's subscription: the platform's own trial of `plan` (no Stripe
+    objects yet; the owner goes through Checkout before `trial_end`, or the spa
+    is suspended then: dunning.py). Signup and the console's provisioning call it
+    in the transaction that opens the spa (`spa_provision`'s `on_open`)."""
+    return Subscription.objects.create(
+        spa=spa,
+        plan=plan,
+        status=SubscriptionStatus.TRIALING,
+        trial_end=timezone.now() + timedelta(days=plan.trial_days),
+    )
+
+
 def subscription_checkout_start(*, spa: Spa, plan_code: str) -> str:
     """Start paying for `plan`: a Stripe Checkout URL for the owner to open.
 

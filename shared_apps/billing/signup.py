@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import timedelta
 
 from django.contrib.auth import authenticate
 from django.contrib.auth.password_validation import validate_password
@@ -23,12 +22,12 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
-from django.utils import timezone
 
 from shared_apps.accounts.emails import spa_base_url
 from shared_apps.accounts.models import Membership, User, normalize_email
 from shared_apps.accounts.services import IssuedToken, token_issue
-from shared_apps.billing.models import Plan, Subscription, SubscriptionStatus
+from shared_apps.billing.models import Plan
+from shared_apps.billing.services import subscription_start_trial
 from tenants.models import Spa, SpaStatus
 from tenants.selectors import slug_availability
 from tenants.services import spa_provision, spa_provision_cancel
@@ -136,12 +135,7 @@ def spa_sign_up(
     def open_spa(spa: Spa) -> None:
         # In the transaction that opens the spa: all of this commits with it.
         membership = Membership.objects.select_related("user").get(spa=spa, user__email=email)
-        Subscription.objects.create(
-            spa=spa,
-            plan=plan,
-            status=SubscriptionStatus.TRIALING,
-            trial_end=timezone.now() + timedelta(days=plan.trial_days),
-        )
+        subscription_start_trial(spa=spa, plan=plan)
         issued.append(
             token_issue(
                 membership=membership, user_agent=request.headers.get("User-Agent", "")[:200]

@@ -84,6 +84,24 @@ class RemoteSubscription:
 
 
 @dataclass(frozen=True)
+class RemoteInvoice:
+    """A Stripe invoice, as the platform's mirror keeps it."""
+
+    id: str
+    customer_id: str
+    subscription_id: str | None
+    number: str
+    status: str
+    currency: str
+    amount_due: int
+    amount_paid: int
+    period_start: datetime | None
+    period_end: datetime | None
+    hosted_invoice_url: str
+    created: datetime | None
+
+
+@dataclass(frozen=True)
 class CheckoutSession:
     id: str
     url: str
@@ -144,6 +162,26 @@ def invoice_subscription_id(invoice: dict[str, Any]) -> str | None:
     parent = invoice.get("parent") or {}
     details = parent.get("subscription_details") or {}
     return id_of(details.get("subscription")) or id_of(invoice.get("subscription"))
+
+
+def invoice_from_object(obj: Any) -> RemoteInvoice:
+    """Read a Stripe invoice (an API answer or an event's `data.object`).
+    localstripe's invoices have no number and no hosted page: both read as ""."""
+    data = _as_dict(obj)
+    return RemoteInvoice(
+        id=data["id"],
+        customer_id=id_of(data.get("customer")) or "",
+        subscription_id=invoice_subscription_id(data),
+        number=data.get("number") or "",
+        status=data.get("status") or "",
+        currency=(data.get("currency") or "").lower(),
+        amount_due=int(data.get("amount_due") or 0),
+        amount_paid=int(data.get("amount_paid") or 0),
+        period_start=timestamp_to_datetime(data.get("period_start")),
+        period_end=timestamp_to_datetime(data.get("period_end")),
+        hosted_invoice_url=data.get("hosted_invoice_url") or "",
+        created=timestamp_to_datetime(data.get("created")),
+    )
 
 
 def customer_of(obj: dict[str, Any]) -> str | None:
@@ -256,6 +294,19 @@ def subscription_set_cancel_at_period_end(
     except stripe.StripeError as exc:
         raise _failure(exc) from exc
     return subscription_from_object(updated)
+
+
+def invoice_retrieve(*, invoice_id: str) -> RemoteInvoice | None:
+    """The invoice as Stripe has it now; None if Stripe has none by that id (a
+    deleted draft: drafts are the only invoices Stripe deletes)."""
+    try:
+        return invoice_from_object(_client().v1.invoices.retrieve(invoice_id))
+    except stripe.InvalidRequestError as exc:
+        if exc.http_status == 404:
+            return None
+        raise _failure(exc) from exc
+    except stripe.StripeError as exc:
+        raise _failure(exc) from exc
 
 
 # --- Checkout and the Billing Portal -----------------------------------------------------------

@@ -8,7 +8,8 @@
    connections at once.
 2. The handler runs in a savepoint. Subscription events are never applied from
    their payload: the subscription is re-read from Stripe (under its row lock),
-   so out-of-order deliveries end in Stripe's current state.
+   so out-of-order deliveries end in Stripe's current state. Invoice events
+   likewise re-read the invoice into the spa's invoice mirror (`Invoice`).
 3. The row is marked processed (or ignored: a type the platform does not act
    on; or unmatched: no spa has that customer, reported) and commits with the
    effect. If the handler raises, its savepoint is rolled back, the row records
@@ -32,6 +33,8 @@ from django.utils import timezone
 from shared_apps.billing import emails
 from shared_apps.billing.models import (
     LIVE_STATUSES,
+    Invoice,
+    InvoiceStatus,
     StripeEvent,
     StripeEventStatus,
     Subscription,
@@ -39,6 +42,7 @@ from shared_apps.billing.models import (
 from shared_apps.billing.stripe_gateway import (
     customer_of,
     id_of,
+    invoice_retrieve,
     invoice_subscription_id,
     spa_id_of,
     subscription_retrieve,
@@ -168,11 +172,55 @@ def _on_invoice(event: dict[str, Any]) -> Outcome:
     outcome = _sync(
         event, subscription_id=subscription_id, customer_id=customer_of(invoice), spa_id=None
     )
+    if outcome.spa_id is not None:
+        _mirror_invoice(invoice_id=invoice["id"], spa_id=outcome.spa_id)
     if event["type"] == "invoice.payment_action_required" and outcome.spa_id is not None:
         emails.send_payment_action_required(
             spa=Spa.objects.get(pk=outcome.spa_id), invoice_url=invoice.get("hosted_invoice_url")
         )
     return outcome
+
+
+def _mirror_invoice(*, invoice_id: str, spa_id: int) -> None:
+    """Upsert the spa's copy of invoice `invoice_id` from Stripe's current state.
+
+    Runs after `_sync`, so under the spa's subscription row lock, and reads Stripe
+    after taking it: of two events about one invoice, the one that commits last
+    read Stripe last. So an older event never overwrites a newer state, whatever
+    the order of delivery, and a duplicate rewrites the same values. (localstripe
+    serves invoices, so the payload is never needed.) An invoice Stripe no longer
+    has (a deleted draft) leaves the mirror."""
+    remote = invoice_retrieve(invoice_id=invoice_id)
+    if remote is None:
+        Invoice.objects.filter(spa_id=spa_id, stripe_invoice_id=invoice_id).delete()
+        return
+    customer_id = (
+        Subscription.objects.filter(spa_id=spa_id)
+        .values_list("stripe_customer_id", flat=True)
+        .first()
+    )
+    if remote.customer_id != customer_id:
+        logger.warning(
+            "stripe invoice %s belongs to another customer than spa %s's", remote.id, spa_id
+        )
+        return
+    if remote.status not in InvoiceStatus.values:
+        raise ValueError(f"unknown Stripe invoice status {remote.status!r}")
+    Invoice.objects.update_or_create(
+        stripe_invoice_id=remote.id,
+        defaults={
+            "spa_id": spa_id,
+            "number": remote.number[:64],
+            "status": remote.status,
+            "currency": remote.currency,
+            "amount_due_cents": remote.amount_due,
+            "amount_paid_cents": remote.amount_paid,
+            "period_start": remote.period_start,
+            "period_end": remote.period_end,
+            "hosted_invoice_url": remote.hosted_invoice_url[:500],
+            "stripe_created_at": remote.created or timezone.now(),
+        },
+    )
 
 
 def _on_trial_will_end(event: dict[str, Any]) -> Outcome:
@@ -191,10 +239,18 @@ HANDLERS: dict[str, Callable[[dict[str, Any]], Outcome]] = {
     "customer.subscription.paused": _on_subscription,
     "customer.subscription.resumed": _on_subscription,
     "customer.subscription.trial_will_end": _on_trial_will_end,
+    # Every invoice event brings the subscription and the invoice mirror up to date.
+    "invoice.created": _on_invoice,
+    "invoice.finalized": _on_invoice,
+    "invoice.finalization_failed": _on_invoice,
+    "invoice.updated": _on_invoice,
     "invoice.paid": _on_invoice,
     "invoice.payment_succeeded": _on_invoice,
     "invoice.payment_failed": _on_invoice,
     "invoice.payment_action_required": _on_invoice,
+    "invoice.marked_uncollectible": _on_invoice,
+    "invoice.voided": _on_invoice,
+    "invoice.deleted": _on_invoice,
 }
 
 

@@ -89,7 +89,9 @@ class SpaUsage(models.Model):
 
 class PlatformDay(models.Model):
     """The platform's figures at the end of one day (UTC): what the console's
-    chart draws. Written by `console_metrics` (daily; it also backfills)."""
+    chart draws. Written by `console_metrics` (hourly: each run overwrites
+    today's row, so a day keeps its last figures; it also backfills, see
+    shared_apps/console/usage.py)."""
 
     day = models.DateField(unique=True)
     spas = models.PositiveIntegerField(help_text="Spas not closed (any other status).")

@@ -33,6 +33,11 @@ class AuditAction(models.TextChoices):
     BOOK = "book", "Booked an appointment"
     RESCHEDULE = "reschedule", "Rescheduled an appointment"
     APPOINTMENT_STATUS = "appt_status", "Changed an appointment's status"
+    # Platform support started or ended using a member's access from the console
+    # (no client concerned; the actor is `imp:<staff user id>:<role>`, see
+    # services.impersonation_role). Short values: the column holds 16 characters.
+    IMPERSONATION_START = "imp_start", "Platform support started impersonating a member"
+    IMPERSONATION_END = "imp_end", "Platform support ended an impersonation"
 
 
 class SearchKind(models.TextChoices):

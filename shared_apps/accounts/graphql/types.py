@@ -25,8 +25,22 @@ ACCOUNT_ERROR_CODES = [
     "PASSWORD_TOO_WEAK",
     "RESET_LINK_INVALID",
     "PHONE_INVALID",
+    "IMPERSONATION_FORBIDDEN",
 ]
 AccountErrorCode, AccountError = error_type("Account", ACCOUNT_ERROR_CODES)
+
+
+class ImpersonationType(graphene.ObjectType):
+    """Platform support using a member's access, started from the platform's
+    console with a reason and for a limited time."""
+
+    class Meta:
+        name = "Impersonation"
+
+    by = graphene.String(required=True, description="The platform staff member's email.")
+    reason = graphene.String(required=True, description="Why, in the staff member's words.")
+    started_at = graphene.DateTime(required=True)
+    expires_at = graphene.DateTime(required=True)
 
 
 class MeType(graphene.ObjectType):
@@ -43,6 +57,28 @@ class MeType(graphene.ObjectType):
     name = graphene.String(required=True)
     phone = graphene.String(required=True)
     role = graphene.Field(RoleEnum, required=True)
+    impersonation = graphene.Field(
+        ImpersonationType,
+        description="Set when this request is platform support acting as you (a console "
+        "impersonation), null for your own sign-in. Such a session cannot change your "
+        "password, tokens, team or billing.",
+    )
+
+    @staticmethod
+    def resolve_impersonation(root, info):
+        token = getattr(info.context, "api_token", None)
+        if (
+            token is None
+            or token.impersonated_by is None
+            or str(token.membership_id) != str(root.member_id)
+        ):
+            return None
+        return ImpersonationType(
+            by=token.impersonated_by.email,
+            reason=token.impersonation_reason,
+            started_at=token.created_at,
+            expires_at=token.expires_at,
+        )
 
     @staticmethod
     def from_membership(membership):

@@ -7,9 +7,11 @@ from __future__ import annotations
 
 import base64
 import time
+from io import StringIO
 
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -171,4 +173,7 @@ class Command(BaseCommand):
             f" or as a provider ({providers}), password {DEMO_PASSWORD}."
             " README shows the curl round trip.\n"
         )
+        # The console's figures, as the hourly jobs would have computed them.
+        call_command("console_usage", stdout=StringIO())
+        call_command("console_metrics", stdout=StringIO())
         self.stdout.write(_demo_console_staff(port) + "\n")

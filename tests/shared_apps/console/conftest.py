@@ -59,3 +59,14 @@ def console(staff_member) -> HostClient:
     client = HostClient(settings.ROOT_DOMAIN)
     client.user = staff_member()  # type: ignore[attr-defined]
     return sign_in(client, client.user)  # type: ignore[attr-defined]
+
+
+def sign_in_in_browser(page: Any, address: str, *, email: str, code: str) -> None:
+    """Open a console address in the browser and pass both sign-in steps (the
+    sign-in page sends the browser back to `address`)."""
+    page.goto(address)
+    page.fill("input[name=email]", email)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]")
+    page.fill("input[name=code]", code)
+    page.click("button[type=submit]")

@@ -35,3 +35,33 @@
     if (!element.querySelector("[data-done]")) { window.setTimeout(function () { poll(element); }, 500); }
   });
 })();
+
+// --- Provisioning form: a live check of the address (console/provision.html) ----------------
+// An input marked data-slug-check="<url>" asks <url>?slug=<value> (GET, JSON) once typing
+// pauses and shows the answer in the [data-slug-result] element beside it. The form's POST
+// checks again; this only spares a round trip.
+(function () {
+  "use strict";
+  document.querySelectorAll("input[data-slug-check]").forEach(function (input) {
+    const result = input.parentElement && input.parentElement.querySelector("[data-slug-result]");
+    if (!result) { return; }
+    let timer = 0;
+    input.addEventListener("input", function () {
+      window.clearTimeout(timer);
+      const slug = input.value.trim().toLowerCase();
+      if (!slug) { return; }
+      timer = window.setTimeout(function () {
+        window.fetch(input.dataset.slugCheck + "?slug=" + encodeURIComponent(slug),
+          { credentials: "same-origin", headers: { "Accept": "application/json" } })
+          .then(function (response) { return response.ok ? response.json() : null; })
+          .then(function (answer) {
+            if (!answer || input.value.trim().toLowerCase() !== answer.slug) { return; }
+            result.textContent = answer.message;
+            result.classList.toggle("free", answer.available);
+            result.classList.toggle("taken", !answer.available);
+          })
+          .catch(function () { /* the POST checks anyway */ });
+      }, 300);
+    });
+  });
+})();
