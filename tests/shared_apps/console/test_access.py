@@ -47,7 +47,7 @@ def _guarded() -> list[tuple[str, tuple[str, ...]]]:
     for route, pattern in _console_patterns():
         if pattern.name in PUBLIC:
             continue
-        found.append((_address(route), pattern.callback.console_methods))
+        found.append((_address(route), pattern.callback.console_methods))  # type: ignore[attr-defined]
     return found
 
 
