@@ -12,7 +12,7 @@ from shared_apps.accounts.graphql.mutations import AUTOCOMMIT_MUTATIONS, READ_ON
 from shared_apps.billing.graphql.mutations import (
     READ_ONLY_SAFE_MUTATIONS as BILLING_READ_ONLY_SAFE_MUTATIONS,
 )
-from tenant_apps.audit.services import PhiReadCollector, audit_flush_reads
+from tenant_apps.audit.services import audit_flush_reads, phi_read_execution
 from tenant_apps.clients.models import Client
 from tenant_apps.scheduling.booking.pages import booking_asset, booking_page, manage_page
 from tenant_apps.scheduling.booking.throttling import booking_throttle
@@ -30,7 +30,9 @@ urlpatterns = [
                 autocommit_mutations=AUTOCOMMIT_MUTATIONS,
                 # Every client object whose fields a request resolves is logged
                 # (tenant_apps/audit/services.py), in one insert at the end.
-                middleware=[PhiReadCollector({Client: "pk", Appointment: "client_id"})],
+                execution_context_class=phi_read_execution(
+                    {Client: "pk", Appointment: "client_id"}
+                ),
                 after_execution=[audit_flush_reads],
                 # A console impersonation cannot touch the person's credentials,
                 # the team or billing (shared_apps/accounts/graphql/impersonation.py).

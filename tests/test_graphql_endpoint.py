@@ -6,8 +6,9 @@ import graphene
 import pytest
 from graphql import parse, validate
 
+from config.graphql import view
 from config.graphql.validation import validation_rules
-from config.graphql.view import _DOCUMENT_CACHES
+from config.graphql.view import _DOCUMENT_CACHES, DOCUMENT_CACHE_SIZE
 
 
 def test_syntax_error_has_a_code(glow, client_for):
@@ -80,6 +81,30 @@ def test_documents_are_parsed_and_validated_once(glow, client_for):
     client.graphql(query)
 
     assert sum(cache.cache_info().hits for cache in _DOCUMENT_CACHES.values()) == hits_before + 1
+
+
+def test_a_repeated_query_is_neither_parsed_nor_validated_again(glow, client_for, monkeypatch):
+    calls = []
+    monkeypatch.setattr(view, "parse", lambda *a, **k: calls.append("parse") or parse(*a, **k))
+    monkeypatch.setattr(
+        view, "validate", lambda *a, **k: calls.append("validate") or validate(*a, **k)
+    )
+    query = "{ onlyHere: spa { slug } }"  # a text no other test sends
+    client = client_for(glow)
+
+    first, again = client.graphql(query), client.graphql(query)
+
+    assert first.data == again.data == {"onlyHere": {"slug": "glow"}}
+    assert calls == ["parse", "validate"]
+
+
+def test_the_document_cache_is_bounded(glow, client_for):
+    client_for(glow).graphql("{ spa { slug } }")
+
+    assert _DOCUMENT_CACHES
+    assert {cache.cache_info().maxsize for cache in _DOCUMENT_CACHES.values()} == {
+        DOCUMENT_CACHE_SIZE
+    }
 
 
 @pytest.mark.parametrize(

@@ -95,10 +95,7 @@ def paginate(
     rows = rows[:size]
     if backward:
         rows.reverse()
-    edges = [
-        connection_type.Edge(node=row, cursor=_encode(keyset, row))  # type: ignore[attr-defined]
-        for row in rows
-    ]
+    edges = [_Edge(row, keyset) for row in rows]
     page_info = relay.PageInfo(
         # Paging forward, there is a previous page whenever we came from a cursor
         # (its row at least); backward, the same holds for the next page.
@@ -110,6 +107,24 @@ def paginate(
     connection = connection_type(edges=edges, page_info=page_info)
     connection.matching = matching  # type: ignore[attr-defined]
     return connection
+
+
+class _Edge:
+    """A row of the page and its cursor, encoded only when read: a query reads
+    the cursors of every edge or, more often, only pageInfo's two."""
+
+    __slots__ = ("_cursor", "_keyset", "node")
+
+    def __init__(self, node: Any, keyset: Keyset) -> None:
+        self.node = node
+        self._keyset = keyset
+        self._cursor: str | None = None
+
+    @property
+    def cursor(self) -> str:
+        if self._cursor is None:
+            self._cursor = _encode(self._keyset, self.node)
+        return self._cursor
 
 
 def _page_size(first: int | None, last: int | None) -> tuple[int, bool]:

@@ -2,7 +2,8 @@
 
 On top of graphene-django's view:
 - parsed and validated documents are cached per query text (validation is a pure
-  function of schema and document);
+  function of schema and document), at most DOCUMENT_CACHE_SIZE per schema;
+- execution does less work per field (config/graphql/execution.py);
 - a suspended spa refuses mutations with SPA_SUSPENDED before anything runs;
 - a past-due spa gets a warning in the response's `extensions`;
 - errors carry `extensions.code`, and unexpected ones are masked (errors.py);
@@ -27,6 +28,7 @@ from graphene_django.constants import MUTATION_ERRORS_FLAG
 from graphene_django.views import GraphQLView
 from graphql import (
     DocumentNode,
+    ExecutionContext,
     ExecutionResult,
     FieldNode,
     FragmentDefinitionNode,
@@ -43,6 +45,7 @@ from graphql import (
 )
 
 from config.graphql.errors import format_error
+from config.graphql.execution import PlatformExecutionContext
 from config.graphql.validation import validation_rules
 from config.observability.requestlog import safe_operation_name
 from tenants.models import SpaStatus
@@ -76,6 +79,8 @@ class PlatformGraphQLView(GraphQLView):
     # here). If one fails, the response carries no data: what was read and not
     # logged is not sent.
     after_execution: tuple[Callable[[HttpRequest], None], ...] = ()
+    # graphql-core's execution with less work per field (config/graphql/execution.py).
+    execution_context_class: type[ExecutionContext] = PlatformExecutionContext
     # Called with the request and the names of the root fields the operation
     # selects (through fragments, once per occurrence: aliases count) once the
     # document is valid and before anything runs. May raise RequestRefusal
@@ -240,6 +245,9 @@ class PlatformGraphQLView(GraphQLView):
             "variable_values": variables,
             "operation_name": operation_name,
             "middleware": self.get_middleware(request),
+            # config/graphql/execution.py (the spa API's subclass also notes
+            # which clients it reads: tenant_apps/audit/services.py).
+            "execution_context_class": self.execution_context_class,
         }
         if not is_mutation:
             return execute_sync(self.schema.graphql_schema, document, **options)

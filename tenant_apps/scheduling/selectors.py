@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
@@ -132,29 +132,43 @@ PLANNED_LINES = "planned_lines"
 PLANNED_RESOURCE_BOOKINGS = "planned_resource_bookings"
 
 
-def appointment_prefetches(*, lines: bool, resources: bool) -> list[Prefetch]:
+class Columns(Protocol):
+    """Part of a row to load: `QuerySet.only(*only)`, `select_related(*joins)`."""
+
+    @property
+    def only(self) -> Collection[str]: ...
+
+    @property
+    def joins(self) -> Collection[str]: ...
+
+
+def appointment_prefetches(*, lines: bool | Columns, resources: bool | Columns) -> list[Prefetch]:
     """The prefetches for the services and the rooms/devices of a page of
     appointments: one query each, and only when the query selects them. The
     rows land in `PLANNED_LINES` and `PLANNED_RESOURCE_BOOKINGS`
-    (`appointment_lines` and `appointment_resource_bookings` read them)."""
+    (`appointment_lines` and `appointment_resource_bookings` read them).
+
+    True loads whole rows with the service (and its category), or the resource
+    (and its type and location); `Columns` loads only those of the service
+    lines, or of the resources below `resource__`, with the joins they name."""
     prefetches: list[Prefetch[Any, Any, Any]] = []
     if lines:
-        prefetches.append(
-            Prefetch(
-                "lines",
-                queryset=AppointmentService.objects.select_related("service__category"),
-                to_attr=PLANNED_LINES,
-            )
-        )
+        services = AppointmentService.objects.all()
+        if isinstance(lines, bool):
+            services = services.select_related("service__category")
+        else:
+            services = services.select_related(*lines.joins).only("appointment", *lines.only)
+        prefetches.append(Prefetch("lines", queryset=services, to_attr=PLANNED_LINES))
     if resources:
-        prefetches.append(
-            Prefetch(
-                "resource_bookings",
-                queryset=ResourceBooking.objects.select_related(
-                    "resource__resource_type", "resource__location"
-                ),
-                to_attr=PLANNED_RESOURCE_BOOKINGS,
+        bookings = ResourceBooking.objects.all()
+        if isinstance(resources, bool):
+            bookings = bookings.select_related("resource__resource_type", "resource__location")
+        else:
+            bookings = bookings.select_related("resource", *resources.joins).only(
+                "appointment", "resource", *resources.only
             )
+        prefetches.append(
+            Prefetch("resource_bookings", queryset=bookings, to_attr=PLANNED_RESOURCE_BOOKINGS)
         )
     return prefetches
 

@@ -4,6 +4,8 @@ Prices are `priceCents` (an integer in the currency's minor unit) with a
 `currency` (ISO 4217), the same way in every type and input.
 """
 
+from typing import ClassVar
+
 import graphene
 from django.db.models import Choices
 from graphene_django import DjangoObjectType
@@ -134,6 +136,12 @@ class ServiceNode(DjangoObjectType):
     )
     created_at = graphene.DateTime(required=True, description="When it was added.")
     updated_at = graphene.DateTime(required=True, description="When it last changed.")
+
+    # What the resolvers read (config/graphql/projection.py).
+    column_reads: ClassVar[dict[str, tuple[str, ...]]] = {
+        "required_credentials": ("required_credentials",),
+        "required_resource_types": (),
+    }
 
     @staticmethod
     def resolve_required_credentials(root, info):

@@ -1,3 +1,5 @@
+from typing import ClassVar
+
 import graphene
 from graphene_django import DjangoObjectType
 
@@ -93,6 +95,21 @@ class ClientNode(DjangoObjectType):
     merged_into_id = graphene.ID(
         description="For a record merged into another: that client's ID (open it instead)."
     )
+
+    # What the resolvers read, for lists that load only the selected columns
+    # (config/graphql/projection.py).
+    column_reads: ClassVar[dict[str, tuple[str, ...]]] = {
+        "display_name": ("preferred_name", "first_name", "last_name"),
+        "address": ("address_line1", "address_line2", "city", "region", "postal_code", "country"),
+        "marketing_consent": (
+            "marketing_consent",
+            "marketing_consent_source",
+            "marketing_consent_at",
+        ),
+        "consent_history": (),
+        "is_archived": ("archived_at",),
+        "merged_into_id": ("merged_into",),
+    }
 
     @classmethod
     def get_node(cls, info, id):

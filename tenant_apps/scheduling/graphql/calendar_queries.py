@@ -24,19 +24,23 @@ from config.graphql.arguments import enum_value
 from config.graphql.errors import coded_error
 from config.graphql.pagination import CountableConnection, Keyset, paginate
 from config.graphql.permissions import MEMBERS, permission
+from config.graphql.projection import Projection, projection
 from config.graphql.relay import pk_from_global_id
-from config.graphql.selection import selects
+from config.graphql.selection import selected, selects
 from tenant_apps.audit.models import AuditAction
 from tenant_apps.audit.services import audit_read_purpose
 from tenant_apps.catalog.selectors import service_list
 from tenant_apps.scheduling.graphql.calendar_types import (
     AppointmentConnection,
+    AppointmentNode,
+    AppointmentServiceNode,
     AppointmentStatusEnum,
     SlotPart,
     SlotType,
     SlotView,
     provider_scope,
 )
+from tenant_apps.scheduling.graphql.types import ResourceNode
 from tenant_apps.scheduling.models import Appointment, Location
 from tenant_apps.scheduling.selectors import (
     MAX_SEARCH_DAYS,
@@ -82,11 +86,31 @@ def _ids(global_ids: Sequence[str] | None, type_name: str) -> list[int] | None:
 
 
 def _planned(appointments: QuerySet[Appointment], info: Any) -> QuerySet[Appointment]:
+    """The page's query, its joins and prefetches as the query selects them,
+    loading only the columns it reads (config/graphql/projection.py): whole
+    rows are most of a page's cost."""
+
     def chosen(*path: str) -> bool:
         return selects(info, "edges", "node", *path)
 
+    def columns(graphene_type: Any, *path: str, prefix: str = "") -> Projection | None:
+        nodes = selected(info, "edges", "node", *path)
+        return projection(graphene_type, nodes, info.fragments, prefix=prefix)
+
+    row = columns(AppointmentNode)
+    if row is not None:
+        # The keyset's keys make the cursors; `client_id` (a foreign key, always
+        # loaded) is what the PHI read log records.
+        keys = [key.lstrip("-") for key in APPOINTMENTS_BY_START.keys]
+        appointments = (
+            appointments.select_related(None).select_related(*row.joins).only(*row.only, *keys)
+        )
+    lines = chosen("services") and (columns(AppointmentServiceNode, "services") or True)
+    resources = chosen("resources") and (
+        columns(ResourceNode, "resources", prefix="resource__") or True
+    )
     appointments = appointments.prefetch_related(
-        *appointment_prefetches(lines=chosen("services"), resources=chosen("resources"))
+        *appointment_prefetches(lines=lines, resources=resources)
     )
     lookups = [lookup for path, lookup in _NESTED_PREFETCHES if chosen(*path)]
     return appointments.prefetch_related(*lookups) if lookups else appointments

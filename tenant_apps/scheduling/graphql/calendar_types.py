@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
 import graphene
 from django.db.models import Choices
@@ -116,6 +116,9 @@ class AppointmentServiceNode(DjangoObjectType):
         required=True, description="The price when booked, in the currency's cents."
     )
     currency = graphene.String(required=True, description="ISO 4217 code, e.g. USD.")
+
+    # config/graphql/projection.py: the service is joined, and read as selected.
+    column_reads: ClassVar[dict[str, tuple[str, ...]]] = {"service": ("service",)}
 
     @staticmethod
     def resolve_service(root: AppointmentService, info):
@@ -266,6 +269,17 @@ class AppointmentNode(DjangoObjectType):
         required=True,
         description="What happened to it, oldest first.",
     )
+
+    # What the resolvers read, for lists that load only the selected columns
+    # (config/graphql/projection.py); the relations are prefetched by key.
+    column_reads: ClassVar[dict[str, tuple[str, ...]]] = {
+        "status": ("status",),
+        "source": ("source",),
+        "booked_by_user_id": ("booked_by_user_id",),
+        "services": (),
+        "resources": (),
+        "history": (),
+    }
 
     @classmethod
     def get_node(cls, info, id):

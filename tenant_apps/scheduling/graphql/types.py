@@ -1,6 +1,8 @@
 """Locations, their opening hours, resource types and resources (rooms and
 devices) in the spa API. The calendar's types are in `calendar_types`."""
 
+from typing import ClassVar
+
 import graphene
 from graphene_django import DjangoObjectType
 
@@ -46,6 +48,9 @@ class ResourceTypeNode(DjangoObjectType):
         fields = ("name",)
 
     kind = graphene.Field(ResourceKindEnum, required=True)
+
+    # What the resolvers read (config/graphql/projection.py).
+    column_reads: ClassVar[dict[str, tuple[str, ...]]] = {"kind": ("kind",)}
 
     @staticmethod
     def resolve_kind(root, info):
@@ -115,6 +120,9 @@ class LocationNode(DjangoObjectType):
         description="Weekly opening hours, by weekday and time.",
     )
 
+    # config/graphql/projection.py: prefetched by the location's key.
+    column_reads: ClassVar[dict[str, tuple[str, ...]]] = {"hours": ()}
+
     @staticmethod
     def resolve_hours(root, info):
         # Lists prefetch these (selectors.location_list).
@@ -145,6 +153,13 @@ class ResourceNode(DjangoObjectType):
     is_active = graphene.Boolean(
         required=True, description="False: retired, kept for the record and not booked."
     )
+
+    # What the resolvers read (config/graphql/projection.py).
+    column_reads: ClassVar[dict[str, tuple[str, ...]]] = {
+        "kind": ("resource_type__kind",),
+        "resource_type": ("resource_type",),
+        "location": ("location",),
+    }
 
     # Lists join the type and the location (selectors.resource_list); so do the
     # appointments that hold resources (selectors.appointment_prefetches).

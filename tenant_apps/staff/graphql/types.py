@@ -1,5 +1,6 @@
 """Staff members in the spa API: profiles, credentials, working hours, time off."""
 
+from typing import ClassVar
 from zoneinfo import ZoneInfo
 
 import graphene
@@ -151,6 +152,13 @@ class StaffMemberNode(DjangoObjectType):
         required=True,
         description="Time off and blocked time that has not ended yet, soonest first.",
     )
+
+    # config/graphql/projection.py: prefetched by the member's key.
+    column_reads: ClassVar[dict[str, tuple[str, ...]]] = {
+        "credentials": (),
+        "working_hours": (),
+        "upcoming_time_off": (),
+    }
 
     # Lists prefetch the relations a query selects (selectors.staff_list); a
     # single member, through `node`, loads each relation with one query.
