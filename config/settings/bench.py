@@ -1,5 +1,8 @@
 """Benchmarks: a throw-away embedded cluster with normal durability (fsync on),
-unless DATABASE_URL is set. DEBUG off, so Django does not record queries."""
+unless DATABASE_URL is set. DEBUG off, so Django does not record queries.
+
+BENCH_DATA_DIR names a persistent embedded cluster instead (bench/scale.py
+keeps its 1,000 spas in `.data/bench-scale` for bench/load.py)."""
 
 import os
 
@@ -9,8 +12,14 @@ os.environ.setdefault("ROOT_DOMAIN", "medspa.bench")
 
 from config.database import database_settings
 from config.settings.base import *  # noqa: F403
+from config.settings.base import BASE_DIR
 
-DATABASES = {"default": database_settings(data_dir=None, name="medspa_bench")}
+_data_dir = os.environ.get("BENCH_DATA_DIR")
+DATABASES = {
+    "default": database_settings(
+        data_dir=BASE_DIR / _data_dir if _data_dir else None, name="medspa_bench"
+    )
+}
 # Persistent connections, as in production (prod.py): a request does not pay for
 # a new PostgreSQL connection.
 DATABASES["default"]["CONN_MAX_AGE"] = 60
