@@ -251,6 +251,20 @@ def _backends():
     return found
 
 
+def _private_memory(pid: int) -> int | None:
+    """A backend's private memory (RssAnon): its caches and work memory, not the
+    shared buffers it maps (which its RSS, and its USS while no other backend
+    touched a page, would count)."""
+    try:
+        with open(f"/proc/{pid}/status") as status:
+            for line in status:
+                if line.startswith("RssAnon:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        return None
+    return None
+
+
 def sample(master_pid: int, stop: threading.Event, samples: Samples, locust_pid: int) -> None:
     import psutil
 
@@ -279,11 +293,10 @@ def sample(master_pid: int, stop: threading.Event, samples: Samples, locust_pid:
             samples.workers.setdefault(child.pid, []).append((now, memory.rss, memory.uss))
             cpu_of(child, "gunicorn")
         for backend in _backends():
-            try:
-                memory = backend.memory_full_info()
-            except psutil.Error:
+            private = _private_memory(backend.pid)
+            if private is None:
                 continue
-            samples.backends.setdefault(backend.pid, []).append((now, memory.rss, memory.uss))
+            samples.backends.setdefault(backend.pid, []).append((now, private, private))
             cpu_of(backend, "postgres")
         with contextlib.suppress(psutil.Error):
             for process in (locust, *locust.children(recursive=True)):
@@ -331,6 +344,32 @@ def run_locust(
     )
 
 
+DB_COUNTERS = """
+SELECT w.wal_bytes, w.wal_fpi, w.wal_records, d.blks_read, d.blks_hit, d.xact_commit
+FROM pg_stat_wal w, pg_stat_database d WHERE d.datname = current_database()"""
+
+
+def db_counters() -> dict[str, float]:
+    """Cluster WAL and this database's block counters (cumulative)."""
+    import psycopg
+    from django.db import connection
+
+    db = connection.settings_dict
+    with psycopg.connect(
+        dbname=db["NAME"],
+        user=db["USER"],
+        password=db["PASSWORD"] or None,
+        host=db["HOST"],
+        port=db["PORT"] or 5432,
+        autocommit=True,
+    ) as conn:
+        conn.execute("SELECT pg_stat_force_next_flush()")
+        row = conn.execute(DB_COUNTERS).fetchone()
+    assert row is not None
+    names = ("wal_bytes", "wal_fpi", "wal_records", "blks_read", "blks_hit", "commits")
+    return {name: float(value) for name, value in zip(names, row, strict=True)}
+
+
 @dataclass
 class Result:
     spas: int
@@ -342,6 +381,8 @@ class Result:
     restarts: int
     # From the server's request log: operation -> [(duration ms, SQL statements)].
     server: dict[str, list[tuple[float, int]]]
+    # PostgreSQL's counters over the measured run (WAL, blocks read and hit, commits).
+    database: dict[str, float] = field(default_factory=dict)
 
 
 def server_log(path: Path) -> dict[str, list[tuple[float, int]]]:
@@ -382,6 +423,7 @@ def scenario(args, spas: int, data: Path, work: Path, today: dt.date) -> Result:
         log_offset = (out / "gunicorn.log").stat().st_size  # the warm-up's lines before it
         samples = Samples()
         stop = threading.Event()
+        before = db_counters()
         started = time.monotonic()
         locust = run_locust(
             port=port,
@@ -400,6 +442,9 @@ def scenario(args, spas: int, data: Path, work: Path, today: dt.date) -> Result:
         seconds = time.monotonic() - started
     finally:
         stop_server(server)
+    # The workers' backends report their counters as they exit.
+    time.sleep(1)
+    after = db_counters()
     with open(out / "locust_stats.csv", newline="") as stats_file:
         stats = {row["Name"]: row for row in csv.DictReader(stats_file)}
     with open(out / "locust_failures.csv", newline="") as failures_file:
@@ -411,7 +456,18 @@ def scenario(args, spas: int, data: Path, work: Path, today: dt.date) -> Result:
     with open(out / "gunicorn.log", "rb") as log:
         log.seek(log_offset)
         measured.write_bytes(log.read())
-    return Result(spas, seconds, stats, failures, outcomes, samples, restarts, server_log(measured))
+    database = {key: after[key] - before[key] for key in after}
+    return Result(
+        spas,
+        seconds,
+        stats,
+        failures,
+        outcomes,
+        samples,
+        restarts,
+        server_log(measured),
+        database,
+    )
 
 
 def mib(n: float) -> str:
@@ -464,7 +520,8 @@ def print_result(result: Result, duration: int) -> None:
     for pid, points in sorted(result.samples.backends.items()):
         uss = [p[2] for p in points]
         print(
-            f"    postgres backend {pid}: USS {mib(uss[0])} -> {mib(uss[-1])}, max {mib(max(uss))}"
+            f"    postgres backend {pid}: private memory {mib(uss[0])} -> {mib(uss[-1])}, "
+            f"max {mib(max(uss))}"
         )
     groups: dict[str, float] = {}
     for key, seconds in result.samples.cpu.items():
@@ -473,6 +530,15 @@ def print_result(result: Result, duration: int) -> None:
     cpu = ", ".join(f"{g} {s:.0f} s" for g, s in sorted(groups.items()))
     per_request = groups.get("gunicorn", 0.0) / requests * 1000 if requests else 0
     pg_per_request = groups.get("postgres", 0.0) / requests * 1000 if requests else 0
+    if result.database and requests:
+        d = result.database
+        print(
+            f"  PostgreSQL per request: WAL {d['wal_bytes'] / requests / 1024:.1f} KiB "
+            f"({d['wal_fpi'] / requests:.2f} full-page images), "
+            f"{d['blks_read'] / requests:.1f} blocks read from the OS, "
+            f"{d['blks_hit'] / requests:.0f} found in shared buffers, "
+            f"{d['commits'] / requests:.2f} commits"
+        )
     print(
         f"  CPU time over the run: {cpu} (of {2 * duration} core-seconds); "
         f"per request: gunicorn {per_request:.1f} ms, postgres {pg_per_request:.1f} ms"
