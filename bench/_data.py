@@ -13,9 +13,10 @@ The calendar is planned here, in Python, by a greedy walk through each
 provider's shifts that keeps the rules the database holds (a provider's blocked
 spans never overlap; a room or device is held by one appointment at a time;
 the client-facing span lies in the provider's hours; credentials match), and
-inserted with bulk_create in one transaction: seconds for 1,000 spas, where the
-booking service (every rule checked, one appointment at a time) would take
-hours. The audit log is left empty (the booking service would log each booking).
+inserted with bulk_create in one transaction: about 0.3 s a spa, where the
+booking service (every rule checked, one appointment at a time) takes about 10 s
+a spa (`manage.py demo`). The audit log is left empty (the booking service would
+log each booking).
 """
 
 from __future__ import annotations

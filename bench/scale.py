@@ -1,6 +1,7 @@
 """Many spas on one PostgreSQL: provisions 1,000 spas, each with demo-sized data.
 
     .venv/bin/python bench/scale.py [--spas 1000] [--fresh] [--no-checks] [--stop]
+                                    [--one-connection]
 
 Each spa goes through `tenants.services.spa_provision` (the product path, timed
 alone), then gets demo-sized data in bulk (bench/_data.py: 5 providers, 20
@@ -15,6 +16,10 @@ DATABASE_URL's server (a scratch database: --fresh drops it). Re-runs skip the
 spas already there and add the missing ones; the per-spa timings of every run
 are kept in `<data dir>/provisioning.csv`, so the tables cover the whole set.
 --stop stops the embedded server at the end (bench/load.py starts it again).
+
+Each spa starts on a new database connection, as a request or `manage.py spa
+create` does; --one-connection keeps one for the whole run, whose cached
+foreign-key plans then make every clone slower (bench/RESULTS.md).
 
 Target (issue 9): provisioning under 1 s per spa from the 1st to the 1,000th.
 """
