@@ -6,8 +6,11 @@ For each spa count it prints:
 - middleware, warm: SpaRoutingMiddleware.process_request on a warm process
   (host parsed, cache hit, status gate, schema selected), requests spread over
   every spa's host;
-- middleware, cold: the same with the cache emptied before each request (the
-  domain + spa query);
+- middleware, cold: the same with the cache emptied before each request and
+  the directory too big to fill (SPA_ROUTING_FILL_LIMIT 0): one domain + spa
+  query per request, as past the fill limit;
+- fill: a cold process's first lookup, which loads every verified domain with
+  its spa in one query (tenants/routing.py);
 - full request: a `{ spa { slug } }` GraphQL request through Django's whole stack
   (test client), hosts alternating, so search_path changes on every request.
 """
@@ -62,6 +65,14 @@ def main() -> None:
             middleware.process_request(request)
         return (time.perf_counter() - started) / n * 1e6
 
+    def fill_us(hosts: list[str], n: int) -> float:
+        request = factory.get("/graphql/", HTTP_HOST=hosts[-1])
+        started = time.perf_counter()
+        for _ in range(n):
+            directory.invalidate()
+            middleware.process_request(request)
+        return (time.perf_counter() - started) / n * 1e6
+
     def full_request_us(hosts: list[str], n: int) -> float:
         clients = [Client(HTTP_HOST=host) for host in hosts]
         body = '{"query": "{ spa { slug } }"}'
@@ -76,13 +87,20 @@ def main() -> None:
             assert response.status_code == 200, response.content
         return (time.perf_counter() - started) / n * 1e6
 
-    print(f"{'spas':>5}  {'middleware warm':>16}  {'middleware cold':>16}  {'full request':>14}")
+    print(
+        f"{'spas':>5}  {'middleware warm':>16}  {'middleware cold':>16}  {'fill':>12}  "
+        f"{'full request':>14}"
+    )
+    fill_limit = settings.SPA_ROUTING_FILL_LIMIT
     for count in (1, args.spas):
         hosts = ensure_spas(count)
         warm = per_request_us(hosts, args.requests, cold=False)
+        settings.SPA_ROUTING_FILL_LIMIT = 0
         cold = per_request_us(hosts, max(args.requests // 10, 100), cold=True)
+        settings.SPA_ROUTING_FILL_LIMIT = fill_limit
+        fill = fill_us(hosts, 50)
         full = full_request_us(hosts, max(args.requests // 10, 100))
-        print(f"{count:>5}  {warm:>13.1f} us  {cold:>13.1f} us  {full:>11.1f} us")
+        print(f"{count:>5}  {warm:>13.1f} us  {cold:>13.1f} us  {fill:>9.0f} us  {full:>11.1f} us")
 
 
 if __name__ == "__main__":

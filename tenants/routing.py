@@ -1,7 +1,12 @@
 """Host -> spa lookup with a per-process cache.
 
-A warm process answers with one dictionary lookup; a miss costs one query (the
-domain joined to its spa). Cached routes are dropped:
+A warm process answers with one dictionary lookup. A cold one loads every
+verified domain with its spa in one query (`SpaDirectory.fill`) when there are
+at most `SPA_ROUTING_FILL_LIMIT` of them, and then knows every host, unknown
+ones included, without asking again; past the limit it asks for one host at a
+time (one query per host met). With 1,000 spas a process would otherwise send
+1,000 lookups as it meets each spa, and again after every routing change.
+Cached routes are dropped:
 - at once in the process that changes a spa or a domain (`invalidate_routing`,
   called by the services, immediately and again on commit);
 - within `SPA_ROUTING_VERSION_INTERVAL` seconds (1 by default) in every other
@@ -34,6 +39,10 @@ class SpaDirectory:
         self._misses: dict[str, float] = {}
         self._version: int | None = None
         self._version_checked_at = float("-inf")  # a new process checks at its first request
+        # Until then `_spas` holds every verified domain: a host not in it routes nowhere.
+        self._complete_until = float("-inf")
+        # Until then there are too many domains to hold them all: ask one host at a time.
+        self._fill_declined_until = float("-inf")
 
     def spa_for_host(self, host: str) -> Spa | None:
         """The spa that `host` (already normalised) routes to, or None."""
@@ -43,6 +52,8 @@ class SpaDirectory:
         hit = self._spas.get(host)
         if hit is not None and hit[0] > now:
             return hit[1]
+        if self._complete_until > now or (self._fill_declined_until <= now and self.fill(now)):
+            return self._known_spa(host)
         miss_until = self._misses.get(host)
         if miss_until is not None and miss_until > now:
             return None
@@ -58,6 +69,42 @@ class SpaDirectory:
             self._misses.pop(host, None)
         return spa
 
+    def fill(self, now: float | None = None) -> bool:
+        """Load every verified domain and its spa in one query, if there are at most
+        `SPA_ROUTING_FILL_LIMIT` of them; False (and per-host lookups until the
+        TTL passes) if there are more."""
+        from tenants.models import Domain
+
+        now = time.monotonic() if now is None else now
+        limit = settings.SPA_ROUTING_FILL_LIMIT
+        domains = list(
+            Domain.objects.select_related("tenant")
+            .filter(verified_at__isnull=False)
+            .order_by()[: limit + 1]
+        )
+        expires = now + settings.SPA_ROUTING_CACHE_TTL
+        if len(domains) > limit:
+            self._fill_declined_until = expires
+            return False
+        self._spas = {domain.domain: (expires, domain.tenant) for domain in domains}
+        self._misses.clear()
+        self._complete_until = expires
+        return True
+
+    def _known_spa(self, host: str) -> Spa | None:
+        """`host`'s spa from a complete directory, or the bare host's for a www. one
+        (an exact match wins, as in `_load_spa`)."""
+        hit = self._spas.get(host)
+        if hit is None and host.startswith("www."):
+            hit = self._spas.get(host[4:])
+        return None if hit is None else hit[1]
+
+    def _forget(self) -> None:
+        self._spas.clear()
+        self._misses.clear()
+        self._complete_until = float("-inf")
+        self._fill_declined_until = float("-inf")
+
     def check_version(self, now: float | None = None) -> None:
         """Drop cached routes if another process changed routing since the last check."""
         from tenants.models import RoutingVersion
@@ -69,8 +116,7 @@ class SpaDirectory:
             .first()
         )
         if version != self._version:
-            self._spas.clear()
-            self._misses.clear()
+            self._forget()
             self._version = version
         self._version_checked_at = now
 
@@ -78,8 +124,7 @@ class SpaDirectory:
         """Forget every cached route. This counts as a version check: nothing cached
         is left to be stale, and the next check (after the interval) will differ
         from the forgotten version and clear once more, which is harmless."""
-        self._spas.clear()
-        self._misses.clear()
+        self._forget()
         self._version = None
         self._version_checked_at = time.monotonic()
 

@@ -72,6 +72,9 @@ SPA_MIGRATION_PROCESSES = env.int("SPA_MIGRATION_PROCESSES", default=2)
 # by the others; the TTL is a backstop for changes made around the services.
 SPA_ROUTING_VERSION_INTERVAL = env.float("SPA_ROUTING_VERSION_INTERVAL", default=1.0)
 SPA_ROUTING_CACHE_TTL = env.float("SPA_ROUTING_CACHE_TTL", default=300.0)
+# Up to this many verified domains, a process loads them all in one query and
+# holds them (about 2 KiB each); past it, it looks up one host at a time.
+SPA_ROUTING_FILL_LIMIT = env.int("SPA_ROUTING_FILL_LIMIT", default=5000)
 
 MIDDLEWARE = [
     # Probes first: cheap, on every host, not logged.

@@ -57,7 +57,16 @@ def test_no_header_moves_a_request_to_another_spa(glow, radiance, client_for, he
     assert "radiance" not in str(answer.body)
 
 
-def test_host_is_matched_case_insensitively_with_port_and_www(glow, client_for):
+@pytest.fixture(params=["filled", "per host"])
+def routing_mode(request, settings) -> str:
+    """Routing from a directory filled with every domain, and one host at a time
+    (more domains than SPA_ROUTING_FILL_LIMIT): both must route the same."""
+    if request.param == "per host":
+        settings.SPA_ROUTING_FILL_LIMIT = 0
+    return request.param
+
+
+def test_host_is_matched_case_insensitively_with_port_and_www(glow, client_for, routing_mode):
     for host in (
         "GLOW.medspa.test",
         "glow.medspa.test:8000",
@@ -77,7 +86,7 @@ def test_host_is_matched_case_insensitively_with_port_and_www(glow, client_for):
         "glow",
     ],
 )
-def test_unknown_host_is_404_with_json_for_the_api(db, client_for, host):
+def test_unknown_host_is_404_with_json_for_the_api(db, client_for, host, routing_mode):
     answer = client_for(host).graphql("{ spa { slug } }")
 
     assert answer.status == 404
@@ -106,7 +115,7 @@ def test_root_domain_serves_the_public_api(db, client_for, host):
     assert client_for(host).graphql("{ spa { slug } }").error_codes == ["GRAPHQL_VALIDATION_FAILED"]
 
 
-def test_www_custom_domain_registered_as_such_routes(glow, radiance, client_for):
+def test_www_custom_domain_registered_as_such_routes(glow, radiance, client_for, routing_mode):
     domain_add(spa=glow, domain="www.glowclinic.example", verified=True)
     domain_add(spa=radiance, domain="glowclinic.example", verified=True)
 
@@ -118,7 +127,7 @@ def test_www_custom_domain_registered_as_such_routes(glow, radiance, client_for)
     }
 
 
-def test_custom_domain_routes_only_once_verified(glow, client_for):
+def test_custom_domain_routes_only_once_verified(glow, client_for, routing_mode):
     domain = domain_add(spa=glow, domain="Book.GlowClinic.example")
     assert client_for("book.glowclinic.example").graphql("{ spa { slug } }").status == 404
 
@@ -129,7 +138,7 @@ def test_custom_domain_routes_only_once_verified(glow, client_for):
     }
 
 
-def test_routing_cache_is_invalidated_when_a_domain_moves(glow, radiance, client_for):
+def test_routing_cache_is_invalidated_when_a_domain_moves(glow, radiance, client_for, routing_mode):
     # given a custom domain of glow, routed and cached
     domain = domain_add(spa=glow, domain="book.shared-brand.example", verified=True)
     client = client_for("book.shared-brand.example")
@@ -144,14 +153,61 @@ def test_routing_cache_is_invalidated_when_a_domain_moves(glow, radiance, client
 
 def test_warm_routing_costs_no_query(glow, client_for, django_assert_num_queries):
     client = client_for(glow)
-    # cold: domain+spa lookup (the connection is on public already: the glow
-    # fixture read it there), SET search_path spa, profile read
+    # cold: every domain with its spa in one query (the connection is on public
+    # already: the glow fixture read it there), SET search_path spa, profile read
     with django_assert_num_queries(3):
         client.graphql("{ spa { slug profile { contactEmail } } }")
     # warm: no lookup, and the connection still has the spa's search_path:
     # the profile read only (tests/tenants/test_connection_reuse.py has the rest)
     with django_assert_num_queries(1):
         client.graphql("{ spa { slug profile { contactEmail } } }")
+
+
+def test_a_cold_process_learns_every_spa_from_one_query(
+    glow, radiance, client_for, django_assert_num_queries
+):
+    # the first request fills the directory: the domains, SET search_path, profile
+    with django_assert_num_queries(3) as first:
+        client_for(glow).graphql("{ spa { slug profile { contactEmail } } }")
+    assert "verified_at" in first.captured_queries[0]["sql"]
+    # another spa's first request asks nothing about routing: SET search_path, profile
+    with django_assert_num_queries(2) as second:
+        answer = client_for(radiance).graphql("{ spa { slug profile { contactEmail } } }")
+    assert answer.data["spa"]["slug"] == "radiance"
+    assert "tenants_domain" not in " ".join(q["sql"] for q in second.captured_queries)
+    # and a host nobody has is known to be nobody's without asking
+    with django_assert_num_queries(0):
+        assert client_for("nobody.medspa.test").graphql("{ spa { slug } }").status == 404
+
+
+def test_past_the_fill_limit_each_host_is_looked_up_alone(
+    glow, radiance, client_for, settings, django_assert_num_queries
+):
+    settings.SPA_ROUTING_FILL_LIMIT = 1  # the session's spas and these two are more
+    # the first request tries the fill once (limit + 1 rows: too many), then asks for its host
+    with django_assert_num_queries(4):
+        client_for(glow).graphql("{ spa { slug profile { contactEmail } } }")
+    # later cold hosts cost their own lookup only: the fill is not tried again within
+    # the TTL (SET public from glow's path, the lookup, SET search_path, profile)
+    with django_assert_num_queries(4) as radiance_queries:
+        answer = client_for(radiance).graphql("{ spa { slug profile { contactEmail } } }")
+    assert answer.data["spa"]["slug"] == "radiance"
+    assert "IN ('radiance.medspa.test')" in radiance_queries.captured_queries[1]["sql"]
+    # an unknown host: SET public from radiance's path, its lookup; then remembered
+    with django_assert_num_queries(2):
+        assert client_for("nobody.medspa.test").graphql("{ spa { slug } }").status == 404
+    with django_assert_num_queries(0):
+        assert client_for("nobody.medspa.test").graphql("{ spa { slug } }").status == 404
+
+
+def test_a_filled_directory_is_refilled_after_the_ttl(glow, client_for, settings):
+    settings.SPA_ROUTING_CACHE_TTL = 0  # every route expires at once
+    client = client_for(glow)
+    assert client.graphql("{ spa { status } }").data == {"spa": {"status": "ACTIVE"}}
+
+    Spa.objects.filter(pk=glow.pk).update(status=SpaStatus.SUSPENDED)  # around the services
+
+    assert client.graphql("{ spa { status } }").data == {"spa": {"status": "SUSPENDED"}}
 
 
 def test_provisioning_spa_answers_503(glow, client_for):
