@@ -52,6 +52,9 @@ class RequestLogMiddleware:
         spa = getattr(request, "spa", None)
         membership = getattr(request, "membership", None)
         user_id = membership.user_id if membership is not None else None
+        # A support session from the console: the platform staff member's user id
+        # (an id, like user_id: emails stay out of the logs).
+        impersonator = getattr(request, "impersonated_by", None)
         logger.info(
             "request",
             extra={
@@ -60,6 +63,7 @@ class RequestLogMiddleware:
                 "path": request.path,
                 "spa": spa.slug if spa is not None else None,
                 "user_id": user_id,
+                "impersonated_by": impersonator.pk if impersonator is not None else None,
                 "operation": getattr(request, "graphql_operation", None),
                 "status": response.status_code,
                 "duration_ms": round((time.perf_counter() - started) * 1000, 2),

@@ -4,6 +4,7 @@ recorded in both audit logs."""
 
 from __future__ import annotations
 
+import logging
 import re
 from datetime import timedelta
 
@@ -279,11 +280,26 @@ def test_the_token_works_on_its_spa_only_and_every_answer_is_marked(
     assert "X-Impersonated-By" not in elsewhere.headers
 
 
-def test_the_members_own_session_is_not_marked(glow, signed_in):
+def test_the_members_own_session_is_not_marked(glow, signed_in, caplog):
+    caplog.set_level(logging.INFO, logger="medspa.request")
     answer = signed_in(glow, Role.MANAGER).graphql(ME)
 
     assert answer.data["me"]["impersonation"] is None
     assert "X-Impersonated-By" not in answer.headers
+    [line] = [r for r in caplog.records if r.name == "medspa.request"]
+    assert line.impersonated_by is None
+
+
+def test_the_request_log_names_the_staff_member_behind_the_member(console, glow, member_of, caplog):
+    member = member_of(glow, Role.FRONT_DESK)
+    _, secret = _started(console, glow, member)
+    caplog.set_level(logging.INFO, logger="medspa.request")
+
+    _api(glow, secret).graphql(ME)
+
+    [line] = [r for r in caplog.records if r.name == "medspa.request"]
+    assert (line.user_id, line.impersonated_by) == (member.user_id, console.user.pk)
+    assert console.user.email not in caplog.text
 
 
 def test_client_reads_and_writes_are_attributed_to_the_staff_member(console, glow, member_of):
