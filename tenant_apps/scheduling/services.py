@@ -5,6 +5,9 @@ Bad input raises ValidationError({field: ValidationError(message, code=...)}),
 every field's error at once, with codes from
 `tenant_apps.scheduling.graphql.types.SCHEDULING_ERROR_CODES`. Nothing is
 deleted: a location closes by becoming inactive.
+
+The spa's plan may cap its active locations (`Plan.max_locations`): opening one
+more, or reopening a closed one, past the cap is PLAN_LIMIT_REACHED.
 """
 
 from __future__ import annotations
@@ -13,11 +16,12 @@ from collections.abc import Sequence
 from typing import Any, TypeVar
 
 import phonenumbers
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Model, QuerySet
 from django.utils import timezone
 
+from shared_apps.billing.selectors import spa_plan_limits
 from tenant_apps.profile.services import phone_to_e164
 from tenant_apps.scheduling.models import (
     Location,
@@ -28,6 +32,9 @@ from tenant_apps.scheduling.models import (
     ResourceType,
 )
 from tenant_apps.scheduling.weekly import WeeklyInterval, weekly_intervals_check
+from tenants.db import connection
+from tenants.locks import lock_key
+from tenants.models import Spa
 from tenants.validators import validate_timezone
 
 # Optional text fields of a location and their longest value.
@@ -120,6 +127,52 @@ def _clean_location(
     return clean, errors
 
 
+def _current_spa_id() -> int:
+    tenant = getattr(connection, "tenant", None)
+    spa_id = getattr(tenant, "pk", None)
+    if spa_id is None:
+        # schema_context() puts a stand-in tenant on the connection: only a schema name.
+        spa_id = (
+            Spa.objects.filter(schema_name=connection.schema_name)
+            .values_list("pk", flat=True)
+            .first()
+        )
+    if spa_id is None:
+        raise RuntimeError("Locations are written with the connection on a spa's schema.")
+    return int(spa_id)
+
+
+def _active_location_allowed() -> None:
+    """PLAN_LIMIT_REACHED if the spa's plan caps its active locations and the spa
+    has that many already. Call inside the transaction that makes one active.
+
+    Two requests counting at once would both see room for one more, and a row
+    lock cannot stop that (the rows that would conflict do not exist yet), so
+    the count waits for a transaction-scoped advisory lock, one per spa schema:
+    whoever opens a location in the spa first commits (or rolls back) before the
+    next one counts. Only spas whose plan has a cap take it.
+    """
+    limit = spa_plan_limits(spa_id=_current_spa_id()).max_locations
+    if limit is None:
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_advisory_xact_lock(%s)",
+            [lock_key(f"active-locations:{connection.schema_name}")],
+        )
+    if Location.objects.filter(is_active=True).count() >= limit:
+        noun = "location" if limit == 1 else "locations"
+        raise ValidationError(
+            {
+                NON_FIELD_ERRORS: ValidationError(
+                    f"Your plan allows {limit} active {noun}. "
+                    "Upgrade the plan or close a location first.",
+                    code="PLAN_LIMIT_REACHED",
+                )
+            }
+        )
+
+
 def location_create(
     *,
     name: str,
@@ -134,7 +187,8 @@ def location_create(
     is_active: bool = True,
 ) -> Location:
     """Open a new location. Its timezone is an IANA name: opening and working
-    hours there are wall times in it."""
+    hours there are wall times in it. An active one counts toward the plan's
+    location limit (PLAN_LIMIT_REACHED at the limit); an inactive one does not."""
     with transaction.atomic():
         clean, errors = _clean_location(
             {
@@ -153,6 +207,8 @@ def location_create(
         )
         if errors:
             raise ValidationError(errors)
+        if clean.get("is_active", True):  # left out: the model opens it
+            _active_location_allowed()
         return Location.objects.create(**clean)
 
 
@@ -171,7 +227,8 @@ def location_update(
     is_active: bool | None = None,
 ) -> Location:
     """Change the given fields of a location (None: unchanged; an empty string
-    clears an optional one). Inactive locations stay on record, closed."""
+    clears an optional one). Inactive locations stay on record, closed; reopening
+    one counts toward the plan's location limit (PLAN_LIMIT_REACHED at the limit)."""
     with transaction.atomic():
         location = _row(Location.objects.select_for_update(), location_id)
         if location is None:
@@ -193,6 +250,8 @@ def location_update(
         )
         if errors:
             raise ValidationError(errors)
+        if clean.get("is_active") and not location.is_active:
+            _active_location_allowed()
         for field, value in clean.items():
             setattr(location, field, value)
         location.save()

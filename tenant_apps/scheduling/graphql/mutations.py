@@ -126,7 +126,8 @@ def _resource_type_pk(global_id: str | None) -> int | None:
 
 
 class CreateLocation(SchedulingMutation):
-    """Open a new location."""
+    """Open a new location. An active one past the plan's limit of active locations:
+    PLAN_LIMIT_REACHED."""
 
     permission = MANAGERS
 
@@ -141,7 +142,8 @@ class CreateLocation(SchedulingMutation):
 
 
 class UpdateLocation(SchedulingMutation):
-    """Change a location; `isActive: false` closes it, keeping its records."""
+    """Change a location; `isActive: false` closes it, keeping its records. Reopening
+    one past the plan's limit of active locations: PLAN_LIMIT_REACHED."""
 
     permission = MANAGERS
 

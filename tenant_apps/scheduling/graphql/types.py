@@ -30,6 +30,7 @@ SCHEDULING_ERROR_CODES = [
     "HOURS_OVERLAP",
     "KIND_INVALID",
     "IN_USE",
+    "PLAN_LIMIT_REACHED",
 ]
 SchedulingErrorCode, SchedulingError = error_type("Scheduling", SCHEDULING_ERROR_CODES)
 
