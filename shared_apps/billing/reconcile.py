@@ -1,15 +1,18 @@
-"""Repair: bring every spa's subscription in line with Stripe, for webhooks that
-never came (`manage.py billing_reconcile`), and run stored events again
-(`manage.py billing_replay_events`)."""
+"""Repair: bring every spa's subscription and invoice mirror in line with Stripe,
+for webhooks that never came (`manage.py billing_reconcile`), and run stored
+events again (`manage.py billing_replay_events`)."""
 
 from __future__ import annotations
 
 import logging
+from collections import Counter
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.db import transaction
 
 from shared_apps.billing import stripe_gateway
+from shared_apps.billing.invoice_sync import InvoiceChange, invoice_apply_remote
 from shared_apps.billing.models import (
     LIVE_STATUSES,
     StripeEvent,
@@ -27,8 +30,10 @@ logger = logging.getLogger(__name__)
 @dataclass(frozen=True)
 class Reconciled:
     slug: str
-    outcome: str  # unchanged, updated, linked, no_subscription, failed
+    outcome: str  # unchanged, updated, linked, no_subscription, failed (the subscription)
     detail: str = ""
+    invoices_added: int = 0
+    invoices_updated: int = 0
 
 
 def _pick(candidates: list[RemoteSubscription]) -> RemoteSubscription | None:
@@ -40,7 +45,9 @@ def _pick(candidates: list[RemoteSubscription]) -> RemoteSubscription | None:
 
 def subscription_reconcile(*, subscription_pk: int) -> Reconciled:
     """Re-read one spa's subscription from Stripe and apply it; find it through the
-    customer when the checkout webhook never came; then push the seat count."""
+    customer when the checkout webhook never came; backfill its invoices into the
+    mirror (`_invoices_backfill`); then push the seat count. All or nothing: a
+    failure leaves the spa's rows as they were."""
     with transaction.atomic():
         local = (
             Subscription.objects.select_for_update().select_related("spa").get(pk=subscription_pk)
@@ -66,11 +73,41 @@ def subscription_reconcile(*, subscription_pk: int) -> Reconciled:
         linked = local.stripe_subscription_id != remote.id
         subscription_apply_remote(subscription=local, remote=remote, cause="billing:reconcile")
         changed = _state(local) != before
+        invoices = _invoices_backfill(subscription=local, since=remote.created)
     pushed = subscription_seats_sync(spa_id=local.spa_id)
     detail = f"seats -> {pushed}" if pushed is not None else ""
+    counts = {"invoices_added": invoices["added"], "invoices_updated": invoices["updated"]}
     if linked:
-        return Reconciled(slug, "linked", remote.id)
-    return Reconciled(slug, "updated" if changed or pushed else "unchanged", detail)
+        return Reconciled(slug, "linked", remote.id, **counts)
+    return Reconciled(slug, "updated" if changed or pushed else "unchanged", detail, **counts)
+
+
+def _invoices_backfill(
+    *, subscription: Subscription, since: datetime | None
+) -> Counter[InvoiceChange]:
+    """Copy the spa's invoices, as Stripe lists them now, into the mirror: the ones
+    whose events never came (or came before the mirror existed) are added, stale
+    ones updated, through the webhooks' own `invoice_apply_remote`.
+
+    Runs with the subscription row locked and lists Stripe after taking it, like
+    a webhook. Bounded: invoices created since the Stripe subscription was
+    (`since`); older history (a previous subscription's) is left to the events
+    that recorded it. One-off invoices (no subscription) are not the platform's,
+    as for webhooks. A deleted draft is not in the list, so is not removed here.
+    """
+    changes: Counter[InvoiceChange] = Counter()
+    customer_id = subscription.stripe_customer_id
+    if not customer_id:
+        return changes
+    for remote in stripe_gateway.invoice_list_for_customer(
+        customer_id=customer_id, created_since=since
+    ):
+        if remote.subscription_id is None:
+            continue
+        changes[
+            invoice_apply_remote(spa_id=subscription.spa_id, customer_id=customer_id, remote=remote)
+        ] += 1
+    return changes
 
 
 def _state(subscription: Subscription) -> tuple[object, ...]:

@@ -81,6 +81,7 @@ class RemoteSubscription:
     trial_end: datetime | None
     ended_at: datetime | None
     spa_id: int | None  # from the metadata the platform sets
+    created: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -154,6 +155,7 @@ def subscription_from_object(obj: Any) -> RemoteSubscription:
         trial_end=timestamp_to_datetime(data.get("trial_end")),
         ended_at=timestamp_to_datetime(data.get("ended_at") or data.get("canceled_at")),
         spa_id=_metadata_spa_id(data),
+        created=timestamp_to_datetime(data.get("created")),
     )
 
 
@@ -307,6 +309,35 @@ def invoice_retrieve(*, invoice_id: str) -> RemoteInvoice | None:
         raise _failure(exc) from exc
     except stripe.StripeError as exc:
         raise _failure(exc) from exc
+
+
+def invoice_list_for_customer(
+    *, customer_id: str, created_since: datetime | None, page_size: int = 100
+) -> list[RemoteInvoice]:
+    """The customer's invoices as Stripe has them now, newest first, down to the
+    ones created at `created_since` (all of them when None).
+
+    Stripe lists invoices newest first, so paging (`auto_paging_iter`) stops at
+    the first older one: the pages read reach back to `created_since` and no
+    further. The bound is applied here rather than sent as `created[gte]`, which
+    localstripe does not accept (it also orders by `date`, not `created`: the
+    same for the invoices tests make). Every page is read before returning, so a
+    failure on any of them raises BillingProviderError, never half a list.
+    """
+    if not customer_id:
+        # Without a customer Stripe would list every invoice of the account.
+        raise ValueError("a customer id is required to list invoices")
+    invoices: list[RemoteInvoice] = []
+    try:
+        first = _client().v1.invoices.list(params={"customer": customer_id, "limit": page_size})
+        for obj in first.auto_paging_iter():
+            invoice = invoice_from_object(obj)
+            if created_since and invoice.created and invoice.created < created_since:
+                break
+            invoices.append(invoice)
+    except stripe.StripeError as exc:
+        raise _failure(exc) from exc
+    return invoices
 
 
 # --- Checkout and the Billing Portal -----------------------------------------------------------

@@ -31,10 +31,10 @@ from django.db.models import Q
 from django.utils import timezone
 
 from shared_apps.billing import emails
+from shared_apps.billing.invoice_sync import invoice_apply_remote
 from shared_apps.billing.models import (
     LIVE_STATUSES,
     Invoice,
-    InvoiceStatus,
     StripeEvent,
     StripeEventStatus,
     Subscription,
@@ -187,9 +187,10 @@ def _mirror_invoice(*, invoice_id: str, spa_id: int) -> None:
     Runs after `_sync`, so under the spa's subscription row lock, and reads Stripe
     after taking it: of two events about one invoice, the one that commits last
     read Stripe last. So an older event never overwrites a newer state, whatever
-    the order of delivery, and a duplicate rewrites the same values. (localstripe
+    the order of delivery, and a repeat writes nothing. (localstripe
     serves invoices, so the payload is never needed.) An invoice Stripe no longer
-    has (a deleted draft) leaves the mirror."""
+    has (a deleted draft) leaves the mirror. The copying is `invoice_apply_remote`,
+    which reconciliation's backfill uses too."""
     remote = invoice_retrieve(invoice_id=invoice_id)
     if remote is None:
         Invoice.objects.filter(spa_id=spa_id, stripe_invoice_id=invoice_id).delete()
@@ -199,28 +200,7 @@ def _mirror_invoice(*, invoice_id: str, spa_id: int) -> None:
         .values_list("stripe_customer_id", flat=True)
         .first()
     )
-    if remote.customer_id != customer_id:
-        logger.warning(
-            "stripe invoice %s belongs to another customer than spa %s's", remote.id, spa_id
-        )
-        return
-    if remote.status not in InvoiceStatus.values:
-        raise ValueError(f"unknown Stripe invoice status {remote.status!r}")
-    Invoice.objects.update_or_create(
-        stripe_invoice_id=remote.id,
-        defaults={
-            "spa_id": spa_id,
-            "number": remote.number[:64],
-            "status": remote.status,
-            "currency": remote.currency,
-            "amount_due_cents": remote.amount_due,
-            "amount_paid_cents": remote.amount_paid,
-            "period_start": remote.period_start,
-            "period_end": remote.period_end,
-            "hosted_invoice_url": remote.hosted_invoice_url[:500],
-            "stripe_created_at": remote.created or timezone.now(),
-        },
-    )
+    invoice_apply_remote(spa_id=spa_id, customer_id=customer_id, remote=remote)
 
 
 def _on_trial_will_end(event: dict[str, Any]) -> Outcome:
