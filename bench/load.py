@@ -4,6 +4,7 @@ across 1,000 spas and on 1 spa.
 
     .venv/bin/python bench/load.py [--spas 1000] [--users 8] [--workers 4]
                                    [--duration 90] [--warmup 15] [--scenarios 1,1000]
+                                   [--rounds 2] [--affinity]
 
 Needs the spas of bench/scale.py (its cluster in `.data/bench-scale`, or
 DATABASE_URL) and the bench extra (`pip install -e '.[bench]'`: locust).
@@ -17,6 +18,12 @@ gunicorn worker and of their PostgreSQL backends every 2 s, and stops the
 server. Then it prints, per scenario: throughput, p50/p95/p99 per operation,
 errors by kind and the expected refusals, memory per worker (start, end, max)
 and CPU time by process group; and the ratio 1,000 spas / 1 spa.
+
+--affinity serves a many-spa scenario from --workers gunicorns of one worker
+each, every spa always from the same one (chosen by spa id), as a proxy hashing
+the Host header would: each worker and its connection then meet a quarter of
+the spas instead of all of them. The 1-spa scenario keeps one gunicorn of
+--workers workers.
 
 Before each scenario the appointments an earlier load run booked are removed
 (notes "bench/load") and every spa's front desk gets a fresh token, so runs
@@ -265,10 +272,12 @@ def _private_memory(pid: int) -> int | None:
     return None
 
 
-def sample(master_pid: int, stop: threading.Event, samples: Samples, locust_pid: int) -> None:
+def sample(
+    master_pids: list[int], stop: threading.Event, samples: Samples, locust_pid: int
+) -> None:
     import psutil
 
-    master = psutil.Process(master_pid)
+    masters = [psutil.Process(pid) for pid in master_pids]
     began = time.monotonic()
     cpu_start: dict[int, tuple[str, float]] = {}
 
@@ -285,7 +294,7 @@ def sample(master_pid: int, stop: threading.Event, samples: Samples, locust_pid:
     locust = psutil.Process(locust_pid)
     while True:
         now = time.monotonic() - began
-        for child in master.children():
+        for child in [child for master in masters for child in master.children()]:
             try:
                 memory = child.memory_full_info()
             except psutil.Error:
@@ -307,10 +316,20 @@ def sample(master_pid: int, stop: threading.Event, samples: Samples, locust_pid:
 
 
 def run_locust(
-    *, port: int, spas: int, users: int, seconds: int, data: Path, out: Path, today: dt.date
+    *,
+    ports: list[int],
+    spas: int,
+    users: int,
+    seconds: int,
+    data: Path,
+    out: Path,
+    today: dt.date,
 ) -> subprocess.Popen:
+    port = ports[0]
     env = {
         **os.environ,
+        # More than one port: each spa is sent to one of them, by spa id (--affinity).
+        "BENCH_LOAD_PORTS": ",".join(map(str, ports)) if len(ports) > 1 else "",
         "BENCH_LOAD_FILE": str(data),
         "BENCH_LOAD_SPAS": str(spas),
         "BENCH_LOAD_OUT": str(out / "outcomes.json"),
@@ -403,16 +422,25 @@ def server_log(path: Path) -> dict[str, list[tuple[float, int]]]:
 
 
 def scenario(args, spas: int, data: Path, work: Path, today: dt.date) -> Result:
-    port = free_port()
     out = work / f"spas-{spas}"
     out.mkdir(parents=True, exist_ok=True)
-    server = start_server(port, args.workers, out / "gunicorn.log")
+    affinity = args.affinity and spas > 1
+    logs = (
+        [out / f"gunicorn-{i}.log" for i in range(args.workers)]
+        if affinity
+        else [out / "gunicorn.log"]
+    )
+    ports = [free_port() for _ in logs]
+    workers_each = 1 if affinity else args.workers
+    servers: list[subprocess.Popen] = []
     try:
+        for port, log in zip(ports, logs, strict=True):
+            servers.append(start_server(port, workers_each, log))
         if args.warmup:
             warm = work / f"warmup-{spas}"
             warm.mkdir(exist_ok=True)
             run_locust(
-                port=port,
+                ports=ports,
                 spas=spas,
                 users=args.users,
                 seconds=args.warmup,
@@ -420,13 +448,13 @@ def scenario(args, spas: int, data: Path, work: Path, today: dt.date) -> Result:
                 out=warm,
                 today=today,
             ).wait()
-        log_offset = (out / "gunicorn.log").stat().st_size  # the warm-up's lines before it
+        offsets = [log.stat().st_size for log in logs]  # the warm-up's lines before it
         samples = Samples()
         stop = threading.Event()
         before = db_counters()
         started = time.monotonic()
         locust = run_locust(
-            port=port,
+            ports=ports,
             spas=spas,
             users=args.users,
             seconds=args.duration,
@@ -434,14 +462,17 @@ def scenario(args, spas: int, data: Path, work: Path, today: dt.date) -> Result:
             out=out,
             today=today,
         )
-        sampler = threading.Thread(target=sample, args=(server.pid, stop, samples, locust.pid))
+        sampler = threading.Thread(
+            target=sample, args=([server.pid for server in servers], stop, samples, locust.pid)
+        )
         sampler.start()
         locust.wait()
         stop.set()
         sampler.join()
         seconds = time.monotonic() - started
     finally:
-        stop_server(server)
+        for server in servers:
+            stop_server(server)
     # The workers' backends report their counters as they exit.
     time.sleep(1)
     after = db_counters()
@@ -453,9 +484,11 @@ def scenario(args, spas: int, data: Path, work: Path, today: dt.date) -> Result:
     outcomes = json.loads(outcomes_path.read_text()) if outcomes_path.exists() else {}
     restarts = max(0, len(samples.workers) - args.workers)
     measured = out / "gunicorn-measured.log"
-    with open(out / "gunicorn.log", "rb") as log:
-        log.seek(log_offset)
-        measured.write_bytes(log.read())
+    with measured.open("wb") as lines:
+        for log, offset in zip(logs, offsets, strict=True):
+            with open(log, "rb") as whole:
+                whole.seek(offset)
+                lines.write(whole.read())
     database = {key: after[key] - before[key] for key in after}
     return Result(
         spas,
@@ -560,6 +593,11 @@ def main() -> None:
         help="run the scenarios this many times, interleaved (1, 1000, 1, 1000: other work "
         "on the machine then weighs on both alike)",
     )
+    parser.add_argument(
+        "--affinity",
+        action="store_true",
+        help="serve many spas from WORKERS single-worker gunicorns, each spa always from one",
+    )
     args = parser.parse_args()
     counts = [int(c) for c in args.scenarios.split(",")] if args.scenarios else [1, args.spas]
     setup()
@@ -572,7 +610,8 @@ def main() -> None:
     prepare(max(counts), data)
     connection.close()
     print(
-        f"gunicorn: platform/gunicorn.conf.py, config.settings.prod, {args.workers} workers; "
+        f"gunicorn: platform/gunicorn.conf.py, config.settings.prod, {args.workers} workers"
+        f"{' (many spas: one gunicorn of 1 worker each, spas by id)' if args.affinity else ''}; "
         f"locust: 1 process, {args.users} users, no wait; {args.warmup} s warm-up, then "
         f"{args.duration} s measured; output in {work}"
     )

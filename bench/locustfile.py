@@ -33,6 +33,9 @@ from locust import FastHttpUser, constant, events, task
 
 SPAS = json.loads(open(os.environ["BENCH_LOAD_FILE"]).read())  # noqa: SIM115
 SPAS = SPAS[: int(os.environ.get("BENCH_LOAD_SPAS", len(SPAS)))]
+# --affinity (bench/load.py): a spa is always served by the same server, as behind
+# a proxy hashing the Host header.
+PORTS = [int(port) for port in os.environ.get("BENCH_LOAD_PORTS", "").split(",") if port]
 TODAY = dt.date.fromisoformat(os.environ.get("BENCH_LOAD_TODAY", dt.date.today().isoformat()))
 NOTES = "bench/load"  # bench/load.py removes these appointments before each run
 TERMS = [
@@ -89,8 +92,11 @@ class FrontDesk(FastHttpUser):
         if token:
             headers["Authorization"] = f"Bearer {spa['token']}"
         body = json.dumps({"query": query, "variables": variables})
+        path = (
+            f"http://127.0.0.1:{PORTS[spa['id'] % len(PORTS)]}/graphql/" if PORTS else "/graphql/"
+        )
         with self.client.post(
-            "/graphql/", data=body, headers=headers, name=name, catch_response=True
+            path, data=body, headers=headers, name=name, catch_response=True
         ) as response:
             if response.status_code != 200:
                 kind = f"HTTP {response.status_code}"
