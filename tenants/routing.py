@@ -92,12 +92,10 @@ class SpaDirectory:
         return True
 
     def _known_spa(self, host: str) -> Spa | None:
-        """`host`'s spa from a complete directory, or the bare host's for a www. one
-        (an exact match wins, as in `_load_spa`)."""
-        hit = self._spas.get(host)
-        if hit is None and host.startswith("www."):
-            hit = self._spas.get(host[4:])
-        return None if hit is None else hit[1]
+        """`host`'s spa from a complete directory."""
+        return next(
+            (self._spas[name][1] for name in _route_names(host) if name in self._spas), None
+        )
 
     def _forget(self) -> None:
         self._spas.clear()
@@ -129,13 +127,18 @@ class SpaDirectory:
         self._version_checked_at = time.monotonic()
 
 
-def _load_spa(host: str) -> Spa | None:
-    """The spa of `host`, or of the bare host for a www. one (one query either way).
+def _route_names(host: str) -> list[str]:
+    """The domains that may route `host`, best first: the host itself, then the
+    bare host of a www. one. An exact match wins, so a spa may register
+    www.its-domain.com itself."""
+    return [host, host[4:]] if host.startswith("www.") else [host]
 
-    An exact match wins, so a spa may register www.its-domain.com itself."""
+
+def _load_spa(host: str) -> Spa | None:
+    """The spa of `host` (see `_route_names`), in one query."""
     from tenants.models import Domain
 
-    candidates = [host, host[4:]] if host.startswith("www.") else [host]
+    candidates = _route_names(host)
     domains = Domain.objects.select_related("tenant").filter(
         domain__in=candidates, verified_at__isnull=False
     )
