@@ -78,7 +78,7 @@ def frontdesk() -> FrontDesk:
     from django.db import connection as db
     from django_tenants.utils import tenant_context
 
-    from config.graphql.relay import to_global_id
+    from core.graphql.relay import to_global_id
     from shared_apps.accounts.models import Membership
     from shared_apps.accounts.services import token_issue
     from tenant_apps.catalog.models import Service

@@ -82,7 +82,7 @@ def floor_view(request: Any) -> Any:
     from django.db import connection
     from django.http import HttpResponse
 
-    from config.graphql.relay import pk_from_global_id, to_global_id
+    from core.graphql.relay import pk_from_global_id, to_global_id
     from tenant_apps.audit.models import AuditAction
     from tenant_apps.audit.services import Actor, audit_record
     from tenant_apps.scheduling.models import AppointmentSource, AppointmentStatus
@@ -257,10 +257,10 @@ class Phases:
 
 def instrument(phases: Phases) -> Callable[[], None]:
     """Time the request's phases; returns the undo."""
-    import config.graphql.view as view_module
+    import core.graphql.view as view_module
     import shared_apps.accounts.middleware as auth_module
     import tenant_apps.scheduling.graphql.calendar_queries as calendar_module
-    from config.graphql.view import PlatformGraphQLView
+    from core.graphql.view import PlatformGraphQLView
     from tenants.middleware import SpaRoutingMiddleware
 
     patches: list[tuple[Any, str, Any]] = [
@@ -295,7 +295,7 @@ def instrument(phases: Phases) -> Callable[[], None]:
 
 
 def clear_documents() -> None:
-    from config.graphql.view import _DOCUMENT_CACHES
+    from core.graphql.view import _DOCUMENT_CACHES
 
     for cache in _DOCUMENT_CACHES.values():
         cache.cache_clear()  # type: ignore[attr-defined]

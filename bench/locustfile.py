@@ -75,7 +75,7 @@ LOGIN = """mutation Login($email: String!, $password: String!) {
 
 
 def gid(type_name: str, spa_id: int, pk: int) -> str:
-    """A relay global ID (config/graphql/relay.py): type, spa and row."""
+    """A relay global ID (core/graphql/relay.py): type, spa and row."""
     return base64.urlsafe_b64encode(f"{type_name}:{spa_id}:{pk}".encode()).decode().rstrip("=")
 
 

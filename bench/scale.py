@@ -385,7 +385,7 @@ def checks(count: int) -> None:
 
 
 def stop() -> None:
-    from config.database import embedded_server, stop_embedded
+    from core.database import embedded_server, stop_embedded
 
     folder = data_dir()
     server = embedded_server(folder) if folder else None

@@ -5,8 +5,8 @@ from django.conf import settings
 from django.urls import include, path
 from django.views.decorators.csrf import csrf_exempt
 
-from config.graphql.view import PlatformGraphQLView
 from config.schema_public import schema
+from core.graphql.view import PlatformGraphQLView
 from shared_apps.billing.graphql.mutations import AUTOCOMMIT_MUTATIONS
 from shared_apps.billing.throttling import signup_throttle
 from shared_apps.billing.views import stripe_webhook

@@ -4,9 +4,9 @@ from django.conf import settings
 from django.urls import path
 from django.views.decorators.csrf import csrf_exempt
 
-from config.graphql.view import PlatformGraphQLView
 from config.schema_booking import schema as booking_schema
 from config.schema_tenant import schema
+from core.graphql.view import PlatformGraphQLView
 from shared_apps.accounts.graphql.impersonation import impersonation_guard
 from shared_apps.accounts.graphql.mutations import AUTOCOMMIT_MUTATIONS, READ_ONLY_SAFE_MUTATIONS
 from shared_apps.billing.graphql.mutations import (

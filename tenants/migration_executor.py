@@ -21,7 +21,7 @@ from django.db import connections
 from django.db.migrations.recorder import MigrationRecorder
 from django_tenants.migration_executors.base import MigrationExecutor, run_migrations
 
-from config.observability.redaction import scrub_text
+from core.observability.redaction import scrub_text
 
 
 @dataclass(frozen=True)

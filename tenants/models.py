@@ -78,6 +78,18 @@ class Spa(TenantMixin):
         """Suspended spas answer queries but refuse changes."""
         return self.status == SpaStatus.SUSPENDED
 
+    @property
+    def status_warning(self) -> dict[str, str] | None:
+        """What every API response of this spa should warn about (the endpoint
+        puts it in the response's `extensions.spaStatus`), or None."""
+        if self.status == SpaStatus.PAST_DUE:
+            return {
+                "code": "SPA_PAST_DUE",
+                "message": "This spa's subscription payment is past due. "
+                "Update the payment method to avoid suspension.",
+            }
+        return None
+
 
 class Domain(DomainMixin):
     """A hostname that routes to a spa: its platform subdomain or a custom domain."""

@@ -11,8 +11,8 @@ import pgserver
 import pytest
 from django.core.management import call_command
 
-from config import database
-from config.database import TENANT_ENGINE, database_settings, embedded_server, stop_embedded
+from core import database
+from core.database import TENANT_ENGINE, database_settings, embedded_server, stop_embedded
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -79,9 +79,9 @@ SPA_ROUTING_FILL_LIMIT = env.int("SPA_ROUTING_FILL_LIMIT", default=5000)
 
 MIDDLEWARE = [
     # Probes first: cheap, on every host, not logged.
-    "config.observability.health.HealthCheckMiddleware",
+    "tenants.health.HealthCheckMiddleware",
     # Then the request id and the one JSON line per request (covers routing too).
-    "config.observability.requestlog.RequestLogMiddleware",
+    "core.observability.requestlog.RequestLogMiddleware",
     "tenants.middleware.SpaRoutingMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -252,7 +252,7 @@ LOGGING = {
         },
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
     },
-    "filters": {"redact": {"()": "config.observability.redaction.RedactingFilter"}},
+    "filters": {"redact": {"()": "core.observability.redaction.RedactingFilter"}},
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
@@ -264,10 +264,10 @@ LOGGING = {
     "loggers": {"pgserver": {"level": "WARNING"}},
 }
 
-# --- Sentry (off unless SENTRY_DSN is set; see config/observability/sentry.py) ---
+# --- Sentry (off unless SENTRY_DSN is set; see core/observability/sentry.py) ---
 SENTRY_DSN = env("SENTRY_DSN", default="")
 if SENTRY_DSN:
-    from config.observability.sentry import init_sentry
+    from core.observability.sentry import init_sentry
 
     init_sentry(
         dsn=SENTRY_DSN,

@@ -10,9 +10,9 @@ os.environ.setdefault("DJANGO_SECRET_KEY", "bench-only-not-secret")
 os.environ.setdefault("DJANGO_DEBUG", "false")
 os.environ.setdefault("ROOT_DOMAIN", "medspa.bench")
 
-from config.database import database_settings
 from config.settings.base import *  # noqa: F403
 from config.settings.base import BASE_DIR
+from core.database import database_settings
 
 _data_dir = os.environ.get("BENCH_DATA_DIR")
 DATABASES = {

@@ -5,9 +5,9 @@ import os
 os.environ.setdefault("DJANGO_SECRET_KEY", "dev-only-not-secret")
 os.environ.setdefault("DJANGO_DEBUG", "true")
 
-from config.database import database_settings
 from config.settings.base import *  # noqa: F403
 from config.settings.base import BASE_DIR
+from core.database import database_settings
 
 DATABASES = {"default": database_settings(data_dir=BASE_DIR / ".data" / "postgres")}
 

@@ -2,9 +2,9 @@
 
 from django.core.exceptions import ImproperlyConfigured
 
-from config.database import database_settings
 from config.settings.base import *  # noqa: F403
 from config.settings.base import env
+from core.database import database_settings
 
 if not env("DATABASE_URL", default=""):
     # Never fall back to an embedded server in production.

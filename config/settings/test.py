@@ -6,8 +6,8 @@ os.environ.setdefault("DJANGO_SECRET_KEY", "test-only-not-secret")
 os.environ.setdefault("DJANGO_DEBUG", "false")
 os.environ.setdefault("ROOT_DOMAIN", "medspa.test")
 
-from config.database import database_settings
 from config.settings.base import *  # noqa: F403
+from core.database import database_settings
 
 # data_dir=None: a temporary cluster, deleted when the test process exits; no
 # fsync (a throw-away cluster needs no crash safety, and setup runs much faster).

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.http import HttpRequest
 from django_ratelimit.core import get_usage
 
-from config.graphql.view import RequestRefusal
+from core.graphql.errors import RequestRefusal
 
 
 def signup_throttle(request: HttpRequest, fields: list[str]) -> None:

@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from config.assets import AssetFolder
+from core.assets import AssetFolder
 
 ASSETS = AssetFolder(
     Path(__file__).resolve().parent / "static" / "console",

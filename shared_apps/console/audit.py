@@ -12,7 +12,7 @@ from typing import Any
 
 from django.http import HttpRequest
 
-from config.http import client_ip
+from core.http import client_ip
 from shared_apps.console.models import ConsoleAuditEntry
 from tenants.models import Spa
 

@@ -18,8 +18,8 @@ from django.http import HttpRequest
 from graphql import FieldNode, GraphQLObjectType
 from graphql.pyutils import Path
 
-from config.graphql.execution import PlatformExecutionContext
-from config.http import client_ip
+from core.graphql.execution import PlatformExecutionContext
+from core.http import client_ip
 from tenant_apps.audit.models import AuditAction, AuditEntry, SearchKind
 
 _READS = "_phi_reads"
@@ -110,7 +110,7 @@ def audit_read_purpose(info: Any, action: AuditAction, search_kind: str = "") ->
 
 
 class PhiReadExecutionContext(PlatformExecutionContext):
-    """The API's execution (config/graphql/execution.py), noting the client
+    """The API's execution (core/graphql/execution.py), noting the client
     behind every object of the `subjects` models whose fields are resolved
     (model -> the attribute holding the client's id: `{Client: "pk",
     Appointment: "client_id"}`). Make one with `phi_read_execution` and give it

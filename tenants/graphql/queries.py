@@ -1,7 +1,7 @@
 import graphene
 
-from config.graphql.permissions import ANYONE, MEMBERS, permission
-from config.graphql.relay import SpaNode
+from core.graphql.relay import SpaNode
+from shared_apps.accounts.permissions import ANYONE, MEMBERS, permission
 from tenants.graphql.types import SlugAvailabilityType, SpaType
 from tenants.selectors import slug_availability
 

@@ -6,8 +6,8 @@ import graphene
 from django.urls import path
 from django.views.decorators.csrf import csrf_exempt
 
-from config.graphql.view import PlatformGraphQLView
 from config.schema_tenant import Query
+from core.graphql.view import PlatformGraphQLView
 from tenant_apps.profile.services import profile_update
 
 

@@ -24,7 +24,7 @@ from __future__ import annotations
 from django.http import HttpRequest
 from graphene.utils.str_converters import to_camel_case
 
-from config.graphql.view import RequestRefusal
+from core.graphql.errors import RequestRefusal
 from shared_apps.accounts.graphql.mutations import AccountMutations
 from shared_apps.billing.graphql.mutations import BillingMutations
 

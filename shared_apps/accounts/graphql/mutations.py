@@ -3,9 +3,8 @@
 import graphene
 from django.core.exceptions import ValidationError
 
-from config.graphql.arguments import enum_value
-from config.graphql.mutations import SpaMutation
-from config.graphql.permissions import ANYONE, MANAGERS, MEMBERS
+from core.graphql.arguments import enum_value
+from core.graphql.mutations import SpaMutation
 from shared_apps.accounts import services
 from shared_apps.accounts.graphql.types import (
     ACCOUNT_ERROR_CODES,
@@ -15,6 +14,7 @@ from shared_apps.accounts.graphql.types import (
     MeType,
     RoleEnum,
 )
+from shared_apps.accounts.permissions import ANYONE, MANAGERS, MEMBERS
 
 
 def _id(value: str, field: str = "id") -> int:

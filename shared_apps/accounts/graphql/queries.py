@@ -1,7 +1,7 @@
 import graphene
 
-from config.graphql.permissions import MANAGERS, MEMBERS, permission
 from shared_apps.accounts.graphql.types import InvitationType, MemberType, MeType
+from shared_apps.accounts.permissions import MANAGERS, MEMBERS, permission
 from shared_apps.accounts.selectors import invitation_list_pending, member_list
 
 

@@ -2,8 +2,8 @@
 
 import graphene
 
-from config.graphql.mutations import SpaMutation
-from config.graphql.permissions import ANYONE, OWNERS
+from core.graphql.mutations import SpaMutation
+from shared_apps.accounts.permissions import ANYONE, OWNERS
 from shared_apps.billing import services
 from shared_apps.billing.graphql.types import (
     BILLING_ERROR_CODES,

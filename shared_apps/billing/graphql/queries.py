@@ -1,6 +1,6 @@
 import graphene
 
-from config.graphql.permissions import ANYONE, OWNERS, permission
+from shared_apps.accounts.permissions import ANYONE, OWNERS, permission
 from shared_apps.billing.graphql.types import BillingType, PlanType
 from shared_apps.billing.selectors import billing_overview, plan_list_active
 

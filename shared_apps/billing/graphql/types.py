@@ -1,6 +1,6 @@
 import graphene
 
-from config.graphql.mutations import error_type
+from core.graphql.mutations import error_type
 from shared_apps.billing.models import SubscriptionStatus
 from shared_apps.billing.selectors import plan_list_active
 

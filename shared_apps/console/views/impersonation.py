@@ -27,7 +27,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 
-from config.http import client_ip
+from core.http import client_ip
 from shared_apps.accounts.models import ApiToken, Membership
 from shared_apps.accounts.selectors import (
     impersonation_get,

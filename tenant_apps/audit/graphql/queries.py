@@ -1,9 +1,9 @@
 import graphene
 from graphene import relay
 
-from config.graphql.pagination import Keyset, paginate
-from config.graphql.permissions import OWNERS, permission
-from config.graphql.relay import pk_from_global_id
+from core.graphql.pagination import Keyset, paginate
+from core.graphql.relay import pk_from_global_id
+from shared_apps.accounts.permissions import OWNERS, permission
 from tenant_apps.audit.graphql.types import AuditEntryConnection
 from tenant_apps.audit.models import AuditEntry
 from tenant_apps.audit.selectors import audit_entries_for_client

@@ -1,7 +1,7 @@
 import graphene
 
-from config.graphql.pagination import CountableConnection
-from config.graphql.relay import to_global_id
+from core.graphql.pagination import CountableConnection
+from core.graphql.relay import to_global_id
 from tenant_apps.audit.models import AuditAction, SearchKind
 
 AuditActionEnum = graphene.Enum.from_enum(AuditAction)

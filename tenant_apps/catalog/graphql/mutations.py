@@ -9,10 +9,10 @@ from typing import Any
 
 import graphene
 
-from config.graphql.arguments import enum_value, record_pk
-from config.graphql.mutations import SpaMutation
-from config.graphql.permissions import MANAGERS
-from config.graphql.relay import pk_from_global_id
+from core.graphql.arguments import enum_value, record_pk
+from core.graphql.mutations import SpaMutation
+from core.graphql.relay import pk_from_global_id
+from shared_apps.accounts.permissions import MANAGERS
 from tenant_apps.catalog import services
 from tenant_apps.catalog.graphql.types import (
     CATALOG_ERROR_CODES,

@@ -1,10 +1,10 @@
 import graphene
 from graphene import relay
 
-from config.graphql.arguments import enum_value
-from config.graphql.pagination import Keyset, paginate
-from config.graphql.permissions import MEMBERS, permission
-from config.graphql.relay import pk_from_global_id
+from core.graphql.arguments import enum_value
+from core.graphql.pagination import Keyset, paginate
+from core.graphql.relay import pk_from_global_id
+from shared_apps.accounts.permissions import MEMBERS, permission
 from tenant_apps.catalog.graphql.types import (
     ProductConnection,
     ProductKindEnum,

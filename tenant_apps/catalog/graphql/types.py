@@ -10,9 +10,9 @@ import graphene
 from django.db.models import Choices
 from graphene_django import DjangoObjectType
 
-from config.graphql.mutations import error_type
-from config.graphql.pagination import CountableConnection
-from config.graphql.relay import SpaNode
+from core.graphql.mutations import error_type
+from core.graphql.pagination import CountableConnection
+from core.graphql.relay import SpaNode
 from tenant_apps.catalog.models import Product, ProductKind, Service, ServiceCategory
 from tenant_apps.scheduling.graphql.types import ResourceTypeNode
 from tenant_apps.staff.models import CredentialKind
@@ -137,7 +137,7 @@ class ServiceNode(DjangoObjectType):
     created_at = graphene.DateTime(required=True, description="When it was added.")
     updated_at = graphene.DateTime(required=True, description="When it last changed.")
 
-    # What the resolvers read (config/graphql/projection.py).
+    # What the resolvers read (core/graphql/projection.py).
     column_reads: ClassVar[dict[str, tuple[str, ...]]] = {
         "required_credentials": ("required_credentials",),
         "required_resource_types": (),

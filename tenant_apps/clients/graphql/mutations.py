@@ -4,10 +4,10 @@ from typing import Any
 
 import graphene
 
-from config.graphql.arguments import enum_value
-from config.graphql.mutations import SpaMutation
-from config.graphql.permissions import FRONT_OFFICE
-from config.graphql.relay import pk_from_global_id
+from core.graphql.arguments import enum_value
+from core.graphql.mutations import SpaMutation
+from core.graphql.relay import pk_from_global_id
+from shared_apps.accounts.permissions import FRONT_OFFICE
 from tenant_apps.audit.services import Actor
 from tenant_apps.clients import services
 from tenant_apps.clients.graphql.types import (

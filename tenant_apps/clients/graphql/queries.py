@@ -1,12 +1,12 @@
 import graphene
 from graphene import relay
 
-from config.graphql.arguments import enum_value
-from config.graphql.errors import coded_error
-from config.graphql.pagination import Keyset, paginate
-from config.graphql.permissions import MEMBERS, permission
-from config.graphql.relay import pk_from_global_id
-from config.graphql.selection import selects
+from core.graphql.arguments import enum_value
+from core.graphql.errors import coded_error
+from core.graphql.pagination import Keyset, paginate
+from core.graphql.relay import pk_from_global_id
+from core.graphql.selection import selects
+from shared_apps.accounts.permissions import MEMBERS, permission
 from tenant_apps.audit.models import AuditAction
 from tenant_apps.audit.services import audit_read_purpose
 from tenant_apps.clients.graphql.types import ClientConnection, ClientNode

@@ -3,9 +3,9 @@ from typing import ClassVar
 import graphene
 from graphene_django import DjangoObjectType
 
-from config.graphql.mutations import error_type
-from config.graphql.pagination import CountableConnection
-from config.graphql.relay import SpaNode, to_global_id
+from core.graphql.mutations import error_type
+from core.graphql.pagination import CountableConnection
+from core.graphql.relay import SpaNode, to_global_id
 from tenant_apps.clients.models import Client, ConsentSource
 
 ConsentSourceEnum = graphene.Enum.from_enum(
@@ -97,7 +97,7 @@ class ClientNode(DjangoObjectType):
     )
 
     # What the resolvers read, for lists that load only the selected columns
-    # (config/graphql/projection.py).
+    # (core/graphql/projection.py).
     column_reads: ClassVar[dict[str, tuple[str, ...]]] = {
         "display_name": ("preferred_name", "first_name", "last_name"),
         "address": ("address_line1", "address_line2", "city", "region", "postal_code", "country"),

@@ -2,9 +2,9 @@
 
 import graphene
 
-from config.graphql.arguments import given_fields
-from config.graphql.mutations import SpaMutation
-from config.graphql.permissions import MANAGERS
+from core.graphql.arguments import given_fields
+from core.graphql.mutations import SpaMutation
+from shared_apps.accounts.permissions import MANAGERS
 from tenant_apps.profile import services
 from tenant_apps.profile.graphql.types import (
     CANCELLATION_WINDOW,

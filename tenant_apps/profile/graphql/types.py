@@ -1,6 +1,6 @@
 import graphene
 
-from config.graphql.mutations import error_type
+from core.graphql.mutations import error_type
 from tenant_apps.profile.models import (
     MAX_CANCELLATION_WINDOW_HOURS,
     MAX_HORIZON_DAYS,

@@ -31,7 +31,7 @@ from django.urls import reverse
 from django.views.decorators.clickjacking import xframe_options_deny, xframe_options_exempt
 from django.views.decorators.http import require_safe
 
-from config.assets import AssetFolder
+from core.assets import AssetFolder
 from tenant_apps.scheduling.selectors import booking_policy
 
 ASSETS = AssetFolder(

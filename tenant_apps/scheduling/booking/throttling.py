@@ -14,7 +14,7 @@ from django.conf import settings
 from django.http import HttpRequest
 from django_ratelimit.core import get_usage
 
-from config.graphql.view import RequestRefusal
+from core.graphql.errors import RequestRefusal
 
 # The group of each root field; settings.BOOKING_RATES gives each group's rate.
 # Anything else (introspection, where it is on) counts as browsing.

@@ -12,10 +12,10 @@ from typing import Any
 import graphene
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 
-from config.graphql.arguments import record_pk
-from config.graphql.mutations import SpaMutation
-from config.graphql.permissions import MEMBERS
-from config.graphql.relay import pk_from_global_id
+from core.graphql.arguments import record_pk
+from core.graphql.mutations import SpaMutation
+from core.graphql.relay import pk_from_global_id
+from shared_apps.accounts.permissions import MEMBERS
 from tenant_apps.audit.services import Actor
 from tenant_apps.scheduling.appointments import (
     MAX_NOTES,

@@ -20,13 +20,13 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from graphene import relay
 
-from config.graphql.arguments import enum_value
-from config.graphql.errors import coded_error
-from config.graphql.pagination import CountableConnection, Keyset, paginate
-from config.graphql.permissions import MEMBERS, permission
-from config.graphql.projection import Projection, projection
-from config.graphql.relay import pk_from_global_id
-from config.graphql.selection import selected, selects
+from core.graphql.arguments import enum_value
+from core.graphql.errors import coded_error
+from core.graphql.pagination import CountableConnection, Keyset, paginate
+from core.graphql.projection import Projection, projection
+from core.graphql.relay import pk_from_global_id
+from core.graphql.selection import selected, selects
+from shared_apps.accounts.permissions import MEMBERS, permission
 from tenant_apps.audit.models import AuditAction
 from tenant_apps.audit.services import audit_read_purpose
 from tenant_apps.catalog.selectors import service_list
@@ -87,7 +87,7 @@ def _ids(global_ids: Sequence[str] | None, type_name: str) -> list[int] | None:
 
 def _planned(appointments: QuerySet[Appointment], info: Any) -> QuerySet[Appointment]:
     """The page's query, its joins and prefetches as the query selects them,
-    loading only the columns it reads (config/graphql/projection.py): whole
+    loading only the columns it reads (core/graphql/projection.py): whole
     rows are most of a page's cost."""
 
     def chosen(*path: str) -> bool:

@@ -16,9 +16,9 @@ import graphene
 from django.db.models import Choices
 from graphene_django import DjangoObjectType
 
-from config.graphql.mutations import error_type
-from config.graphql.pagination import CountableConnection
-from config.graphql.relay import SpaNode, to_global_id
+from core.graphql.mutations import error_type
+from core.graphql.pagination import CountableConnection
+from core.graphql.relay import SpaNode, to_global_id
 from shared_apps.accounts.models import Membership, Role
 from tenant_apps.catalog.graphql.types import ServiceNode
 from tenant_apps.catalog.models import Service
@@ -117,7 +117,7 @@ class AppointmentServiceNode(DjangoObjectType):
     )
     currency = graphene.String(required=True, description="ISO 4217 code, e.g. USD.")
 
-    # config/graphql/projection.py: the service is joined, and read as selected.
+    # core/graphql/projection.py: the service is joined, and read as selected.
     column_reads: ClassVar[dict[str, tuple[str, ...]]] = {"service": ("service",)}
 
     @staticmethod
@@ -271,7 +271,7 @@ class AppointmentNode(DjangoObjectType):
     )
 
     # What the resolvers read, for lists that load only the selected columns
-    # (config/graphql/projection.py); the relations are prefetched by key.
+    # (core/graphql/projection.py); the relations are prefetched by key.
     column_reads: ClassVar[dict[str, tuple[str, ...]]] = {
         "status": ("status",),
         "source": ("source",),

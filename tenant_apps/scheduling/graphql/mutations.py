@@ -9,10 +9,10 @@ Updates change only the input fields given; a field given as null is left as it 
 import graphene
 from django.core.exceptions import ValidationError
 
-from config.graphql.arguments import given_fields, record_pk
-from config.graphql.mutations import SpaMutation
-from config.graphql.permissions import MANAGERS
-from config.graphql.relay import pk_from_global_id
+from core.graphql.arguments import given_fields, record_pk
+from core.graphql.mutations import SpaMutation
+from core.graphql.relay import pk_from_global_id
+from shared_apps.accounts.permissions import MANAGERS
 from tenant_apps.scheduling import services
 from tenant_apps.scheduling.graphql.calendar_mutations import CalendarMutations
 from tenant_apps.scheduling.graphql.types import (

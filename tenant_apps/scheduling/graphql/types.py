@@ -6,9 +6,9 @@ from typing import ClassVar
 import graphene
 from graphene_django import DjangoObjectType
 
-from config.graphql.mutations import error_type
-from config.graphql.pagination import CountableConnection
-from config.graphql.relay import SpaNode
+from core.graphql.mutations import error_type
+from core.graphql.pagination import CountableConnection
+from core.graphql.relay import SpaNode
 from tenant_apps.scheduling.models import (
     Location,
     LocationHours,
@@ -50,7 +50,7 @@ class ResourceTypeNode(DjangoObjectType):
 
     kind = graphene.Field(ResourceKindEnum, required=True)
 
-    # What the resolvers read (config/graphql/projection.py).
+    # What the resolvers read (core/graphql/projection.py).
     column_reads: ClassVar[dict[str, tuple[str, ...]]] = {"kind": ("kind",)}
 
     @staticmethod
@@ -121,7 +121,7 @@ class LocationNode(DjangoObjectType):
         description="Weekly opening hours, by weekday and time.",
     )
 
-    # config/graphql/projection.py: prefetched by the location's key.
+    # core/graphql/projection.py: prefetched by the location's key.
     column_reads: ClassVar[dict[str, tuple[str, ...]]] = {"hours": ()}
 
     @staticmethod
@@ -155,7 +155,7 @@ class ResourceNode(DjangoObjectType):
         required=True, description="False: retired, kept for the record and not booked."
     )
 
-    # What the resolvers read (config/graphql/projection.py).
+    # What the resolvers read (core/graphql/projection.py).
     column_reads: ClassVar[dict[str, tuple[str, ...]]] = {
         "kind": ("resource_type__kind",),
         "resource_type": ("resource_type",),

@@ -7,10 +7,10 @@ Updates change only the input fields given; a field given as null is left as it 
 
 import graphene
 
-from config.graphql.arguments import given_fields
-from config.graphql.mutations import SpaMutation
-from config.graphql.permissions import MANAGERS
-from config.graphql.relay import pk_from_global_id
+from core.graphql.arguments import given_fields
+from core.graphql.mutations import SpaMutation
+from core.graphql.relay import pk_from_global_id
+from shared_apps.accounts.permissions import MANAGERS
 from tenant_apps.catalog.graphql.types import CredentialEnum
 from tenant_apps.scheduling.graphql.types import WEEKDAY_DESCRIPTION
 from tenant_apps.scheduling.weekly import WeeklyInterval

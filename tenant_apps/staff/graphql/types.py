@@ -7,9 +7,9 @@ import graphene
 from django.utils import timezone
 from graphene_django import DjangoObjectType
 
-from config.graphql.mutations import error_type
-from config.graphql.pagination import CountableConnection
-from config.graphql.relay import SpaNode
+from core.graphql.mutations import error_type
+from core.graphql.pagination import CountableConnection
+from core.graphql.relay import SpaNode
 from tenant_apps.catalog.graphql.types import CredentialEnum
 from tenant_apps.scheduling.graphql.types import WEEKDAY_DESCRIPTION, LocationNode
 from tenant_apps.staff.models import Credential, StaffProfile, TimeOff, TimeOffKind, WorkingHours
@@ -153,7 +153,7 @@ class StaffMemberNode(DjangoObjectType):
         description="Time off and blocked time that has not ended yet, soonest first.",
     )
 
-    # config/graphql/projection.py: prefetched by the member's key.
+    # core/graphql/projection.py: prefetched by the member's key.
     column_reads: ClassVar[dict[str, tuple[str, ...]]] = {
         "credentials": (),
         "working_hours": (),

@@ -9,7 +9,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from config.database import embedded_server, stop_embedded
+from core.database import embedded_server, stop_embedded
 
 
 class Command(BaseCommand):

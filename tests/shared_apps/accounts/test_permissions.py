@@ -4,10 +4,10 @@ import pytest
 from graphene.utils.str_converters import to_snake_case
 from graphql import GraphQLNonNull
 
-from config.graphql.mutations import SpaMutation
-from config.graphql.permissions import ANYONE, MANAGERS, MEMBERS, Permission
 from config.schema_tenant import schema
+from core.graphql.mutations import SpaMutation
 from shared_apps.accounts.models import Role
+from shared_apps.accounts.permissions import ANYONE, MANAGERS, MEMBERS, Permission
 from tests.shared_apps.billing.matrix import MATRIX as BILLING_MATRIX
 from tests.tenant_apps.audit.matrix import MATRIX as AUDIT_MATRIX
 from tests.tenant_apps.catalog.matrix import MATRIX as CATALOG_MATRIX

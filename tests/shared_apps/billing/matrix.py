@@ -5,7 +5,7 @@ The documents need no Stripe: an unknown plan, or a spa without a billing
 account, answers with a payload error, which is enough to show the permission
 let the caller in."""
 
-from config.graphql.permissions import OWNERS, Permission
+from shared_apps.accounts.permissions import OWNERS, Permission
 
 MATRIX: dict[str, tuple[str, Permission]] = {
     "billing": ("{ billing { status seats } }", OWNERS),

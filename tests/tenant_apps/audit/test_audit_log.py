@@ -9,7 +9,7 @@ from django.core.management.base import CommandError
 from django.db import DatabaseError, transaction
 from django_tenants.utils import tenant_context
 
-from config.graphql.relay import to_global_id
+from core.graphql.relay import to_global_id
 from tenant_apps.audit.models import GENESIS_HASH, AuditAction, AuditEntry
 from tenant_apps.audit.selectors import audit_chain_verify
 from tenant_apps.audit.services import Actor, audit_record

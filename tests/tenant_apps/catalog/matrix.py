@@ -1,7 +1,7 @@
 """This app's rows of the role matrix (tests/shared_apps/accounts/test_permissions.py):
 root field -> (a document exercising it, who may run it)."""
 
-from config.graphql.permissions import MANAGERS, MEMBERS, Permission
+from shared_apps.accounts.permissions import MANAGERS, MEMBERS, Permission
 
 # The update documents name no record: allowed callers get a NOT_FOUND payload,
 # which is enough to show the permission let them in.

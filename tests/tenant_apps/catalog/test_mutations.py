@@ -3,7 +3,7 @@ leave nothing behind, other roles are refused."""
 
 import pytest
 
-from config.graphql.relay import to_global_id
+from core.graphql.relay import to_global_id
 from tenant_apps.catalog.models import Product, Service, ServiceCategory
 from tenant_apps.scheduling.models import ResourceType
 from tenants.db import connection

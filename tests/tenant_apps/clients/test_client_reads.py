@@ -4,7 +4,7 @@ constant query counts, and a PHI audit entry for every read."""
 import pytest
 from django_tenants.utils import tenant_context
 
-from config.graphql.relay import to_global_id
+from core.graphql.relay import to_global_id
 from tenant_apps.audit.models import AuditEntry
 from tenant_apps.audit.services import Actor
 from tenant_apps.clients.services import client_archive, client_create

@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 from django_tenants.utils import tenant_context
 
-from config.graphql.relay import to_global_id
+from core.graphql.relay import to_global_id
 from tenant_apps.audit.models import AuditEntry
 from tenant_apps.audit.services import Actor
 from tenant_apps.clients.models import Client, MarketingConsent

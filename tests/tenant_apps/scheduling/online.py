@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from config.graphql.relay import to_global_id
+from core.graphql.relay import to_global_id
 from tenant_apps.catalog.models import Service
 from tenant_apps.profile.models import SpaProfile
 from tenant_apps.scheduling.models import Location

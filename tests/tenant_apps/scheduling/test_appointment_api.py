@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from config.graphql.relay import to_global_id
+from core.graphql.relay import to_global_id
 from tenant_apps.audit.models import AuditEntry
 from tenant_apps.scheduling.models import (
     Appointment,

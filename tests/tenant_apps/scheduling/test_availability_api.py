@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from config.graphql.relay import to_global_id
+from core.graphql.relay import to_global_id
 from tenant_apps.profile.services import profile_update
 from tests.tenant_apps.catalog.factories import ServiceFactory
 from tests.tenant_apps.scheduling.factories import (

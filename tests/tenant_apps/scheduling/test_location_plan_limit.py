@@ -9,7 +9,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import connections
 from django_tenants.utils import schema_context
 
-from config.graphql.relay import to_global_id
+from core.graphql.relay import to_global_id
 from shared_apps.billing.models import Plan, Subscription, SubscriptionStatus
 from tenant_apps.scheduling.models import Location
 from tenant_apps.scheduling.services import location_create, location_update

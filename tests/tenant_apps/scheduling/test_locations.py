@@ -3,7 +3,7 @@
 import pytest
 from django.db import IntegrityError, transaction
 
-from config.graphql.relay import to_global_id
+from core.graphql.relay import to_global_id
 from tenant_apps.scheduling.models import Location, LocationHours
 from tests.tenant_apps.scheduling.factories import LocationFactory, LocationHoursFactory, on_spa
 

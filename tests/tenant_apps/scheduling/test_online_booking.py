@@ -16,10 +16,10 @@ from django.db import transaction
 from graphene.utils.str_converters import to_snake_case
 from graphql import GraphQLList, GraphQLNonNull, GraphQLObjectType
 
-from config.graphql.mutations import SpaMutation
-from config.graphql.permissions import ANYONE
-from config.graphql.relay import to_global_id
 from config.schema_booking import schema as booking_schema
+from core.graphql.mutations import SpaMutation
+from core.graphql.relay import to_global_id
+from shared_apps.accounts.permissions import ANYONE
 from tenant_apps.audit.models import AuditAction, AuditEntry
 from tenant_apps.audit.services import Actor
 from tenant_apps.clients.models import Client

@@ -1,6 +1,6 @@
 """Creating and changing resource types."""
 
-from config.graphql.relay import to_global_id
+from core.graphql.relay import to_global_id
 from tenant_apps.scheduling.models import ResourceKind, ResourceType
 from tests.tenant_apps.scheduling.factories import ResourceTypeFactory, on_spa
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from config.graphql.relay import to_global_id
+from core.graphql.relay import to_global_id
 from tenant_apps.scheduling.models import ResourceKind, ResourceType
 from tenants.db import connection
 

@@ -1,5 +1,5 @@
 """A page of appointments loads only the columns its query reads
-(config/graphql/projection.py), and answers exactly what whole rows answer."""
+(core/graphql/projection.py), and answers exactly what whole rows answer."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from graphql import GraphQLNonNull, GraphQLObjectType, get_named_type, is_leaf_type
 
-from config.graphql.relay import to_global_id
 from config.schema_tenant import schema
+from core.graphql.relay import to_global_id
 from tenant_apps.audit.services import Actor
 from tenant_apps.clients.models import ConsentSource
 from tenant_apps.clients.services import Consent, client_update

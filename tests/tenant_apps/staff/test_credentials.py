@@ -6,7 +6,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from config.graphql.relay import to_global_id
+from core.graphql.relay import to_global_id
 from tenant_apps.staff.models import Credential, CredentialKind
 from tenant_apps.staff.services import credential_set
 from tests.tenant_apps.scheduling.factories import on_spa

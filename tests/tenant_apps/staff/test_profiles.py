@@ -7,7 +7,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from config.graphql.relay import to_global_id
+from core.graphql.relay import to_global_id
 from shared_apps.accounts.models import Role
 from tenant_apps.staff.models import StaffProfile
 from tenant_apps.staff.services import UNNAMED, staff_profile_ensure

@@ -4,7 +4,7 @@ import datetime
 
 import pytest
 
-from config.graphql.relay import to_global_id
+from core.graphql.relay import to_global_id
 from tenant_apps.staff.models import Credential, CredentialKind, StaffProfile, TimeOff, WorkingHours
 from tests.tenant_apps.scheduling.factories import LocationFactory, on_spa
 from tests.tenant_apps.staff.factories import (

@@ -13,9 +13,9 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django_ratelimit.core import is_ratelimited
 
-from config.graphql.mutations import SpaMutation
-from config.graphql.permissions import ANYONE
-from config.graphql.relay import pk_from_global_id
+from core.graphql.mutations import SpaMutation
+from core.graphql.relay import pk_from_global_id
+from shared_apps.accounts.permissions import ANYONE
 from tenant_apps.scheduling.booking import selectors, services
 from tenant_apps.scheduling.booking.graphql.types import (
     BOOKING_ERROR_CODES,

@@ -10,9 +10,9 @@ import graphene
 from django.core.exceptions import ValidationError
 from graphql import GraphQLError
 
-from config.graphql.mutations import errors_from
-from config.graphql.permissions import ANYONE, permission
-from config.graphql.relay import pk_from_global_id
+from core.graphql.mutations import errors_from
+from core.graphql.relay import pk_from_global_id
+from shared_apps.accounts.permissions import ANYONE, permission
 from tenant_apps.scheduling.booking import selectors, services
 from tenant_apps.scheduling.booking.graphql.types import (
     BOOKING_ERROR_CODES,

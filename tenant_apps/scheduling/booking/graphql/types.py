@@ -2,7 +2,7 @@
 
 These are their own small types, not the spa API's: no client, no notes, no
 busy time, no staff fields beyond a provider's display name. IDs are opaque
-and bound to the spa (config/graphql/relay.py): one minted on another spa's
+and bound to the spa (core/graphql/relay.py): one minted on another spa's
 host is NOT_FOUND here.
 """
 
@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import graphene
 
-from config.graphql.mutations import error_type
-from config.graphql.relay import to_global_id
+from core.graphql.mutations import error_type
+from core.graphql.relay import to_global_id
 from tenant_apps.scheduling.booking.selectors import booking_reference
 from tenant_apps.scheduling.booking.services import changeable_until
 from tenant_apps.scheduling.models import AppointmentStatus

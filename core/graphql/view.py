@@ -3,7 +3,7 @@
 On top of graphene-django's view:
 - parsed and validated documents are cached per query text (validation is a pure
   function of schema and document), at most DOCUMENT_CACHE_SIZE per schema;
-- execution does less work per field (config/graphql/execution.py);
+- execution does less work per field (core/graphql/execution.py);
 - a suspended spa refuses mutations with SPA_SUSPENDED before anything runs;
 - a past-due spa gets a warning in the response's `extensions`;
 - errors carry `extensions.code`, and unexpected ones are masked (errors.py);
@@ -44,26 +44,16 @@ from graphql import (
     validate,
 )
 
-from config.graphql.errors import format_error
-from config.graphql.execution import PlatformExecutionContext
-from config.graphql.validation import validation_rules
-from config.observability.requestlog import safe_operation_name
-from tenants.models import SpaStatus
+from core.graphql.errors import RequestRefusal, format_error
+from core.graphql.execution import PlatformExecutionContext
+from core.graphql.validation import validation_rules
+from core.observability.requestlog import safe_operation_name
 
 logger = logging.getLogger("graphql.errors")
 
 # Distinct query texts kept parsed and validated per schema.
 DOCUMENT_CACHE_SIZE = 512
 MAX_QUERY_LENGTH = 20_000
-
-
-class RequestRefusal(Exception):
-    def __init__(
-        self, *, status: int, code: str, message: str, headers: dict[str, str] | None = None
-    ) -> None:
-        super().__init__(message)
-        self.status, self.code, self.message = status, code, message
-        self.headers = headers or {}
 
 
 class PlatformGraphQLView(GraphQLView):
@@ -79,7 +69,7 @@ class PlatformGraphQLView(GraphQLView):
     # here). If one fails, the response carries no data: what was read and not
     # logged is not sent.
     after_execution: tuple[Callable[[HttpRequest], None], ...] = ()
-    # graphql-core's execution with less work per field (config/graphql/execution.py).
+    # graphql-core's execution with less work per field (core/graphql/execution.py).
     execution_context_class: type[ExecutionContext] = PlatformExecutionContext
     # Called with the request and the names of the root fields the operation
     # selects (through fragments, once per occurrence: aliases count) once the
@@ -142,13 +132,11 @@ class PlatformGraphQLView(GraphQLView):
         return GraphQLView.get_graphql_params(request, data)
 
     def json_encode(self, request: HttpRequest, d: dict[str, Any], pretty: bool = False) -> str:
-        spa = getattr(request, "spa", None)
-        if spa is not None and spa.status == SpaStatus.PAST_DUE:
-            d.setdefault("extensions", {})["spaStatus"] = {
-                "code": "SPA_PAST_DUE",
-                "message": "This spa's subscription payment is past due. "
-                "Update the payment method to avoid suspension.",
-            }
+        # The tenant on the request (tenants/models.py Spa) may carry a warning
+        # for every response, such as a past-due subscription.
+        warning = getattr(getattr(request, "spa", None), "status_warning", None)
+        if warning:
+            d.setdefault("extensions", {})["spaStatus"] = warning
         return super().json_encode(request, d, pretty)
 
     @staticmethod
@@ -245,7 +233,7 @@ class PlatformGraphQLView(GraphQLView):
             "variable_values": variables,
             "operation_name": operation_name,
             "middleware": self.get_middleware(request),
-            # config/graphql/execution.py (the spa API's subclass also notes
+            # core/graphql/execution.py (the spa API's subclass also notes
             # which clients it reads: tenant_apps/audit/services.py).
             "execution_context_class": self.execution_context_class,
         }

@@ -6,9 +6,9 @@ import graphene
 import pytest
 from graphql import parse, validate
 
-from config.graphql import view
-from config.graphql.validation import validation_rules
-from config.graphql.view import _DOCUMENT_CACHES, DOCUMENT_CACHE_SIZE
+from core.graphql import view
+from core.graphql.validation import validation_rules
+from core.graphql.view import _DOCUMENT_CACHES, DOCUMENT_CACHE_SIZE
 
 
 def test_syntax_error_has_a_code(glow, client_for):

@@ -40,7 +40,7 @@ from graphene_django import DjangoObjectType
 from graphene_django.converter import BlankValueField, EnumValueField
 from graphql import FieldNode
 
-from config.graphql.selection import child_fields
+from core.graphql.selection import child_fields
 
 # Field classes whose resolver reads the attribute of the field's name (graphene-
 # django's two only map "" to null and choices to their value).

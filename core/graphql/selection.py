@@ -1,5 +1,5 @@
 """What a query selected: for planning prefetches (and the columns to load,
-config/graphql/projection.py) only when a field is asked for."""
+core/graphql/projection.py) only when a field is asked for."""
 
 from __future__ import annotations
 

@@ -27,7 +27,7 @@ def format_error(error: Exception) -> dict[str, Any]:
     original = error.original_error
     if original is not None and not isinstance(original, GraphQLError):
         # Only the type and the path are logged: the message may hold PHI. Sentry
-        # gets the exception, scrubbed (config/observability/sentry.py).
+        # gets the exception, scrubbed (core/observability/sentry.py).
         logger.error(
             "unhandled %s in resolver at %s", type(original).__name__, error.path, exc_info=False
         )
@@ -50,3 +50,15 @@ def format_error(error: Exception) -> dict[str, Any]:
             extensions["code"] = "BAD_REQUEST"
     formatted["extensions"] = extensions
     return formatted
+
+
+class RequestRefusal(Exception):
+    """Raised before execution (a rate limit, a suspended spa): the endpoint
+    answers it with `status` and one error carrying `code`, and runs nothing."""
+
+    def __init__(
+        self, *, status: int, code: str, message: str, headers: dict[str, str] | None = None
+    ) -> None:
+        super().__init__(message)
+        self.status, self.code, self.message = status, code, message
+        self.headers = headers or {}

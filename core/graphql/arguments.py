@@ -6,7 +6,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 
-from config.graphql.relay import pk_from_global_id
+from core.graphql.relay import pk_from_global_id
 
 
 def enum_value(member: Any) -> Any:

@@ -19,8 +19,7 @@ from dataclasses import dataclass
 from functools import wraps
 from typing import Any
 
-from config.graphql.errors import coded_error
-from shared_apps.accounts.models import Membership, Role
+from core.graphql.errors import coded_error
 
 
 @dataclass(frozen=True)
@@ -30,17 +29,18 @@ class Permission:
 
 
 ANYONE = Permission(None, "anyone")
-MEMBERS = Permission(frozenset(Role.values), "any member of the spa")
-MANAGERS = Permission(frozenset({Role.OWNER, Role.MANAGER}), "owners and managers")
-FRONT_OFFICE = Permission(
-    frozenset({Role.OWNER, Role.MANAGER, Role.FRONT_DESK}), "front desk, managers and owners"
-)
-OWNERS = Permission(frozenset({Role.OWNER}), "owners")
 
 
-def check_permission(permission: Permission, info: Any) -> Membership | None:
-    """The caller's membership if `permission` lets them in; raises otherwise."""
-    membership: Membership | None = getattr(info.context, "membership", None)
+def roles(*names: str, label: str) -> Permission:
+    """A permission for the callers whose membership has one of these role names
+    (the names are the domain's: shared_apps/accounts/permissions.py)."""
+    return Permission(frozenset(names), label)
+
+
+def check_permission(permission: Permission, info: Any) -> Any:
+    """The caller's membership (any object with a `role` name) if `permission`
+    lets them in; raises otherwise."""
+    membership = getattr(info.context, "membership", None)
     if permission.roles is None:
         return membership
     if membership is None:

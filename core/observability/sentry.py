@@ -27,7 +27,7 @@ from sentry_sdk.integrations.logging import LoggingIntegration
 from sentry_sdk.scrubber import DEFAULT_DENYLIST, DEFAULT_PII_DENYLIST, EventScrubber
 from sentry_sdk.types import Event, Hint
 
-from config.observability.redaction import scrub_text
+from core.observability.redaction import scrub_text
 
 # Field names that hold patient (or staff) data anywhere in our payloads.
 PHI_DENYLIST = [

@@ -16,18 +16,21 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from graphene.utils.str_converters import to_camel_case
 from graphene_django.constants import MUTATION_ERRORS_FLAG
 
-from config.graphql.permissions import Permission, check_permission
+from core.errors import ErrorCode
+from core.graphql.permissions import Permission, check_permission
 
 # The code used when a service raises one the domain's enum does not list.
 FALLBACK_CODE = "INVALID"
 
 
 def error_type(
-    domain: str, codes: list[str]
+    domain: str, codes: type[ErrorCode] | list[str]
 ) -> tuple[type[graphene.Enum], type[graphene.ObjectType]]:
-    """A domain's error code enum and `{field, code, message}` error type."""
+    """A domain's error code enum (from its `ErrorCode` class, core/errors.py) and
+    `{field, code, message}` error type."""
+    names = [str(code) for code in codes]
     code_enum = graphene.Enum(
-        f"{domain}ErrorCode", [(code, code) for code in [*codes, FALLBACK_CODE]]
+        f"{domain}ErrorCode", [(code, code) for code in [*names, FALLBACK_CODE]]
     )
 
     class DomainError(graphene.ObjectType):

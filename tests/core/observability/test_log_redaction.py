@@ -8,8 +8,8 @@ import pytest
 from django.test import Client
 from pythonjsonlogger.json import JsonFormatter
 
-from config.observability.redaction import RedactingFilter
 from config.settings import base
+from core.observability.redaction import RedactingFilter
 
 MARKERS = ["Zelda Markerly", "zelda.markerly@phi.example", "Jane Doe", "1980-01-01"]
 

@@ -20,7 +20,7 @@ from typing import Any
 from django.db import connection
 from django.http import HttpRequest, HttpResponse
 
-from config.observability.sentry import tag_events_of
+from core.observability.sentry import tag_events_of
 
 logger = logging.getLogger("medspa.request")
 

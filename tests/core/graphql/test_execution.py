@@ -1,4 +1,4 @@
-"""config/graphql/execution.py answers exactly what graphql-core's own execution
+"""core/graphql/execution.py answers exactly what graphql-core's own execution
 answers: data, errors, messages and paths, on a schema built to take every
 path (scalars, enums, nulls, errors, lists, objects, model checks, arguments,
 aliases, fragments, __typename)."""
@@ -8,7 +8,7 @@ import pytest
 from graphql import ExecutionContext, execute_sync, parse
 from graphql.execution.middleware import MiddlewareManager
 
-from config.graphql.execution import PlatformExecutionContext
+from core.graphql.execution import PlatformExecutionContext
 from tenant_apps.catalog.graphql.types import ServiceCategoryNode
 from tenant_apps.catalog.models import Service, ServiceCategory
 

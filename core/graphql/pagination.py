@@ -27,7 +27,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Q, QuerySet
 from graphene import relay
 
-from config.graphql.errors import coded_error
+from core.graphql.errors import coded_error
 
 
 @dataclass(frozen=True)

@@ -15,8 +15,8 @@ from django.db import close_old_connections
 from django.test.client import RequestFactory
 from sentry_sdk.transport import Transport
 
-from config.observability.redaction import scrub_text
-from config.observability.sentry import init_sentry
+from core.observability.redaction import scrub_text
+from core.observability.sentry import init_sentry
 
 MARKERS = [
     "Zelda Markerly",
@@ -146,7 +146,7 @@ def test_scrub_text_keeps_the_shape_and_drops_the_values():
 
 
 def test_the_phi_denylist_scrubs_nested_fields():
-    from config.observability.sentry import before_send
+    from core.observability.sentry import before_send
 
     # our names (allergies, date_of_birth) are not in the SDK's own denylists
     event = {"user": {"id": "7", "profile": {"date_of_birth": "1961-07-04", "allergies": "peanut"}}}
