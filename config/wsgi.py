@@ -2,6 +2,7 @@ import os
 
 from django.core.wsgi import get_wsgi_application
 
+os.environ.setdefault("MEDSPA_PROCESS_ROLE", "web")  # core/database.py: web timeouts
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.prod")
 application = get_wsgi_application()
 

@@ -13,8 +13,10 @@ import json
 import os
 import shutil
 import subprocess
+import sys
 import tempfile
 import warnings
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
@@ -26,6 +28,52 @@ import environ
 TENANT_ENGINE = "tenants.postgresql_backend"
 # Throw-away clusters (tests, benchmarks) live in temporary directories named so.
 EPHEMERAL_PREFIX = "medspa-pg-"
+
+# How long one statement may run, and a transaction may sit idle, for each kind
+# of process, in milliseconds (0: no limit). A web request's statements take
+# milliseconds (bench/RESULTS.md), so one still running after 5 s is a runaway
+# (a pathological search, a lock queue) that would otherwise hold a worker and a
+# backend until gunicorn's 30 s timeout kills the worker, and PostgreSQL goes on
+# with the statement anyway. Commands (migrations over every spa, restores) and
+# jobs legitimately run long statements. DB_STATEMENT_TIMEOUT_MS and
+# DB_IDLE_IN_TRANSACTION_TIMEOUT_MS override the role's figures.
+TIMEOUTS_MS: dict[str, tuple[int, int]] = {
+    "web": (5_000, 15_000),
+    "job": (300_000, 60_000),
+    "command": (3_600_000, 600_000),
+}
+# manage.py commands that serve requests or run jobs rather than being commands.
+_COMMAND_ROLES = {"runserver": "web", "worker": "job"}
+
+
+def process_role(argv: Sequence[str] | None = None) -> str:
+    """What this process is: "web" (config/wsgi.py and config/asgi.py say so,
+    and `manage.py runserver`), "job" (`manage.py worker`) or "command"
+    (any other command, tests included). MEDSPA_PROCESS_ROLE overrides."""
+    role = os.environ.get("MEDSPA_PROCESS_ROLE", "")
+    if role:
+        if role not in TIMEOUTS_MS:
+            raise ValueError(
+                f"MEDSPA_PROCESS_ROLE must be one of {', '.join(TIMEOUTS_MS)}, not {role!r}"
+            )
+        return role
+    args = sys.argv if argv is None else argv
+    if len(args) > 1 and Path(args[0]).name == "manage.py":
+        return _COMMAND_ROLES.get(args[1], "command")
+    return "command"
+
+
+def session_timeouts(role: str) -> dict[str, int]:
+    """The DATABASES keys the backend turns into session settings when it
+    connects (tenants/postgresql_backend/base.py)."""
+    statement, idle = TIMEOUTS_MS[role]
+    env = environ.Env()
+    return {
+        "STATEMENT_TIMEOUT_MS": env.int("DB_STATEMENT_TIMEOUT_MS", default=statement),
+        "IDLE_IN_TRANSACTION_TIMEOUT_MS": env.int(
+            "DB_IDLE_IN_TRANSACTION_TIMEOUT_MS", default=idle
+        ),
+    }
 
 
 def database_settings(
@@ -48,6 +96,7 @@ def database_settings(
         # (postgres://user@%2Fvar%2Frun%2Fpostgresql/db): libpq wants the path.
         config["HOST"] = unquote(config["HOST"])
     config["ENGINE"] = TENANT_ENGINE
+    config.update(session_timeouts(process_role()))
     return config
 
 
@@ -56,6 +105,8 @@ def _embedded(*, data_dir: Path | None, name: str, durable: bool) -> dict[str, A
         # platformdirs warns when XDG_RUNTIME_DIR is unset (CI, containers); /tmp is fine.
         warnings.simplefilter("ignore")
         import pgserver  # imported here: nothing else needs it when DATABASE_URL is set
+
+        make_handle_lists_crash_safe()
 
         if data_dir is None:
             _reap_orphaned_clusters()
@@ -77,6 +128,49 @@ def _embedded(*, data_dir: Path | None, name: str, durable: bool) -> dict[str, A
         "HOST": str(info.socket_dir),
         "PORT": str(info.port or 5432),
     }
+
+
+def make_handle_lists_crash_safe() -> None:
+    """Make pgserver's list of the processes holding a cluster survive a kill.
+
+    pgserver (0.1.4) keeps that list in `<pgdata>/.handle_pids.json` and rewrites
+    it in place (`Path.write_text`: truncate, then write). A process killed
+    between the two leaves the file empty, and from then on every process that
+    opens the cluster dies parsing it (JSONDecodeError), `manage.py` commands
+    included. Development hits that window often: stopping `bin/demo` with
+    SIGTERM (`kill`, `timeout`, an IDE's stop button) makes `runserver`'s
+    autoreloader exit, and on its way out `subprocess.run` SIGKILLs the serving
+    child, which is at that moment in its exit hook rewriting the file.
+
+    So the file is written whole (a temporary file renamed over it, which is
+    atomic) and one left broken by an older run reads as holding no process
+    (the list only decides whether the last process out stops the server,
+    which development clusters never do, and a throw-away cluster has one
+    owner). Reported upstream as a note; drop this when pgserver writes
+    atomically.
+    """
+    from pgserver.utils import DiskList
+
+    if getattr(DiskList, "_medspa_crash_safe", False):
+        return
+
+    def put(self: Any, values: list[int]) -> None:
+        temporary = self.path.with_name(f"{self.path.name}.{os.getpid()}.tmp")
+        temporary.write_text(json.dumps(values))
+        os.replace(temporary, self.path)
+
+    def get(self: Any) -> list[int]:
+        try:
+            values = json.loads(self.path.read_text())
+        except FileNotFoundError:
+            return []
+        except ValueError:
+            return []  # left broken by a run before this fix: no process known
+        return [value for value in values if isinstance(value, int)]
+
+    DiskList.put = put
+    DiskList.get = get
+    DiskList._medspa_crash_safe = True
 
 
 def _reap_orphaned_clusters() -> None:
@@ -118,6 +212,7 @@ def embedded_server(data_dir: Path) -> Any | None:
         warnings.simplefilter("ignore")
         import pgserver
 
+        make_handle_lists_crash_safe()
         return pgserver.get_server(data_dir, cleanup_mode=None)
 
 

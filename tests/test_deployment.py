@@ -53,6 +53,7 @@ def gunicorn(django_db_setup, django_db_blocker):
         "DJANGO_SECRET_KEY": "test-prod-secret",
         "DATABASE_URL": f"postgres://{db['USER']}@{quote(str(db['HOST']), safe='')}:{db['PORT']}/{db['NAME']}",
         "CLIENT_IP_HEADER": "REMOTE_ADDR",
+        "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
         "ROOT_DOMAIN": "medspa.test",
         "PORT": str(port),
         "WEB_CONCURRENCY": "1",
@@ -110,3 +111,45 @@ def test_production_server_serves_health_spas_and_https_redirects(gunicorn):
     assert plain_http[0] == 301 and plain_http[2]["Location"].startswith(
         "https://glow.medspa.test/"
     )
+
+
+PROD_ENV = {
+    "DJANGO_SETTINGS_MODULE": "config.settings.prod",
+    "DJANGO_SECRET_KEY": "test-prod-secret",
+    "DATABASE_URL": "postgres://medspa@127.0.0.1:9/medspa",
+    "CLIENT_IP_HEADER": "REMOTE_ADDR",
+}
+
+
+def _load_prod_settings(**extra: str) -> subprocess.CompletedProcess:
+    env = {key: value for key, value in os.environ.items() if key != "EMAIL_BACKEND"}
+    env.update(PROD_ENV, **extra)
+    return subprocess.run(
+        [sys.executable, "-c", "from django.conf import settings; print(settings.EMAIL_BACKEND)"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+@pytest.mark.parametrize(
+    ("backend", "refusal"),
+    [
+        (None, "EMAIL_BACKEND must be set in production"),
+        ("django.core.mail.backends.console.EmailBackend", "keeps mail on this machine"),
+        ("django.core.mail.backends.filebased.EmailBackend", "keeps mail on this machine"),
+        ("django.core.mail.backends.locmem.EmailBackend", "keeps mail on this machine"),
+    ],
+)
+def test_production_refuses_to_start_without_a_real_mail_backend(backend, refusal):
+    result = _load_prod_settings(**({"EMAIL_BACKEND": backend} if backend else {}))
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr and refusal in result.stderr
+
+
+def test_production_starts_with_a_real_mail_backend():
+    result = _load_prod_settings(EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "django.core.mail.backends.smtp.EmailBackend"

@@ -150,3 +150,63 @@ def test_orphaned_throwaway_clusters_are_reaped(monkeypatch, scratch_dir):
     # then the orphan's server has stopped and its files are gone
     postmaster.wait(timeout=10)
     assert not orphan.exists()
+
+
+KILLED_WHILE_SAVING = """
+import os, signal, sys
+from pathlib import Path
+from pgserver.utils import DiskList
+from core.database import make_handle_lists_crash_safe
+if sys.argv[2] == "fixed":
+    make_handle_lists_crash_safe()
+path = Path(sys.argv[1])
+real_write, real_replace = Path.write_text, os.replace
+def write_then_die(self, data, *args, **kwargs):
+    real_write(self, data[: len(data) // 2], *args, **kwargs)  # a part of it is on disk
+    if self == path:
+        os.kill(os.getpid(), signal.SIGKILL)
+def die_before_rename(*args):
+    os.kill(os.getpid(), signal.SIGKILL)
+Path.write_text = write_then_die
+os.replace = die_before_rename
+DiskList(path).put([11, 12, 13])
+"""
+
+
+@pytest.mark.parametrize("version", ["pgserver", "fixed"])
+def test_a_process_killed_while_saving_the_handle_list_leaves_it_readable(tmp_path, version):
+    # given a cluster's handle list held by one process
+    handles = tmp_path / ".handle_pids.json"
+    handles.write_text(json.dumps([11]))
+
+    # when another process is SIGKILLed in the middle of rewriting it (as runserver's
+    # autoreloader does to its child on SIGTERM)
+    killed = subprocess.run(  # noqa: S603 (our own script)
+        [sys.executable, "-c", KILLED_WHILE_SAVING, str(handles), version],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert killed.returncode == -9, killed.stderr
+
+    # then pgserver's own in-place write has left it broken, and ours has left it
+    # as it was
+    if version == "pgserver":
+        with pytest.raises(ValueError):
+            json.loads(handles.read_text())
+    else:
+        assert json.loads(handles.read_text()) == [11]
+
+
+def test_a_handle_list_broken_by_an_older_run_reads_as_empty(tmp_path):
+    from pgserver.utils import DiskList
+
+    # given a handle list left empty by a process killed mid-write before the fix
+    handles = tmp_path / ".handle_pids.json"
+    handles.write_text("")
+
+    # when a process opens the cluster, it reads no owner instead of failing
+    database.make_handle_lists_crash_safe()
+    assert DiskList(handles).get_and_add(4242) == []
+    assert json.loads(handles.read_text()) == [4242]

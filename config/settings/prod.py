@@ -16,6 +16,16 @@ if not env("CLIENT_IP_HEADER", default=""):
     # HTTP_FLY_CLIENT_IP), or REMOTE_ADDR when clients connect directly.
     raise ImproperlyConfigured("CLIENT_IP_HEADER must be set in production")
 
+# Mail must leave the building: the console and file backends would write
+# patients' addresses, and the bearer links in booking emails, into the logs.
+EMAIL_BACKEND = env("EMAIL_BACKEND", default="")
+if not EMAIL_BACKEND:
+    raise ImproperlyConfigured("EMAIL_BACKEND must be set in production")
+if EMAIL_BACKEND.rsplit(".", 2)[-2] in {"console", "filebased", "locmem", "dummy"}:
+    raise ImproperlyConfigured(
+        f"EMAIL_BACKEND {EMAIL_BACKEND} keeps mail on this machine: not for production"
+    )
+
 DATABASES = {"default": database_settings(data_dir=None)}
 # Persistent connections; search_path is re-set whenever the spa changes.
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=60)

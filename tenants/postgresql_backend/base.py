@@ -78,6 +78,23 @@ class DatabaseWrapper(TenantDatabaseWrapper):
         self.forget_search_path()
         super().connect()
 
+    def init_connection_state(self) -> None:
+        super().init_connection_state()
+        # Timeouts for this kind of process (core/database.py, TIMEOUTS_MS), set
+        # once per connection in one round trip, on the raw connection (no
+        # query a test counts). Session settings, not startup options, so they
+        # also pass through a pooler in session mode (platform/POOLING.md).
+        statement = self.settings_dict.get("STATEMENT_TIMEOUT_MS")
+        idle = self.settings_dict.get("IDLE_IN_TRANSACTION_TIMEOUT_MS")
+        if statement is None and idle is None:
+            return
+        with self.connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT set_config('statement_timeout', %s, false),"
+                " set_config('idle_in_transaction_session_timeout', %s, false)",
+                [f"{statement or 0}ms", f"{idle or 0}ms"],
+            )
+
     @async_unsafe
     def rollback(self) -> None:
         self.forget_search_path()
