@@ -2,6 +2,7 @@
 config.settings.prod on loopback, against the test database."""
 
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -153,3 +154,17 @@ def test_production_starts_with_a_real_mail_backend():
     result = _load_prod_settings(EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend")
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "django.core.mail.backends.smtp.EmailBackend"
+
+
+def test_the_image_copies_every_application_package():
+    # given the top-level Python packages the application imports (tests and
+    # benchmarks are not shipped)
+    packages = {
+        path.parent.name
+        for path in ROOT.glob("*/__init__.py")
+        if path.parent.name not in {"tests", "bench"}
+    }
+    # then platform/Dockerfile copies each into the image
+    dockerfile = (ROOT / "platform" / "Dockerfile").read_text()
+    copied = set(re.findall(r"^COPY --chown=\S+ (\w+) \./\1$", dockerfile, re.MULTILINE))
+    assert packages <= copied, f"not copied into the image: {sorted(packages - copied)}"

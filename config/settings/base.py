@@ -207,6 +207,13 @@ SIGNUP_RATE_PER_IP = env("SIGNUP_RATE_PER_IP", default="10/h")
 
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="MedSpa Platform <no-reply@medspa.example>")
+# For the SMTP backend (production names one: config/settings/prod.py).
+EMAIL_HOST = env("EMAIL_HOST", default="localhost")
+EMAIL_PORT = env.int("EMAIL_PORT", default=587)
+EMAIL_HOST_USER = env("EMAIL_HOST_USER", default="")
+EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", default="")
+EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=True)
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
 
 # --- Database ----------------------------------------------------------------
 # DATABASES is set by each environment's module (dev, test, prod): they differ in
