@@ -187,7 +187,10 @@ def _reap_orphaned_clusters() -> None:
             owners = json.loads((path / ".handle_pids.json").read_text())
         except (OSError, ValueError):
             continue  # being created right now, or not ours
-        if any(psutil.pid_exists(pid) for pid in owners):
+        # An empty list is a cluster whose last owner is deleting it right now
+        # (its exit hook removes itself, then the files); one killed by a
+        # signal never ran that hook and is still listed.
+        if not owners or any(psutil.pid_exists(pid) for pid in owners):
             continue
         if (path / "postmaster.pid").exists():
             _pg_ctl_stop(path, mode="immediate")

@@ -2,7 +2,9 @@
 
 Fields: request_id, method, path (no query string), host kind, spa, user_id,
 operation (GraphQL operation name), status, duration_ms, sql_queries. No
-bodies, query strings, tokens or PHI. The request id comes from a well-formed
+bodies, query strings, tokens or PHI. What the client chose (the method, the
+path) is logged bounded and escaped (`client_text`): a line break, a NUL or a
+megabyte in a URL cannot forge, break or bloat a log line. The request id comes from a well-formed
 X-Request-ID header (a proxy's) or is made here, and is returned in the response
 header of the same name. Placed first in the middleware chain, so the line
 covers routing and authentication too.
@@ -16,6 +18,7 @@ import time
 import uuid
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import quote
 
 from django.db import connection
 from django.http import HttpRequest, HttpResponse
@@ -27,6 +30,22 @@ logger = logging.getLogger("medspa.request")
 REQUEST_ID_HEADER = "X-Request-ID"
 _VALID_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 _GRAPHQL_NAME = re.compile(r"^[_A-Za-z][_0-9A-Za-z]{0,99}$")
+_METHOD = re.compile(r"^[A-Z]{1,16}$")
+# The longest path logged whole; a longer one is cut and marked.
+MAX_LOGGED_PATH = 256
+# What a path may hold unescaped (RFC 3986 pchar and "/"), "%" included so an
+# escape already in the path stays readable.
+_PATH_SAFE = "/:@!$&'()*+,;=-._~%"
+
+
+def client_text(path: str) -> str:
+    """A client-supplied path as it may be logged: percent-escaped outside the
+    characters a URL path holds (control characters, spaces, anything not ASCII)
+    and at most MAX_LOGGED_PATH characters, cut with a trailing "..."."""
+    escaped = quote(path, safe=_PATH_SAFE, errors="backslashreplace")
+    if len(escaped) > MAX_LOGGED_PATH:
+        return escaped[: MAX_LOGGED_PATH - 3] + "..."
+    return escaped
 
 
 def safe_operation_name(name: Any) -> str | None:
@@ -59,8 +78,8 @@ class RequestLogMiddleware:
             "request",
             extra={
                 "request_id": request_id,
-                "method": request.method,
-                "path": request.path,
+                "method": request.method if _METHOD.match(request.method or "") else "OTHER",
+                "path": client_text(request.path),
                 "spa": spa.slug if spa is not None else None,
                 "user_id": user_id,
                 "impersonated_by": impersonator.pk if impersonator is not None else None,

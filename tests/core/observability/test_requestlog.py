@@ -80,3 +80,34 @@ def test_unknown_hosts_and_the_platform_are_logged_too(db, client_for, caplog):
 
     lines = _formatted(caplog)
     assert [(line["status"], line["spa"]) for line in lines] == [(404, None), (200, None)]
+
+
+@pytest.mark.parametrize(
+    ("path", "logged"),
+    [
+        (
+            "/graphql/%0A%7B%22level%22%3A%22ERROR%22%7D",
+            "/graphql/%0A%7B%22level%22:%22ERROR%22%7D",
+        ),
+        ("/a%00b%20c/", "/a%00b%20c/"),
+        ("/caf%C3%A9/", "/caf%C3%A9/"),
+    ],
+)
+def test_a_client_supplied_path_is_logged_escaped(glow, client_for, caplog, path, logged):
+    caplog.set_level(logging.INFO, logger="medspa.request")
+
+    client_for(glow).get(path)
+
+    [line] = _formatted(caplog)
+    assert line["path"] == logged
+    assert "\n" not in line["path"] and "\x00" not in line["path"]
+
+
+def test_a_long_path_and_an_invented_method_are_bounded(glow, client_for, caplog):
+    caplog.set_level(logging.INFO, logger="medspa.request")
+
+    client_for(glow).generic("BREW-COFFEE", "/" + "x" * 100_000)
+
+    [line] = _formatted(caplog)
+    assert len(line["path"]) == 256 and line["path"].endswith("...")
+    assert line["method"] == "OTHER"
