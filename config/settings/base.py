@@ -225,6 +225,13 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 GRAPHENE = {"ATOMIC_MUTATIONS": True}
 GRAPHQL_MAX_DEPTH = env.int("GRAPHQL_MAX_DEPTH", default=10)
 GRAPHQL_MAX_ALIASES = env.int("GRAPHQL_MAX_ALIASES", default=30)
+# What one request may cost (core/graphql/limits.py: a field is 1, a selection
+# is multiplied by the page size above it, or by GRAPHQL_DEFAULT_LIST_SIZE for a
+# list nothing bounds). The costliest document the tests send costs about
+# 38,000 (a day schedule of 20 appointments with every detail); the front desk's
+# day schedule of 100, about 15,000.
+GRAPHQL_MAX_COST = env.int("GRAPHQL_MAX_COST", default=50_000)
+GRAPHQL_DEFAULT_LIST_SIZE = env.int("GRAPHQL_DEFAULT_LIST_SIZE", default=10)
 GRAPHQL_INTROSPECTION = env.bool("GRAPHQL_INTROSPECTION", default=DEBUG)
 # Connections take `first` or `last`, at most this many (ARCHITECTURE section 5).
 GRAPHQL_MAX_PAGE_SIZE = env.int("GRAPHQL_MAX_PAGE_SIZE", default=100)

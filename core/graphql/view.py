@@ -34,19 +34,16 @@ from graphql import (
     FragmentDefinitionNode,
     FragmentSpreadNode,
     GraphQLError,
-    GraphQLSchema,
     InlineFragmentNode,
     OperationDefinitionNode,
     OperationType,
     execute_sync,
     get_operation_ast,
-    parse,
-    validate,
 )
 
 from core.graphql.errors import RequestRefusal, format_error
 from core.graphql.execution import PlatformExecutionContext
-from core.graphql.validation import validation_rules
+from core.graphql.validation import check_document, validation_rules
 from core.observability.requestlog import safe_operation_name
 
 logger = logging.getLogger("graphql.errors")
@@ -89,9 +86,7 @@ class PlatformGraphQLView(GraphQLView):
         key = (id(self.schema), self.validation_rules)
         if key not in _DOCUMENT_CACHES:
             _DOCUMENT_CACHES[key] = lru_cache(maxsize=DOCUMENT_CACHE_SIZE)(
-                partial(
-                    _parse_and_validate, self.schema.graphql_schema, list(self.validation_rules)
-                )
+                partial(check_document, self.schema.graphql_schema, list(self.validation_rules))
             )
         self._documents = _DOCUMENT_CACHES[key]
 
@@ -267,16 +262,6 @@ class PlatformGraphQLView(GraphQLView):
 
 
 _DOCUMENT_CACHES: dict[tuple[Any, ...], Callable[[str], tuple[DocumentNode | None, list]]] = {}
-
-
-def _parse_and_validate(
-    schema: GraphQLSchema, rules: list[Any], query: str
-) -> tuple[DocumentNode | None, list[GraphQLError]]:
-    try:
-        document = parse(query)
-    except GraphQLError as error:
-        return None, [error]
-    return document, validate(schema, document, rules, max_errors=50)
 
 
 def _selected_root_fields(document: DocumentNode, operation: OperationDefinitionNode) -> list[str]:

@@ -6,8 +6,8 @@ import graphene
 import pytest
 from graphql import parse, validate
 
-from core.graphql import view
-from core.graphql.validation import validation_rules
+from core.graphql import validation
+from core.graphql.validation import check_document, validation_rules
 from core.graphql.view import _DOCUMENT_CACHES, DOCUMENT_CACHE_SIZE
 
 
@@ -47,11 +47,13 @@ def test_deep_queries_are_refused_by_the_configured_rules():
     schema = graphene.Schema(query=Query).graphql_schema
     nested = lambda depth: "name" if depth == 0 else f"child {{ {nested(depth - 1)} }}"  # noqa: E731
 
-    allowed = validate(schema, parse(f"{{ node {{ {nested(9)} }} }}"), list(validation_rules()))
-    refused = validate(schema, parse(f"{{ node {{ {nested(10)} }} }}"), list(validation_rules()))
+    rules = list(validation_rules())
+    _, allowed = check_document(schema, rules, f"{{ node {{ {nested(9)} }} }}")
+    _, refused = check_document(schema, rules, f"{{ node {{ {nested(10)} }} }}")
 
     assert allowed == []
     assert "exceeds maximum operation depth of 10" in refused[0].message
+    assert refused[0].extensions == {"code": "QUERY_TOO_DEEP"}
 
 
 def test_empty_request_is_a_bad_request(glow, client_for):
@@ -85,9 +87,11 @@ def test_documents_are_parsed_and_validated_once(glow, client_for):
 
 def test_a_repeated_query_is_neither_parsed_nor_validated_again(glow, client_for, monkeypatch):
     calls = []
-    monkeypatch.setattr(view, "parse", lambda *a, **k: calls.append("parse") or parse(*a, **k))
     monkeypatch.setattr(
-        view, "validate", lambda *a, **k: calls.append("validate") or validate(*a, **k)
+        validation, "parse", lambda *a, **k: calls.append("parse") or parse(*a, **k)
+    )
+    monkeypatch.setattr(
+        validation, "validate", lambda *a, **k: calls.append("validate") or validate(*a, **k)
     )
     query = "{ onlyHere: spa { slug } }"  # a text no other test sends
     client = client_for(glow)
