@@ -168,9 +168,9 @@ def make_handle_lists_crash_safe() -> None:
             return []  # left broken by a run before this fix: no process known
         return [value for value in values if isinstance(value, int)]
 
-    DiskList.put = put
-    DiskList.get = get
-    DiskList._medspa_crash_safe = True
+    DiskList.put = put  # type: ignore[method-assign]
+    DiskList.get = get  # type: ignore[method-assign]
+    DiskList._medspa_crash_safe = True  # type: ignore[attr-defined]
 
 
 def _reap_orphaned_clusters() -> None:

@@ -68,8 +68,9 @@ def _spreads(selection_set: SelectionSetNode | None) -> list[FragmentSpreadNode]
         for selection in pending.pop().selections:
             if isinstance(selection, FragmentSpreadNode):
                 found.append(selection)
-            elif selection.selection_set is not None:  # a field or an inline fragment
-                pending.append(selection.selection_set)
+            elif isinstance(selection, FieldNode | InlineFragmentNode):
+                if selection.selection_set is not None:
+                    pending.append(selection.selection_set)
     return found
 
 
@@ -162,8 +163,11 @@ class _Measure:
                 condition = selection.type_condition
                 on = self.schema.get_type(condition.name.value) if condition else parent
                 field_depth, field_cost = self.selection(selection.selection_set, on, page)
-            else:  # a spread: fragment_errors has ruled out unknown ones and cycles
+            elif isinstance(selection, FragmentSpreadNode):
+                # fragment_errors has ruled out unknown fragments and cycles
                 field_depth, field_cost = self.spread(selection.name.value, page)
+            else:
+                continue
             depth, cost = max(depth, field_depth), cost + field_cost
         return depth, cost
 
