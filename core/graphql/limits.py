@@ -68,9 +68,11 @@ def _spreads(selection_set: SelectionSetNode | None) -> list[FragmentSpreadNode]
         for selection in pending.pop().selections:
             if isinstance(selection, FragmentSpreadNode):
                 found.append(selection)
-            elif isinstance(selection, FieldNode | InlineFragmentNode):
-                if selection.selection_set is not None:
-                    pending.append(selection.selection_set)
+            elif (
+                isinstance(selection, FieldNode | InlineFragmentNode)
+                and selection.selection_set is not None
+            ):
+                pending.append(selection.selection_set)
     return found
 
 
