@@ -23,6 +23,7 @@ from graphql import (
     validate,
 )
 
+from core.graphql.inputs import literal_errors
 from core.graphql.limits import Limits, fragment_errors, limit_errors
 
 
@@ -84,7 +85,7 @@ def check_document(
         document = parse(query)
     except GraphQLError as error:
         return None, [error]
-    errors = fragment_errors(document)
+    errors = literal_errors(document) or fragment_errors(document)
     if errors:
         return None, errors
     errors = validate(schema, document, rules, max_errors=50)

@@ -22,6 +22,7 @@ from functools import lru_cache, partial
 from typing import Any
 
 import sentry_sdk
+from django.core.exceptions import RequestDataTooBig
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
 from graphene_django.constants import MUTATION_ERRORS_FLAG
@@ -43,6 +44,7 @@ from graphql import (
 
 from core.graphql.errors import RequestRefusal, format_error
 from core.graphql.execution import PlatformExecutionContext
+from core.graphql.inputs import input_error
 from core.graphql.validation import check_document, validation_rules
 from core.observability.requestlog import safe_operation_name
 
@@ -115,7 +117,19 @@ class PlatformGraphQLView(GraphQLView):
                 code="UNSUPPORTED_MEDIA_TYPE",
                 message="Send GraphQL requests as application/json.",
             )
-        return super().parse_body(request)
+        try:
+            request.body  # noqa: B018 (read here: Django refuses a body over DATA_UPLOAD_MAX_MEMORY_SIZE)
+        except RequestDataTooBig:
+            raise RequestRefusal(
+                status=413, code="REQUEST_TOO_LARGE", message="The request body is too large."
+            ) from None
+        try:
+            return super().parse_body(request)
+        except RecursionError:
+            # json.loads gives up on arrays or objects nested thousands deep.
+            raise RequestRefusal(
+                status=400, code="BAD_REQUEST", message="The JSON is nested too deeply."
+            ) from None
 
     @staticmethod
     def get_graphql_params(request: HttpRequest, data: dict[str, Any]) -> tuple[Any, ...]:
@@ -191,6 +205,9 @@ class PlatformGraphQLView(GraphQLView):
             return ExecutionResult(errors=[_bad_request("operationName must be a string.")])
         if len(query) > MAX_QUERY_LENGTH:
             return ExecutionResult(errors=[_bad_request("The query is too long.")])
+        refusal = input_error(query, operation_name, variables=variables)
+        if refusal is not None:
+            return ExecutionResult(errors=[refusal])
 
         document, errors = self._documents(query)
         if errors or document is None:
