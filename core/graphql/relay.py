@@ -15,6 +15,10 @@ from typing import Any
 from django.db import DEFAULT_DB_ALIAS, connections
 from graphene import relay
 
+# Primary keys are bigints: a larger number is no row of ours, and PostgreSQL
+# would refuse it as a parameter ("out of range") instead of finding nothing.
+MAX_PK = 2**63 - 1
+
 
 def _current_spa_id() -> int | None:
     # connections[...] rather than the `connection` proxy: one lookup less, on
@@ -42,6 +46,8 @@ def from_global_id(global_id: Any, type_name: str | None = None) -> tuple[str, i
         return None
     found_type, spa_id, pk = parts
     if spa_id != str(_current_spa_id()) or (type_name is not None and found_type != type_name):
+        return None
+    if len(pk) > 19 or not 0 < int(pk) <= MAX_PK:
         return None
     return found_type, int(pk)
 
