@@ -38,6 +38,7 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import lru_cache
@@ -473,6 +474,15 @@ def price_deactivate(*, price_id: str) -> None:
 # --- Webhooks --------------------------------------------------------------------------------
 
 
+def _signed_at(signature: str | None) -> int:
+    """The `t=` timestamp of a Stripe-Signature header that has verified."""
+    for item in (signature or "").split(","):
+        key, _, value = item.partition("=")
+        if key.strip() == "t" and value.strip().isdigit():
+            return int(value)
+    return 0
+
+
 def event_verify(*, payload: bytes, signature: str | None) -> dict[str, Any]:
     """Check a webhook's `Stripe-Signature` against the raw body with each configured
     endpoint secret, within `STRIPE_WEBHOOK_TOLERANCE` seconds, and return the event.
@@ -503,6 +513,13 @@ def event_verify(*, payload: bytes, signature: str | None) -> dict[str, Any]:
                 "The signature's timestamp is too old.", code="TIMESTAMP_OUTSIDE_TOLERANCE"
             )
         raise WebhookSignatureInvalid("The signature does not match.", code="SIGNATURE_INVALID")
+    # stripe-python refuses only timestamps older than the tolerance; one further
+    # in the future (a replayable signature made ahead of time, or a clock far
+    # off) is refused the same way.
+    if _signed_at(signature) > time.time() + settings.STRIPE_WEBHOOK_TOLERANCE:
+        raise WebhookSignatureInvalid(
+            "The signature's timestamp is in the future.", code="TIMESTAMP_OUTSIDE_TOLERANCE"
+        )
     try:
         event = json.loads(body)
         valid = (

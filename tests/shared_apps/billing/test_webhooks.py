@@ -67,6 +67,26 @@ def test_stale_timestamp_is_refused(glow, stripe_api, subscribed, deliver):
     assert not StripeEvent.objects.exists()
 
 
+def test_a_timestamp_in_the_future_is_refused(glow, stripe_api, subscribed, deliver):
+    subscription = subscribed()
+    event = stripe_api.event_of("customer.subscription.created", subscription.remote_id)
+    body, signature = sign(event, timestamp=int(time.time()) + 86_400)  # a day ahead
+
+    response = deliver(body, signature)
+
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "TIMESTAMP_OUTSIDE_TOLERANCE"
+    assert not StripeEvent.objects.exists()
+
+
+def test_a_timestamp_a_little_ahead_is_within_the_tolerance(glow, stripe_api, subscribed, deliver):
+    subscription = subscribed()
+    event = stripe_api.event_of("customer.subscription.created", subscription.remote_id)
+    body, signature = sign(event, timestamp=int(time.time()) + 60)  # clocks differ a little
+
+    assert deliver(body, signature).status_code == 200
+
+
 def test_a_rotated_secret_is_accepted_alongside_the_new_one(
     glow, stripe_api, subscribed, deliver, settings
 ):
