@@ -1,11 +1,11 @@
 """URLs on the root domain (public schema): the public API (signup, plans) and
 Stripe's webhooks, and the super-admin console (/console/)."""
 
-from django.conf import settings
 from django.urls import include, path
 from django.views.decorators.csrf import csrf_exempt
 
 from config.schema_public import schema
+from core.graphql.graphiql import graphiql_asset
 from core.graphql.view import PlatformGraphQLView
 from shared_apps.billing.graphql.mutations import AUTOCOMMIT_MUTATIONS
 from shared_apps.billing.throttling import signup_throttle
@@ -17,7 +17,6 @@ urlpatterns = [
         csrf_exempt(
             PlatformGraphQLView.as_view(
                 schema=schema,
-                graphiql=settings.GRAPHIQL,
                 # signUp provisions a spa, committing step by step.
                 autocommit_mutations=AUTOCOMMIT_MUTATIONS,
                 before_execution=[signup_throttle],
@@ -25,6 +24,8 @@ urlpatterns = [
         ),
         name="graphql",
     ),
+    # GraphiQL's files, for the page /graphql/ shows a browser (settings.GRAPHIQL).
+    path("graphiql/<str:name>", graphiql_asset, name="graphiql-asset"),
     # Signed by Stripe (checked on the raw body), so no CSRF token.
     path("webhooks/stripe/", stripe_webhook, name="stripe-webhook"),
     # Platform staff only: sessions, TOTP and CSRF (shared_apps/console).

@@ -1,11 +1,11 @@
 """URLs on a spa's host (the connection is on the spa's schema)."""
 
-from django.conf import settings
 from django.urls import path
 from django.views.decorators.csrf import csrf_exempt
 
 from config.schema_booking import schema as booking_schema
 from config.schema_tenant import schema
+from core.graphql.graphiql import graphiql_asset
 from core.graphql.view import PlatformGraphQLView
 from shared_apps.accounts.graphql.impersonation import impersonation_guard
 from shared_apps.accounts.graphql.mutations import AUTOCOMMIT_MUTATIONS, READ_ONLY_SAFE_MUTATIONS
@@ -24,7 +24,6 @@ urlpatterns = [
         csrf_exempt(
             PlatformGraphQLView.as_view(
                 schema=schema,
-                graphiql=settings.GRAPHIQL,
                 # A suspended spa still signs in and out, and can pay.
                 read_only_mutations=READ_ONLY_SAFE_MUTATIONS | BILLING_READ_ONLY_SAFE_MUTATIONS,
                 autocommit_mutations=AUTOCOMMIT_MUTATIONS,
@@ -48,7 +47,6 @@ urlpatterns = [
         csrf_exempt(
             PlatformGraphQLView.as_view(
                 schema=booking_schema,
-                graphiql=settings.GRAPHIQL,
                 before_execution=[booking_throttle],
             )
         ),
@@ -56,6 +54,8 @@ urlpatterns = [
     ),
     # The patients' pages (tenant_apps/scheduling/booking/pages.py). The manage
     # link is /booking/manage#<token>, exactly: no trailing slash.
+    # GraphiQL's files, for the page /graphql/ shows a browser (settings.GRAPHIQL).
+    path("graphiql/<str:name>", graphiql_asset, name="graphiql-asset"),
     path("booking/", booking_page, name="booking-page"),
     path("booking/manage", manage_page, name="booking-manage"),
     path("booking/assets/<str:name>", booking_asset, name="booking-asset"),

@@ -22,6 +22,7 @@ from functools import lru_cache, partial
 from typing import Any
 
 import sentry_sdk
+from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
@@ -44,6 +45,7 @@ from graphql import (
 
 from core.graphql.errors import RequestRefusal, format_error
 from core.graphql.execution import PlatformExecutionContext
+from core.graphql.graphiql import graphiql_page
 from core.graphql.inputs import input_error
 from core.graphql.validation import check_document, validation_rules
 from core.observability.requestlog import safe_operation_name
@@ -103,6 +105,21 @@ class PlatformGraphQLView(GraphQLView):
             for header, value in refusal.headers.items():
                 response[header] = value
             return response
+
+    @property  # type: ignore[override]
+    def graphiql(self) -> bool:
+        """Whether a browser gets GraphiQL: settings.GRAPHIQL, read per request
+        rather than fixed when the URL conf loads."""
+        return bool(settings.GRAPHIQL)
+
+    @graphiql.setter
+    def graphiql(self, value: bool) -> None:
+        pass  # graphene-django's __init__ assigns its keyword; the setting decides
+
+    def render_graphiql(self, request: HttpRequest, **data: Any) -> HttpResponse:
+        # The project's own page and files (core/graphql/graphiql.py), not
+        # graphene-django's, which loads them from a CDN.
+        return graphiql_page(request)
 
     @staticmethod
     def format_error(error: Exception) -> dict[str, Any]:
