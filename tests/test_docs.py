@@ -74,9 +74,7 @@ def _python_prose(path: Path) -> str:
     ]
     tree = ast.parse(source)
     for node in ast.walk(tree):
-        if isinstance(
-            node, ast.Module | ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef
-        ):
+        if isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef):
             docstring = ast.get_docstring(node, clean=False)
             if docstring:
                 parts.append(docstring)
@@ -111,7 +109,7 @@ def _exists(name: str) -> bool:
 def _named_paths(text: str) -> Iterator[str]:
     for match in PATH.finditer(text):
         raw = match.group(1)
-        if "..." in raw or "{" in raw and "}" not in raw:
+        if "..." in raw or ("{" in raw and "}" not in raw):
             continue
         raw = raw.rstrip(".,:;")
         for name in _expand(raw):
