@@ -219,7 +219,7 @@ GRAPHENE = {"ATOMIC_MUTATIONS": True}
 GRAPHQL_MAX_DEPTH = env.int("GRAPHQL_MAX_DEPTH", default=10)
 GRAPHQL_MAX_ALIASES = env.int("GRAPHQL_MAX_ALIASES", default=30)
 GRAPHQL_INTROSPECTION = env.bool("GRAPHQL_INTROSPECTION", default=DEBUG)
-# Connections take `first` or `last`, at most this many (ARCHITECTURE section 5).
+# Connections take `first` or `last`, at most this many (core/graphql/pagination.py).
 GRAPHQL_MAX_PAGE_SIZE = env.int("GRAPHQL_MAX_PAGE_SIZE", default=100)
 GRAPHIQL = env.bool("GRAPHIQL", default=DEBUG)
 
