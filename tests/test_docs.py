@@ -183,6 +183,21 @@ def test_nothing_names_a_path_outside_the_repository():
     assert not outside, "Paths outside the repository:\n" + "\n".join(outside)
 
 
+def test_every_cited_section_of_the_architecture_exists():
+    sections = set(
+        re.findall(r"^## (\d+)\. ", (ROOT / "docs" / "ARCHITECTURE.md").read_text(), re.M)
+    )
+    wrong = []
+    for path, text in _texts():
+        flat = " ".join(text.split())  # a citation may be wrapped over two lines
+        for cited, number in re.findall(r"(\S*ARCHITECTURE\S*) section (\d+)", flat):
+            if "docs/ARCHITECTURE.md" not in cited and path.name != "ARCHITECTURE.md":
+                wrong.append(f"{path.relative_to(ROOT)}: {cited} section {number} (cite docs/...)")
+            elif number not in sections:
+                wrong.append(f"{path.relative_to(ROOT)}: section {number} does not exist")
+    assert not wrong, "Citations of docs/ARCHITECTURE.md:\n" + "\n".join(wrong)
+
+
 def test_the_checks_catch_what_they_are_for():
     # the patterns themselves: a path, braces, a glob, a dotted module
     assert list(_named_paths("see `core/graphql/{view,errors}.py`, then")) == [
