@@ -2,7 +2,7 @@
 
 A plain config file, not a package: nothing here is importable as `platform`.
 Sync workers: the connection's search_path is per process, and request paths
-use no threads (ARCHITECTURE section 3).
+use no threads (docs/ARCHITECTURE.md section 3).
 """
 
 import multiprocessing

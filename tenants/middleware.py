@@ -49,7 +49,7 @@ def error_response(request: HttpRequest, *, status: int, code: str, message: str
 
 
 class SpaRoutingMiddleware(TenantMainMiddleware):
-    """Maps the request's host to a spa (ARCHITECTURE section 3).
+    """Maps the request's host to a spa (docs/ARCHITECTURE.md section 3).
 
     - ROOT_DOMAIN and www.ROOT_DOMAIN: public schema, public URL conf, `request.spa = None`.
     - a verified domain of a spa: that spa's schema, the tenant URL conf, `request.spa`.

@@ -77,7 +77,8 @@ class CrossingForeignKey:
 
 
 def foreign_keys_crossing_spa_schemas() -> list[CrossingForeignKey]:
-    """Foreign keys that break the self-contained-schema rule (ARCHITECTURE section 2).
+    """Foreign keys that break the self-contained-schema rule (docs/ARCHITECTURE.md
+    section 2).
 
     Every spa schema and the template it is cloned from are checked, both ways:
     from a spa table to public or another spa, and from anywhere into a spa

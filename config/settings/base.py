@@ -233,7 +233,7 @@ GRAPHQL_MAX_ALIASES = env.int("GRAPHQL_MAX_ALIASES", default=30)
 GRAPHQL_MAX_COST = env.int("GRAPHQL_MAX_COST", default=50_000)
 GRAPHQL_DEFAULT_LIST_SIZE = env.int("GRAPHQL_DEFAULT_LIST_SIZE", default=10)
 GRAPHQL_INTROSPECTION = env.bool("GRAPHQL_INTROSPECTION", default=DEBUG)
-# Connections take `first` or `last`, at most this many (ARCHITECTURE section 5).
+# Connections take `first` or `last`, at most this many (core/graphql/pagination.py).
 GRAPHQL_MAX_PAGE_SIZE = env.int("GRAPHQL_MAX_PAGE_SIZE", default=100)
 GRAPHIQL = env.bool("GRAPHIQL", default=DEBUG)
 

@@ -1,4 +1,4 @@
-"""The base of every spa API mutation (ARCHITECTURE section 5).
+"""The base of every spa API mutation (docs/ARCHITECTURE.md section 5).
 
 A mutation declares `permission` and implements `perform(root, info, membership,
 **arguments)`, calling a service. The base checks the permission first, and

@@ -1,4 +1,4 @@
-"""Relay connections with keyset (cursor) pagination (ARCHITECTURE section 5).
+"""Relay connections with keyset (cursor) pagination (docs/ARCHITECTURE.md section 5).
 
 A page is one query, whatever its position: `WHERE (keys) > (cursor's keys)
 ORDER BY keys LIMIT n + 1`, never OFFSET. Every ordering ends with a unique key

@@ -1,4 +1,4 @@
-"""The spa's status follows its subscription (issue 6, ARCHITECTURE section 7).
+"""The spa's status follows its subscription (issue 6, docs/ARCHITECTURE.md section 7).
 
 | subscription                                    | spa                               |
 | ----------------------------------------------- | --------------------------------- |

@@ -1,6 +1,6 @@
 """Billing, in the public schema: the plans spas pay for, each spa's subscription
 (a mirror of Stripe's) and its invoices (likewise), and every Stripe event received
-(ARCHITECTURE section 7).
+(docs/ARCHITECTURE.md section 7).
 
 Stripe is the source of truth for a subscription; the mirror is what requests
 read, and what the spa's status follows (shared_apps/billing/dunning.py).

@@ -1,7 +1,7 @@
 """Sessions for the console, and for nothing else.
 
-The spa API authenticates with bearer tokens and has no cookies (ARCHITECTURE
-section 4). The console, on the root domain under /console/, signs people in
+The spa API authenticates with bearer tokens and has no cookies
+(docs/ARCHITECTURE.md section 4). The console, on the root domain under /console/, signs people in
 with Django sessions and a TOTP second factor. So the session, authentication,
 OTP and messages middleware run as one chain for console requests only: every
 other request passes straight through, never reads a session and never gets a

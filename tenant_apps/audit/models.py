@@ -57,7 +57,7 @@ class AuditEntry(models.Model):
     seq = models.BigIntegerField(unique=True, editable=False)
     # Set by the trigger from the database clock; the application cannot backdate.
     occurred_at = models.DateTimeField(db_default=Now(), editable=False)
-    # The public user id (ARCHITECTURE section 2: no foreign key leaves the schema);
+    # The public user id (docs/ARCHITECTURE.md section 2: no foreign key leaves the schema);
     # null for the system (imports, the demo command).
     actor_user_id = models.BigIntegerField(null=True)
     actor_role = models.CharField(max_length=32)

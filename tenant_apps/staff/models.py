@@ -25,7 +25,7 @@ class StaffProfile(models.Model):
     """Someone who works in the spa, as the spa's own records know them.
 
     `user_id` is the public schema's user id, a plain integer: a spa schema holds
-    no foreign key out of itself (ARCHITECTURE section 2), so services check it.
+    no foreign key out of itself (docs/ARCHITECTURE.md section 2), so services check it.
     """
 
     user_id = models.BigIntegerField(unique=True)

@@ -1,5 +1,5 @@
 """A spa schema is self-contained: no foreign key crosses its boundary
-(ARCHITECTURE section 2; what lets a schema move to another Citus node,
+(docs/ARCHITECTURE.md section 2; what lets a schema move to another Citus node,
 platform/SCALING.md)."""
 
 import pytest
