@@ -1,8 +1,9 @@
-"""What a document must pass before it runs (limits from settings): no unknown or
-cyclic fragment spread (first, core/graphql/limits.py), the spec's rules plus a
-cap on aliases and, in production, no introspection (`validation_rules`), then
-a depth and a cost within the limits (`document_limits`). The endpoint runs
-all three once per distinct query text (`check_document`)."""
+"""What a document must pass before it runs (limits from settings): storable
+string literals (core/graphql/inputs.py), no unknown or cyclic fragment spread,
+a depth and a cost within the limits (core/graphql/limits.py,
+`document_limits`), then the spec's rules plus a cap on aliases and, in
+production, no introspection (`validation_rules`). The endpoint runs them once
+per distinct query text (`check_document`)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,6 @@ from functools import lru_cache
 from typing import Any
 
 from django.conf import settings
-from graphene.validation import DisableIntrospection
 from graphql import (
     ASTValidationRule,
     DocumentNode,
@@ -51,6 +51,22 @@ def max_aliases_rule(limit: int) -> type[ASTValidationRule]:
     return MaxAliases
 
 
+class NoIntrospection(ASTValidationRule):
+    """Refuse `__schema` and `__type` (the schema's shape), but not `__typename`,
+    which clients add to every selection to cache by type. (graphene's
+    DisableIntrospection refuses every name that starts with two underscores.)"""
+
+    def enter_field(self, node: FieldNode, *_args: Any) -> None:
+        if node.name.value in {"__schema", "__type"}:
+            self.report_error(
+                GraphQLError(
+                    f"Cannot query '{node.name.value}': introspection is disabled.",
+                    node,
+                    extensions={"code": "INTROSPECTION_DISABLED"},
+                )
+            )
+
+
 @lru_cache(maxsize=1)
 def validation_rules() -> tuple[type[ASTValidationRule], ...]:
     """The spec's rules plus ours (passing rules to graphql-core replaces its defaults).
@@ -60,7 +76,7 @@ def validation_rules() -> tuple[type[ASTValidationRule], ...]:
     """
     rules = [*specified_rules, max_aliases_rule(settings.GRAPHQL_MAX_ALIASES)]
     if not settings.GRAPHQL_INTROSPECTION:
-        rules.append(DisableIntrospection)
+        rules.append(NoIntrospection)
     return tuple(rules)
 
 
@@ -85,10 +101,14 @@ def check_document(
         document = parse(query)
     except GraphQLError as error:
         return None, [error]
-    errors = literal_errors(document) or fragment_errors(document)
+    # Cheapest first, and the spec's rules last: a document too deep or too
+    # costly is refused in microseconds, before rules whose work grows with
+    # what the document expands to (the overlapping-fields rule, above all).
+    errors = (
+        literal_errors(document)
+        or fragment_errors(document)
+        or limit_errors(schema, document, document_limits())
+    )
     if errors:
         return None, errors
-    errors = validate(schema, document, rules, max_errors=50)
-    if errors:
-        return document, errors
-    return document, limit_errors(schema, document, document_limits())
+    return document, validate(schema, document, rules, max_errors=50)

@@ -8,7 +8,7 @@ from graphql import parse
 
 from config.schema_tenant import schema as tenant_schema
 from core.graphql.limits import Limits, fragment_errors, measure
-from core.graphql.validation import document_limits
+from core.graphql.validation import check_document, document_limits, validation_rules
 
 BOOKING = "/booking/graphql/"
 ENDPOINTS = [("spa", "/graphql/"), ("booking", BOOKING), ("public", "/graphql/")]
@@ -119,3 +119,25 @@ def test_the_front_desk_day_schedule_is_well_within_the_limit():
     ).values()
     assert depth <= document_limits().max_depth
     assert cost * 2 < document_limits().max_cost
+
+
+@pytest.fixture
+def introspection_off(settings):
+    settings.GRAPHQL_INTROSPECTION = False
+    validation_rules.cache_clear()
+    yield
+    validation_rules.cache_clear()
+
+
+@pytest.mark.parametrize(
+    "query", ["{ __schema { types { name } } }", '{ __type(name: "Spa") { name } }']
+)
+def test_without_introspection_the_schema_cannot_be_read(introspection_off, query):
+    _, errors = check_document(tenant_schema.graphql_schema, list(validation_rules()), query)
+    assert [error.extensions["code"] for error in errors] == ["INTROSPECTION_DISABLED"]
+
+
+def test_without_introspection_clients_may_still_ask_for_typename(introspection_off):
+    query = "{ spa { __typename slug } }"
+    _, errors = check_document(tenant_schema.graphql_schema, list(validation_rules()), query)
+    assert errors == []
