@@ -3,6 +3,7 @@ anyone (tenant_apps/scheduling/booking). Nothing of the spa API is in it."""
 
 import graphene
 
+from core.graphql.schema import api_schema
 from tenant_apps.scheduling.booking.graphql.mutations import BookingMutations
 from tenant_apps.scheduling.booking.graphql.queries import BookingQueries
 
@@ -15,4 +16,4 @@ class Mutation(BookingMutations, graphene.ObjectType):
     pass
 
 
-schema = graphene.Schema(query=Query, mutation=Mutation)
+schema = api_schema(query=Query, mutation=Mutation)

@@ -2,6 +2,7 @@
 
 import graphene
 
+from core.graphql.schema import api_schema
 from shared_apps.billing.graphql.mutations import PlatformBillingMutations
 from shared_apps.billing.graphql.queries import PlatformBillingQueries
 from tenants.graphql.queries import PlatformSpaQueries
@@ -15,4 +16,4 @@ class Mutation(PlatformBillingMutations, graphene.ObjectType):
     pass
 
 
-schema = graphene.Schema(query=Query, mutation=Mutation)
+schema = api_schema(query=Query, mutation=Mutation)

@@ -2,6 +2,7 @@
 
 import graphene
 
+from core.graphql.schema import api_schema
 from shared_apps.accounts.graphql.mutations import AccountMutations
 from shared_apps.accounts.graphql.queries import AccountQueries
 from shared_apps.billing.graphql.mutations import BillingMutations
@@ -46,4 +47,4 @@ class Mutation(
     pass
 
 
-schema = graphene.Schema(query=Query, mutation=Mutation)
+schema = api_schema(query=Query, mutation=Mutation)
