@@ -8,10 +8,6 @@ from config.schema_booking import schema as booking_schema
 from config.schema_tenant import schema
 from core.graphql.view import PlatformGraphQLView
 from shared_apps.accounts.graphql.impersonation import impersonation_guard
-from shared_apps.accounts.graphql.mutations import AUTOCOMMIT_MUTATIONS, READ_ONLY_SAFE_MUTATIONS
-from shared_apps.billing.graphql.mutations import (
-    READ_ONLY_SAFE_MUTATIONS as BILLING_READ_ONLY_SAFE_MUTATIONS,
-)
 from tenant_apps.audit.services import audit_flush_reads, phi_read_execution
 from tenant_apps.clients.models import Client
 from tenant_apps.scheduling.booking.pages import booking_asset, booking_page, manage_page
@@ -25,9 +21,6 @@ urlpatterns = [
             PlatformGraphQLView.as_view(
                 schema=schema,
                 graphiql=settings.GRAPHIQL,
-                # A suspended spa still signs in and out, and can pay.
-                read_only_mutations=READ_ONLY_SAFE_MUTATIONS | BILLING_READ_ONLY_SAFE_MUTATIONS,
-                autocommit_mutations=AUTOCOMMIT_MUTATIONS,
                 # Every client object whose fields a request resolves is logged
                 # (tenant_apps/audit/services.py), in one insert at the end.
                 execution_context_class=phi_read_execution(

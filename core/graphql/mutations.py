@@ -1,7 +1,8 @@
 """The base of every spa API mutation (ARCHITECTURE section 5).
 
-A mutation declares `permission` and implements `perform(root, info, membership,
-**arguments)`, calling a service. The base checks the permission first, and
+A mutation declares `permission` (and, if so, `read_only_safe` and
+`autocommit`) and implements `perform(root, info, membership, **arguments)`,
+calling a service. The base checks the permission first, and
 turns a ValidationError from the service into the payload's
 `errors: [{field, code, message}]` (codes from the domain's enum), marking the
 request so the view rolls the transaction back: nothing half-written.
@@ -91,6 +92,14 @@ class SpaMutation(graphene.Mutation):
 
     permission: ClassVar[Permission]
     error_codes: ClassVar[frozenset[str]]
+    # Runs on a suspended (read-only) spa, which refuses every other mutation
+    # with SPA_SUSPENDED: signing in and out, paying.
+    read_only_safe: ClassVar[bool] = False
+    # Runs outside the request transaction, each write committing by itself, and
+    # only alongside other such mutations: a sign-in, whose failed attempts
+    # (django-axes' records) must stand although the mutation reports an error.
+    # The view reads both from the schema (core/graphql/view.py).
+    autocommit: ClassVar[bool] = False
 
     @classmethod
     def perform(cls, root: Any, info: Any, membership: Any, **arguments: Any) -> Any:

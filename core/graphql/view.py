@@ -18,7 +18,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from copy import copy
-from functools import lru_cache, partial
+from functools import cache, lru_cache, partial
 from typing import Any
 
 import sentry_sdk
@@ -39,6 +39,7 @@ from graphql import (
     OperationDefinitionNode,
     OperationType,
     execute_sync,
+    get_named_type,
     get_operation_ast,
     parse,
     validate,
@@ -57,13 +58,10 @@ MAX_QUERY_LENGTH = 20_000
 
 
 class PlatformGraphQLView(GraphQLView):
-    # Root mutation fields a suspended (read-only) spa still runs, such as login.
-    read_only_mutations: frozenset[str] = frozenset()
-    # Root mutation fields that run without the request transaction, each write
-    # committing by itself, and only with each other: login, whose failed
-    # attempts (django-axes' records) must stand even though the mutation reports
-    # an error, and must not be undone by a failing mutation sent alongside.
-    autocommit_mutations: frozenset[str] = frozenset()
+    # Which root mutations a suspended (read-only) spa still runs, and which run
+    # outside the request transaction, are declared on the mutation classes
+    # (`read_only_safe`, `autocommit`: core/graphql/mutations.py) and read from
+    # the schema once (`mutation_flags`).
     # Called with the request once execution is over, outside the mutation's
     # transaction, before the response is built (the PHI read log is written
     # here). If one fails, the response carries no data: what was read and not
@@ -78,8 +76,6 @@ class PlatformGraphQLView(GraphQLView):
     before_execution: tuple[Callable[[HttpRequest, list[str]], None], ...] = ()
 
     def __init__(self, **kwargs: Any) -> None:
-        self.read_only_mutations = kwargs.pop("read_only_mutations", self.read_only_mutations)
-        self.autocommit_mutations = kwargs.pop("autocommit_mutations", self.autocommit_mutations)
         self.after_execution = tuple(kwargs.pop("after_execution", self.after_execution))
         self.before_execution = tuple(kwargs.pop("before_execution", self.before_execution))
         kwargs.setdefault("validation_rules", validation_rules())
@@ -94,6 +90,9 @@ class PlatformGraphQLView(GraphQLView):
                 )
             )
         self._documents = _DOCUMENT_CACHES[key]
+        self.read_only_mutations, self.autocommit_mutations = mutation_flags(
+            self.schema.graphql_schema
+        )
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         # graphene-django decorates dispatch with ensure_csrf_cookie; call the
@@ -267,6 +266,22 @@ class PlatformGraphQLView(GraphQLView):
 
 
 _DOCUMENT_CACHES: dict[tuple[Any, ...], Callable[[str], tuple[DocumentNode | None, list]]] = {}
+
+
+@cache
+def mutation_flags(schema: GraphQLSchema) -> tuple[frozenset[str], frozenset[str]]:
+    """The root mutation fields whose mutation class says `read_only_safe`, and
+    those that say `autocommit` (graphene keeps the class on the payload type as
+    `graphene_type`), worked out once per schema."""
+    read_only: set[str] = set()
+    autocommit: set[str] = set()
+    for name, field in (schema.mutation_type.fields if schema.mutation_type else {}).items():
+        mutation = getattr(get_named_type(field.type), "graphene_type", None)
+        if getattr(mutation, "read_only_safe", False):
+            read_only.add(name)
+        if getattr(mutation, "autocommit", False):
+            autocommit.add(name)
+    return frozenset(read_only), frozenset(autocommit)
 
 
 def _parse_and_validate(

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from core.errors import ErrorCode, field_error
 from core.graphql.mutations import SpaMutation, UnknownErrorCode, error_type, errors_from
 from core.graphql.permissions import ANYONE
+from core.graphql.view import mutation_flags
 
 
 class ThingErrorCode(ErrorCode):
@@ -96,3 +97,43 @@ def test_an_unlisted_code_raises_when_strict(settings):
     settings.GRAPHQL_STRICT_ERROR_CODES = True
     with pytest.raises(UnknownErrorCode, match="NOT_LISTED"):
         errors_from(ValidationError("Nope.", code="NOT_LISTED"), frozenset(), where="X")
+
+
+class SignIn(RenameThing):
+    read_only_safe = True
+    autocommit = True
+
+
+class Pay(RenameThing):
+    read_only_safe = True
+
+
+class FlaggedMutations(graphene.ObjectType):
+    sign_in = SignIn.Field()
+    pay = Pay.Field()
+    rename_thing = RenameThing.Field()
+
+
+def test_the_view_reads_which_mutations_run_suspended_or_outside_the_transaction_from_the_classes():
+    schema = graphene.Schema(query=Query, mutation=FlaggedMutations).graphql_schema
+
+    assert mutation_flags(schema) == (frozenset({"signIn", "pay"}), frozenset({"signIn"}))
+    assert mutation_flags(graphene.Schema(query=Query).graphql_schema) == (frozenset(), frozenset())
+
+
+def test_the_spa_and_public_apis_declare_the_mutations_they_always_had():
+    from config.schema_public import schema as public_schema
+    from config.schema_tenant import schema as tenant_schema
+
+    read_only, autocommit = mutation_flags(tenant_schema.graphql_schema)
+    assert read_only == {
+        "login",
+        "logout",
+        "logoutEverywhere",
+        "requestPasswordReset",
+        "resetPassword",
+        "startCheckout",
+        "openBillingPortal",
+    }
+    assert autocommit == {"login", "changePassword"}
+    assert mutation_flags(public_schema.graphql_schema) == (frozenset(), frozenset({"signUp"}))
