@@ -8,7 +8,7 @@ from config.schema_booking import schema as booking_schema
 from config.schema_tenant import schema
 from core.graphql.view import PlatformGraphQLView
 from shared_apps.accounts.graphql.impersonation import impersonation_guard
-from tenant_apps.audit.services import audit_flush_reads, phi_read_execution
+from tenant_apps.audit.services import audit_flush_reads, phi_read_observers
 from tenant_apps.clients.models import Client
 from tenant_apps.scheduling.booking.pages import booking_asset, booking_page, manage_page
 from tenant_apps.scheduling.booking.throttling import booking_throttle
@@ -23,9 +23,7 @@ urlpatterns = [
                 graphiql=settings.GRAPHIQL,
                 # Every client object whose fields a request resolves is logged
                 # (tenant_apps/audit/services.py), in one insert at the end.
-                execution_context_class=phi_read_execution(
-                    {Client: "pk", Appointment: "client_id"}
-                ),
+                object_observers=phi_read_observers({Client: "pk", Appointment: "client_id"}),
                 after_execution=[audit_flush_reads],
                 # A console impersonation cannot touch the person's credentials,
                 # the team or billing (shared_apps/accounts/graphql/impersonation.py).

@@ -3,7 +3,9 @@
 On top of graphene-django's view:
 - parsed and validated documents are cached per query text (validation is a pure
   function of schema and document), at most DOCUMENT_CACHE_SIZE per schema;
-- execution does less work per field (core/graphql/execution.py);
+- execution does less work per field (core/graphql/execution.py; the setting
+  GRAPHQL_FAST_EXECUTION=False runs graphql-core's own instead), and calls the
+  object observers for each object of theirs it resolves;
 - a suspended spa refuses mutations with SPA_SUSPENDED before anything runs;
 - a past-due spa gets a warning in the response's `extensions`;
 - errors carry `extensions.code`, and unexpected ones are masked (errors.py);
@@ -16,19 +18,19 @@ On top of graphene-django's view:
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from copy import copy
 from functools import cache, lru_cache, partial
 from typing import Any
 
 import sentry_sdk
+from django.conf import settings
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
 from graphene_django.constants import MUTATION_ERRORS_FLAG
 from graphene_django.views import GraphQLView
 from graphql import (
     DocumentNode,
-    ExecutionContext,
     ExecutionResult,
     FieldNode,
     FragmentDefinitionNode,
@@ -46,7 +48,7 @@ from graphql import (
 )
 
 from core.graphql.errors import RequestRefusal, format_error
-from core.graphql.execution import PlatformExecutionContext
+from core.graphql.execution import ObjectObserver, execution_context_class
 from core.graphql.validation import validation_rules
 from core.observability.requestlog import safe_operation_name
 
@@ -67,8 +69,10 @@ class PlatformGraphQLView(GraphQLView):
     # here). If one fails, the response carries no data: what was read and not
     # logged is not sent.
     after_execution: tuple[Callable[[HttpRequest], None], ...] = ()
-    # graphql-core's execution with less work per field (core/graphql/execution.py).
-    execution_context_class: type[ExecutionContext] = PlatformExecutionContext
+    # Called for each object of their class whose fields are resolved, with the
+    # request, the object and its path, whichever engine runs (the PHI read log
+    # notes the clients read: tenant_apps/audit/services.py).
+    object_observers: Mapping[type, ObjectObserver] = {}
     # Called with the request and the names of the root fields the operation
     # selects (through fragments, once per occurrence: aliases count) once the
     # document is valid and before anything runs. May raise RequestRefusal
@@ -78,6 +82,7 @@ class PlatformGraphQLView(GraphQLView):
     def __init__(self, **kwargs: Any) -> None:
         self.after_execution = tuple(kwargs.pop("after_execution", self.after_execution))
         self.before_execution = tuple(kwargs.pop("before_execution", self.before_execution))
+        observers = kwargs.pop("object_observers", self.object_observers)
         kwargs.setdefault("validation_rules", validation_rules())
         super().__init__(**kwargs)
         # Django builds a view instance per request, so the cache lives with the
@@ -92,6 +97,9 @@ class PlatformGraphQLView(GraphQLView):
         self._documents = _DOCUMENT_CACHES[key]
         self.read_only_mutations, self.autocommit_mutations = mutation_flags(
             self.schema.graphql_schema
+        )
+        self.execution_context_class = execution_context_class(
+            fast=settings.GRAPHQL_FAST_EXECUTION, observers=tuple(observers.items())
         )
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
@@ -232,8 +240,7 @@ class PlatformGraphQLView(GraphQLView):
             "variable_values": variables,
             "operation_name": operation_name,
             "middleware": self.get_middleware(request),
-            # core/graphql/execution.py (the spa API's subclass also notes
-            # which clients it reads: tenant_apps/audit/services.py).
+            # core/graphql/execution.py
             "execution_context_class": self.execution_context_class,
         }
         if not is_mutation:
