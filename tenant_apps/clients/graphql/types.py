@@ -102,7 +102,7 @@ class ClientNode(DjangoObjectType):
 
     @staticmethod
     def resolve_display_name(root: Client, info) -> str:
-        return " ".join(filter(None, [root.preferred_name or root.first_name, root.last_name]))
+        return root.display_name
 
     @staticmethod
     def resolve_address(root: Client, info) -> AddressType:
