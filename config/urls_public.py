@@ -7,7 +7,6 @@ from django.views.decorators.csrf import csrf_exempt
 from config.schema_public import schema
 from core.graphql.graphiql import graphiql_asset
 from core.graphql.view import PlatformGraphQLView
-from shared_apps.billing.graphql.mutations import AUTOCOMMIT_MUTATIONS
 from shared_apps.billing.throttling import signup_throttle
 from shared_apps.billing.views import stripe_webhook
 
@@ -17,8 +16,6 @@ urlpatterns = [
         csrf_exempt(
             PlatformGraphQLView.as_view(
                 schema=schema,
-                # signUp provisions a spa, committing step by step.
-                autocommit_mutations=AUTOCOMMIT_MUTATIONS,
                 before_execution=[signup_throttle],
             )
         ),

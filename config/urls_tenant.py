@@ -8,11 +8,7 @@ from config.schema_tenant import schema
 from core.graphql.graphiql import graphiql_asset
 from core.graphql.view import PlatformGraphQLView
 from shared_apps.accounts.graphql.impersonation import impersonation_guard
-from shared_apps.accounts.graphql.mutations import AUTOCOMMIT_MUTATIONS, READ_ONLY_SAFE_MUTATIONS
-from shared_apps.billing.graphql.mutations import (
-    READ_ONLY_SAFE_MUTATIONS as BILLING_READ_ONLY_SAFE_MUTATIONS,
-)
-from tenant_apps.audit.services import audit_flush_reads, phi_read_execution
+from tenant_apps.audit.services import audit_flush_reads, phi_read_observers
 from tenant_apps.clients.models import Client
 from tenant_apps.scheduling.booking.pages import booking_asset, booking_page, manage_page
 from tenant_apps.scheduling.booking.throttling import booking_throttle
@@ -24,14 +20,9 @@ urlpatterns = [
         csrf_exempt(
             PlatformGraphQLView.as_view(
                 schema=schema,
-                # A suspended spa still signs in and out, and can pay.
-                read_only_mutations=READ_ONLY_SAFE_MUTATIONS | BILLING_READ_ONLY_SAFE_MUTATIONS,
-                autocommit_mutations=AUTOCOMMIT_MUTATIONS,
                 # Every client object whose fields a request resolves is logged
                 # (tenant_apps/audit/services.py), in one insert at the end.
-                execution_context_class=phi_read_execution(
-                    {Client: "pk", Appointment: "client_id"}
-                ),
+                object_observers=phi_read_observers({Client: "pk", Appointment: "client_id"}),
                 after_execution=[audit_flush_reads],
                 # A console impersonation cannot touch the person's credentials,
                 # the team or billing (shared_apps/accounts/graphql/impersonation.py).

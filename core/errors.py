@@ -18,6 +18,13 @@ class ErrorCode(StrEnum):
     """The base of every domain's error codes. Members are their own names."""
 
 
+class CommonErrorCode(ErrorCode):
+    """Codes core itself raises (`core/graphql/arguments.py`, `record_pk`): each
+    domain enum that can meet them lists them too."""
+
+    NOT_FOUND = "NOT_FOUND"
+
+
 def field_error(code: ErrorCode, message: str, field: str | None = None) -> ValidationError:
     """A refusal with `code` (the API's `errors[].code`) and a message for people,
     on the argument `field` (snake_case; the API shows it camelCase) or on none."""

@@ -1,8 +1,19 @@
 """Partial updates: change the fields a caller gave, and only those.
 
-The API passes the input fields that were given (`core/graphql/arguments.py`,
-`given_fields`); a service cleans them, then applies them with `apply_changes`
-and saves only what changed.
+The one way to write an update, in every app:
+
+- the API passes the input fields that were given (`core/graphql/arguments.py`,
+  `given_fields(input)`), as keyword arguments;
+- the service takes them as `**changes: Unpack[<Entity>Changes]` (a TypedDict
+  with total=False: no sentinel for "not given", and mypy checks the names and
+  types), cleans each one given, collecting every error before raising;
+- it applies the cleaned values with `apply_changes` and saves only the fields
+  that changed (`save(update_fields=[*changed, "updated_at"])`), or nothing.
+
+    def product_update(*, product_id: int, **changes: Unpack[ProductChanges]) -> Product:
+
+(tenant_apps/catalog/services.py, tenant_apps/clients/services.py,
+tenant_apps/profile/services.py.)
 """
 
 from __future__ import annotations

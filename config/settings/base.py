@@ -236,6 +236,12 @@ GRAPHQL_INTROSPECTION = env.bool("GRAPHQL_INTROSPECTION", default=DEBUG)
 # Connections take `first` or `last`, at most this many (core/graphql/pagination.py).
 GRAPHQL_MAX_PAGE_SIZE = env.int("GRAPHQL_MAX_PAGE_SIZE", default=100)
 GRAPHIQL = env.bool("GRAPHIQL", default=DEBUG)
+# The execution engine with less work per field (core/graphql/execution.py); False
+# runs graphql-core's own, which answers the same.
+GRAPHQL_FAST_EXECUTION = env.bool("GRAPHQL_FAST_EXECUTION", default=True)
+# A mutation refused with a code its enum does not list raises (core/graphql/mutations.py,
+# errors_from) instead of answering INVALID; it is logged either way.
+GRAPHQL_STRICT_ERROR_CODES = env.bool("GRAPHQL_STRICT_ERROR_CODES", default=DEBUG)
 
 # --- Web ---------------------------------------------------------------------
 TEMPLATES = [

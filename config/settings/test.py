@@ -13,6 +13,8 @@ from core.database import database_settings
 # fsync (a throw-away cluster needs no crash safety, and setup runs much faster).
 DATABASES = {"default": database_settings(data_dir=None, durable=False)}
 GRAPHQL_INTROSPECTION = True
+# A refusal code missing from its mutation's enum fails the test that meets it.
+GRAPHQL_STRICT_ERROR_CODES = True
 # Tests run in one process, where the services invalidate the routing cache
 # directly; the cross-process version check is switched on by the tests of it,
 # so that query counts do not depend on the clock.

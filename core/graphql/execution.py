@@ -17,12 +17,24 @@ does the same work with less of it, when nothing can be awaited (`execute_sync`)
 
 Anything asynchronous (an `execute` with an event loop) runs graphql-core's code
 unchanged. Results, errors and their paths are graphql-core's; the tests of the
-whole API run through this class.
+whole API run through this class, and tests/core/graphql/test_execution.py
+compares it with graphql-core's own execution.
+
+It overrides graphql-core internals, so it is tied to the release it was written
+against (`WRITTEN_FOR_GRAPHQL_CORE`; a test fails when graphql-core moves). The
+setting GRAPHQL_FAST_EXECUTION=False switches it off: graphql-core's own
+`ExecutionContext` runs instead, and the API answers the same.
+
+Object observers (`ObjectObserver`, the view's `object_observers`) are called
+for every object of their class whose fields are resolved, with either engine:
+the PHI read log (tenant_apps/audit/services.py) is one.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable, Mapping
+from functools import cache
+from typing import Any, ClassVar
 
 from graphene_django import DjangoObjectType
 from graphql import (
@@ -43,6 +55,14 @@ from graphql.execution.execute import (
 )
 from graphql.execution.values import get_argument_values
 from graphql.pyutils import Path
+
+# The graphql-core release the overrides below were read against (pyproject pins
+# it); tests/core/graphql/test_execution.py fails when graphql-core moves.
+WRITTEN_FOR_GRAPHQL_CORE = "3.2.14"
+
+# Called with (the context value: the request, the object, its path) for each
+# object of the class it watches whose fields are resolved.
+ObjectObserver = Callable[[Any, Any, Path], None]
 
 # graphene-django's is_type_of: a function of the value's class alone.
 _MODEL_CHECK = DjangoObjectType.is_type_of.__func__  # type: ignore[attr-defined]
@@ -151,3 +171,42 @@ class PlatformExecutionContext(ExecutionContext):
             self._checked.add(key)
         sub_field_nodes = self.collect_subfields(return_type, field_nodes)
         return self.execute_fields(return_type, result, path, sub_field_nodes)
+
+
+class _Observed(ExecutionContext):
+    """An execution calling `observers[type(object)]` for each object whose
+    fields are resolved (on top of either engine: `execution_context_class`).
+
+    graphql-core resolves an object's selected fields in `execute_fields`, once
+    per object whatever the path to it, so the call is made there: once per
+    object, not once per field as a GraphQL middleware would (which also wraps
+    every resolver call; on a 100-appointment day schedule, 2,100 fields).
+    The root (path None) is no object of the schema's and is not observed.
+    """
+
+    observers: ClassVar[Mapping[type, ObjectObserver]] = {}
+
+    def execute_fields(
+        self,
+        parent_type: GraphQLObjectType,
+        source_value: Any,
+        path: Path | None,
+        fields: dict[str, list[FieldNode]],
+    ) -> Any:
+        observe = self.observers.get(type(source_value))
+        if observe is not None and fields and path is not None:
+            observe(self.context_value, source_value, path)
+        return super().execute_fields(parent_type, source_value, path, fields)
+
+
+@cache
+def execution_context_class(
+    *, fast: bool, observers: tuple[tuple[type, ObjectObserver], ...] = ()
+) -> type[ExecutionContext]:
+    """The execution context for a request: the fast engine or graphql-core's own
+    (GRAPHQL_FAST_EXECUTION), calling `observers` ((class, observer) pairs), made
+    once per combination."""
+    engine: type[ExecutionContext] = PlatformExecutionContext if fast else ExecutionContext
+    if not observers:
+        return engine
+    return type(f"Observed{engine.__name__}", (_Observed, engine), {"observers": dict(observers)})

@@ -1,7 +1,8 @@
 """The base of every spa API mutation (docs/ARCHITECTURE.md section 5).
 
-A mutation declares `permission` and implements `perform(root, info, membership,
-**arguments)`, calling a service. The base checks the permission first, and
+A mutation declares `permission` (and, if so, `read_only_safe` and
+`autocommit`) and implements `perform(root, info, membership, **arguments)`,
+calling a service. The base checks the permission first, and
 turns a ValidationError from the service into the payload's
 `errors: [{field, code, message}]` (codes from the domain's enum), marking the
 request so the view rolls the transaction back: nothing half-written.
@@ -9,15 +10,19 @@ request so the view rolls the transaction back: nothing half-written.
 
 from __future__ import annotations
 
+import logging
 from typing import Any, ClassVar
 
 import graphene
+from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from graphene.utils.str_converters import to_camel_case
 from graphene_django.constants import MUTATION_ERRORS_FLAG
 
 from core.errors import ErrorCode
 from core.graphql.permissions import Permission, check_permission
+
+logger = logging.getLogger("graphql.errors")
 
 # The code used when a service raises one the domain's enum does not list.
 FALLBACK_CODE = "INVALID"
@@ -44,7 +49,17 @@ def error_type(
     return code_enum, DomainError
 
 
-def errors_from(exc: ValidationError, codes: frozenset[str]) -> list[dict[str, Any]]:
+class UnknownErrorCode(Exception):
+    """A service refused with a code its API's enum does not list (raised where
+    GRAPHQL_STRICT_ERROR_CODES is on: tests and DEBUG)."""
+
+
+def errors_from(
+    exc: ValidationError, codes: frozenset[str], *, where: str = ""
+) -> list[dict[str, Any]]:
+    """The payload's `{field, code, message}` errors of a refusal. A code not in
+    `codes` (the enum of `where`, a mutation) is a bug: it is logged and reported
+    as INVALID, and raises UnknownErrorCode under GRAPHQL_STRICT_ERROR_CODES."""
     pairs: list[tuple[str | None, ValidationError]] = []
     if hasattr(exc, "error_dict"):
         for field, errors in exc.error_dict.items():
@@ -55,11 +70,20 @@ def errors_from(exc: ValidationError, codes: frozenset[str]) -> list[dict[str, A
     return [
         {
             "field": field,
-            "code": error.code if error.code in codes else FALLBACK_CODE,
+            "code": error.code if error.code in codes else _unknown(error.code, where),
             "message": error.messages[0],
         }
         for field, error in pairs
     ]
+
+
+def _unknown(code: str | None, where: str) -> str:
+    logger.error(
+        "error code %r is not in the enum of %s; reported as %s", code, where, FALLBACK_CODE
+    )
+    if settings.GRAPHQL_STRICT_ERROR_CODES:
+        raise UnknownErrorCode(f"{where or 'a mutation'} refused with {code!r}, not in its enum")
+    return FALLBACK_CODE
 
 
 class SpaMutation(graphene.Mutation):
@@ -68,6 +92,14 @@ class SpaMutation(graphene.Mutation):
 
     permission: ClassVar[Permission]
     error_codes: ClassVar[frozenset[str]]
+    # Runs on a suspended (read-only) spa, which refuses every other mutation
+    # with SPA_SUSPENDED: signing in and out, paying.
+    read_only_safe: ClassVar[bool] = False
+    # Runs outside the request transaction, each write committing by itself, and
+    # only alongside other such mutations: a sign-in, whose failed attempts
+    # (django-axes' records) must stand although the mutation reports an error.
+    # The view reads both from the schema (core/graphql/view.py).
+    autocommit: ClassVar[bool] = False
 
     @classmethod
     def perform(cls, root: Any, info: Any, membership: Any, **arguments: Any) -> Any:
@@ -87,4 +119,4 @@ class SpaMutation(graphene.Mutation):
             # A service may attach more to the refusal (the likely duplicates of a
             # client being created): it goes into the payload beside the errors.
             extra = getattr(exc, "payload", {})
-            return cls(errors=errors_from(exc, cls.error_codes), **extra)  # type: ignore[call-arg]
+            return cls(errors=errors_from(exc, cls.error_codes, where=cls.__name__), **extra)  # type: ignore[call-arg]

@@ -3,7 +3,9 @@
 On top of graphene-django's view:
 - parsed and validated documents are cached per query text (validation is a pure
   function of schema and document), at most DOCUMENT_CACHE_SIZE per schema;
-- execution does less work per field (core/graphql/execution.py);
+- execution does less work per field (core/graphql/execution.py; the setting
+  GRAPHQL_FAST_EXECUTION=False runs graphql-core's own instead), and calls the
+  object observers for each object of theirs it resolves;
 - a suspended spa refuses mutations with SPA_SUSPENDED before anything runs;
 - a past-due spa gets a warning in the response's `extensions`;
 - errors carry `extensions.code`, and unexpected ones are masked (errors.py);
@@ -16,9 +18,9 @@ On top of graphene-django's view:
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from copy import copy
-from functools import lru_cache, partial
+from functools import cache, lru_cache, partial
 from typing import Any
 
 import sentry_sdk
@@ -30,21 +32,22 @@ from graphene_django.constants import MUTATION_ERRORS_FLAG
 from graphene_django.views import GraphQLView
 from graphql import (
     DocumentNode,
-    ExecutionContext,
     ExecutionResult,
     FieldNode,
     FragmentDefinitionNode,
     FragmentSpreadNode,
     GraphQLError,
+    GraphQLSchema,
     InlineFragmentNode,
     OperationDefinitionNode,
     OperationType,
     execute_sync,
+    get_named_type,
     get_operation_ast,
 )
 
 from core.graphql.errors import RequestRefusal, format_error
-from core.graphql.execution import PlatformExecutionContext
+from core.graphql.execution import ObjectObserver, execution_context_class
 from core.graphql.graphiql import graphiql_page
 from core.graphql.inputs import input_error
 from core.graphql.validation import check_document, validation_rules
@@ -58,20 +61,19 @@ MAX_QUERY_LENGTH = 20_000
 
 
 class PlatformGraphQLView(GraphQLView):
-    # Root mutation fields a suspended (read-only) spa still runs, such as login.
-    read_only_mutations: frozenset[str] = frozenset()
-    # Root mutation fields that run without the request transaction, each write
-    # committing by itself, and only with each other: login, whose failed
-    # attempts (django-axes' records) must stand even though the mutation reports
-    # an error, and must not be undone by a failing mutation sent alongside.
-    autocommit_mutations: frozenset[str] = frozenset()
+    # Which root mutations a suspended (read-only) spa still runs, and which run
+    # outside the request transaction, are declared on the mutation classes
+    # (`read_only_safe`, `autocommit`: core/graphql/mutations.py) and read from
+    # the schema once (`mutation_flags`).
     # Called with the request once execution is over, outside the mutation's
     # transaction, before the response is built (the PHI read log is written
     # here). If one fails, the response carries no data: what was read and not
     # logged is not sent.
     after_execution: tuple[Callable[[HttpRequest], None], ...] = ()
-    # graphql-core's execution with less work per field (core/graphql/execution.py).
-    execution_context_class: type[ExecutionContext] = PlatformExecutionContext
+    # Called for each object of their class whose fields are resolved, with the
+    # request, the object and its path, whichever engine runs (the PHI read log
+    # notes the clients read: tenant_apps/audit/services.py).
+    object_observers: Mapping[type, ObjectObserver] = {}
     # Called with the request and the names of the root fields the operation
     # selects (through fragments, once per occurrence: aliases count) once the
     # document is valid and before anything runs. May raise RequestRefusal
@@ -79,10 +81,9 @@ class PlatformGraphQLView(GraphQLView):
     before_execution: tuple[Callable[[HttpRequest, list[str]], None], ...] = ()
 
     def __init__(self, **kwargs: Any) -> None:
-        self.read_only_mutations = kwargs.pop("read_only_mutations", self.read_only_mutations)
-        self.autocommit_mutations = kwargs.pop("autocommit_mutations", self.autocommit_mutations)
         self.after_execution = tuple(kwargs.pop("after_execution", self.after_execution))
         self.before_execution = tuple(kwargs.pop("before_execution", self.before_execution))
+        observers = kwargs.pop("object_observers", self.object_observers)
         kwargs.setdefault("validation_rules", validation_rules())
         super().__init__(**kwargs)
         # Django builds a view instance per request, so the cache lives with the
@@ -93,6 +94,12 @@ class PlatformGraphQLView(GraphQLView):
                 partial(check_document, self.schema.graphql_schema, list(self.validation_rules))
             )
         self._documents = _DOCUMENT_CACHES[key]
+        self.read_only_mutations, self.autocommit_mutations = mutation_flags(
+            self.schema.graphql_schema
+        )
+        self.execution_context_class = execution_context_class(
+            fast=settings.GRAPHQL_FAST_EXECUTION, observers=tuple(observers.items())
+        )
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         # graphene-django decorates dispatch with ensure_csrf_cookie; call the
@@ -262,8 +269,7 @@ class PlatformGraphQLView(GraphQLView):
             "variable_values": variables,
             "operation_name": operation_name,
             "middleware": self.get_middleware(request),
-            # core/graphql/execution.py (the spa API's subclass also notes
-            # which clients it reads: tenant_apps/audit/services.py).
+            # core/graphql/execution.py
             "execution_context_class": self.execution_context_class,
         }
         if not is_mutation:
@@ -296,6 +302,22 @@ class PlatformGraphQLView(GraphQLView):
 
 
 _DOCUMENT_CACHES: dict[tuple[Any, ...], Callable[[str], tuple[DocumentNode | None, list]]] = {}
+
+
+@cache
+def mutation_flags(schema: GraphQLSchema) -> tuple[frozenset[str], frozenset[str]]:
+    """The root mutation fields whose mutation class says `read_only_safe`, and
+    those that say `autocommit` (graphene keeps the class on the payload type as
+    `graphene_type`), worked out once per schema."""
+    read_only: set[str] = set()
+    autocommit: set[str] = set()
+    for name, field in (schema.mutation_type.fields if schema.mutation_type else {}).items():
+        mutation = getattr(get_named_type(field.type), "graphene_type", None)
+        if getattr(mutation, "read_only_safe", False):
+            read_only.add(name)
+        if getattr(mutation, "autocommit", False):
+            autocommit.add(name)
+    return frozenset(read_only), frozenset(autocommit)
 
 
 def _selected_root_fields(document: DocumentNode, operation: OperationDefinitionNode) -> list[str]:

@@ -10,8 +10,11 @@ from tenant_apps.audit.chain import row_hash
 from tenant_apps.audit.models import GENESIS_HASH, AuditEntry
 
 
-def audit_entries_for_client(*, client_id: int) -> QuerySet[AuditEntry]:
-    """Every entry naming the client (GIN index on client_ids)."""
+def audit_entries_for_client(*, client_id: int | None) -> QuerySet[AuditEntry]:
+    """Every entry naming the client (GIN index on client_ids); none for no
+    client (an ID of another spa, or of nothing, has no entries here)."""
+    if client_id is None:
+        return AuditEntry.objects.none()
     return AuditEntry.objects.filter(client_ids__contains=[client_id])
 
 

@@ -2,8 +2,8 @@
 
 Writes of client records are logged by the service that makes them, in its own
 transaction (`audit_record`). Reads are collected while a GraphQL request runs
-(`PhiReadExecutionContext`, the API's execution with a check per object, sees
-every client object whose fields are resolved, however it was reached)
+(`phi_read_observers`: the view calls them for every client object whose fields
+are resolved, however it was reached, whichever execution engine runs)
 and written together when execution ends (`audit_flush_reads`): a page of 100
 clients is one row, one INSERT.
 """
@@ -12,13 +12,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import Any
 
 from django.http import HttpRequest
-from graphql import FieldNode, GraphQLObjectType
 from graphql.pyutils import Path
 
-from core.graphql.execution import PlatformExecutionContext
+from core.graphql.execution import ObjectObserver
 from core.http import client_ip
 from tenant_apps.audit.models import AuditAction, AuditEntry, SearchKind
 
@@ -109,47 +108,30 @@ def audit_read_purpose(info: Any, action: AuditAction, search_kind: str = "") ->
     purposes[info.path.key] = (action, search_kind)
 
 
-class PhiReadExecutionContext(PlatformExecutionContext):
-    """The API's execution (core/graphql/execution.py), noting the client
+def phi_read_observers(subjects: dict[type, str]) -> dict[type, ObjectObserver]:
+    """The view's object observers (core/graphql/execution.py) noting the client
     behind every object of the `subjects` models whose fields are resolved
     (model -> the attribute holding the client's id: `{Client: "pk",
-    Appointment: "client_id"}`). Make one with `phi_read_execution` and give it
-    to the view as `execution_context_class`.
+    Appointment: "client_id"}`), under the root field it was reached from.
 
     The test for "was it read" is "were its fields resolved", so a client reached
     through any path (a list, a search, a node, an appointment's client) is
     logged, and one that was only counted is not. An appointment is part of its
     client's record: reading one logs that client even when the query never
-    selects the client.
-
-    graphql-core resolves an object's selected fields in `execute_fields`, once
-    per object whatever the path to it, so the check runs there: once per
-    object, not once per field as a GraphQL middleware would (which also wraps
-    every resolver call; on a 100-appointment day schedule, 2,100 fields).
-    """
-
-    subjects: ClassVar[dict[type, str]] = {}
-
-    def execute_fields(
-        self,
-        parent_type: GraphQLObjectType,
-        source_value: Any,
-        path: Path | None,
-        fields: dict[str, list[FieldNode]],
-    ) -> Any:
-        attribute = self.subjects.get(type(source_value))
-        if attribute is not None and fields and path is not None:
-            root = path
-            while root.prev is not None:
-                root = root.prev
-            reads = self.context_value.__dict__.setdefault(_READS, {})
-            reads.setdefault(root.key, set()).add(getattr(source_value, attribute))
-        return super().execute_fields(parent_type, source_value, path, fields)
+    selects the client. The observers are called whichever execution engine
+    runs (GRAPHQL_FAST_EXECUTION)."""
+    return {model: _read_noter(attribute) for model, attribute in subjects.items()}
 
 
-def phi_read_execution(subjects: dict[type, str]) -> type[PhiReadExecutionContext]:
-    """An execution context class logging reads of these models' clients."""
-    return type("PhiReadExecution", (PhiReadExecutionContext,), {"subjects": dict(subjects)})
+def _read_noter(attribute: str) -> ObjectObserver:
+    def note(request: Any, value: Any, path: Path) -> None:
+        root = path
+        while root.prev is not None:
+            root = root.prev
+        reads = request.__dict__.setdefault(_READS, {})
+        reads.setdefault(root.key, set()).add(getattr(value, attribute))
+
+    return note
 
 
 def audit_flush_reads(request: HttpRequest) -> None:

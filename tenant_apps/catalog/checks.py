@@ -1,5 +1,6 @@
 """Checks of the catalog's fields, for the services. Each returns the value to
-store (normalised) or raises a ValidationError with the field's error code."""
+store (normalised) or raises a refusal (`field_error`) with the field's
+`CatalogErrorCode`."""
 
 from __future__ import annotations
 
@@ -7,9 +8,10 @@ import re
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db import models
 
+from core.errors import field_error
+from tenant_apps.catalog.errors import CatalogErrorCode
 from tenant_apps.catalog.models import (
     MAX_BUFFER_MINUTES,
     MAX_DURATION_MINUTES,
@@ -44,10 +46,10 @@ def name_cleaner(max_length: int) -> Cleaner:
     def clean(value: str) -> str:
         name = " ".join(str(value).split())
         if not name:
-            raise ValidationError("Enter a name.", code="NAME_REQUIRED")
+            raise field_error(CatalogErrorCode.NAME_REQUIRED, "Enter a name.")
         if len(name) > max_length:
-            raise ValidationError(
-                f"Keep the name to {max_length} characters.", code="NAME_TOO_LONG"
+            raise field_error(
+                CatalogErrorCode.NAME_TOO_LONG, f"Keep the name to {max_length} characters."
             )
         return name
 
@@ -57,50 +59,51 @@ def name_cleaner(max_length: int) -> Cleaner:
 def clean_description(value: str) -> str:
     text = str(value).strip()
     if len(text) > MAX_DESCRIPTION_LENGTH:
-        raise ValidationError(
+        raise field_error(
+            CatalogErrorCode.DESCRIPTION_TOO_LONG,
             f"Keep the description to {MAX_DESCRIPTION_LENGTH:,} characters.",
-            code="DESCRIPTION_TOO_LONG",
         )
     return text
 
 
 def clean_duration(value: int) -> int:
     if not 0 < value <= MAX_DURATION_MINUTES:
-        raise ValidationError(
-            f"A service lasts from 1 to {MAX_DURATION_MINUTES} minutes.", code="DURATION_INVALID"
+        raise field_error(
+            CatalogErrorCode.DURATION_INVALID,
+            f"A service lasts from 1 to {MAX_DURATION_MINUTES} minutes.",
         )
     return value
 
 
 def clean_buffer(value: int) -> int:
     if not 0 <= value <= MAX_BUFFER_MINUTES:
-        raise ValidationError(
-            f"A buffer is from 0 to {MAX_BUFFER_MINUTES} minutes.", code="BUFFER_INVALID"
+        raise field_error(
+            CatalogErrorCode.BUFFER_INVALID, f"A buffer is from 0 to {MAX_BUFFER_MINUTES} minutes."
         )
     return value
 
 
 def clean_price(value: int) -> int:
     if value < 0:
-        raise ValidationError("A price cannot be negative.", code="PRICE_NEGATIVE")
+        raise field_error(CatalogErrorCode.PRICE_NEGATIVE, "A price cannot be negative.")
     if value > MAX_INT:
-        raise ValidationError("That price is too high.", code="PRICE_TOO_HIGH")
+        raise field_error(CatalogErrorCode.PRICE_TOO_HIGH, "That price is too high.")
     return value
 
 
 def clean_currency(value: str) -> str:
     code = str(value).strip().upper()
     if code not in SUPPORTED_CURRENCIES:
-        raise ValidationError(
-            f"Use one of {', '.join(SUPPORTED_CURRENCIES)}.", code="CURRENCY_INVALID"
+        raise field_error(
+            CatalogErrorCode.CURRENCY_INVALID, f"Use one of {', '.join(SUPPORTED_CURRENCIES)}."
         )
     return code
 
 
 def clean_display_order(value: int) -> int:
     if not 0 <= value <= MAX_INT:
-        raise ValidationError(
-            "The display order is a number from 0 up.", code="DISPLAY_ORDER_INVALID"
+        raise field_error(
+            CatalogErrorCode.DISPLAY_ORDER_INVALID, "The display order is a number from 0 up."
         )
     return value
 
@@ -109,8 +112,8 @@ def clean_credentials(values: Sequence[str]) -> list[str]:
     given = {str(value) for value in values}
     unknown = sorted(given - set(CredentialKind.values))
     if unknown:
-        raise ValidationError(
-            f"Unknown credential: {', '.join(unknown)}.", code="CREDENTIAL_UNKNOWN"
+        raise field_error(
+            CatalogErrorCode.CREDENTIAL_UNKNOWN, f"Unknown credential: {', '.join(unknown)}."
         )
     # Stored once each, in the declaration order, so equal sets compare equal.
     return [kind for kind in CredentialKind.values if kind in given]
@@ -119,7 +122,7 @@ def clean_credentials(values: Sequence[str]) -> list[str]:
 def clean_category(pk: int | None) -> ServiceCategory:
     category = ServiceCategory.objects.filter(pk=pk).first() if pk is not None else None
     if category is None:
-        raise ValidationError("No such service category.", code="CATEGORY_NOT_FOUND")
+        raise field_error(CatalogErrorCode.CATEGORY_NOT_FOUND, "No such service category.")
     return category
 
 
@@ -127,17 +130,17 @@ def clean_resource_types(pks: Sequence[int | None]) -> list[ResourceType]:
     wanted = set(pks)
     found = ResourceType.objects.in_bulk([pk for pk in wanted if pk is not None])
     if len(found) != len(wanted):
-        raise ValidationError("No such room or device type.", code="RESOURCE_TYPE_NOT_FOUND")
+        raise field_error(CatalogErrorCode.RESOURCE_TYPE_NOT_FOUND, "No such room or device type.")
     return list(found.values())
 
 
 def clean_sku(value: str) -> str:
     sku = str(value).strip()
     if not _SKU.match(sku) or len(sku) > MAX_SKU_LENGTH:
-        raise ValidationError(
+        raise field_error(
+            CatalogErrorCode.SKU_INVALID,
             f"A SKU is 1 to {MAX_SKU_LENGTH} letters, digits, '.', '_', '/' or '-',"
             " starting with a letter or digit.",
-            code="SKU_INVALID",
         )
     return sku
 
@@ -145,7 +148,7 @@ def clean_sku(value: str) -> str:
 def clean_product_kind(value: str) -> str:
     kind = str(getattr(value, "value", value))
     if kind not in ProductKind.values:
-        raise ValidationError("A product is retail or a supply.", code="KIND_INVALID")
+        raise field_error(CatalogErrorCode.KIND_INVALID, "A product is retail or a supply.")
     return kind
 
 

@@ -2,68 +2,123 @@
 
 Every function checks all its arguments before writing and raises one
 ValidationError naming each field at fault, so a form can show every problem at
-once. Updates change only the arguments given. Nothing is deleted: a category,
-service or product leaves the menu with `is_active=False` (appointments and
-sales keep pointing at it).
+once. Updates change only the fields given (`**changes`, typed by the
+`...Changes` dicts below) and save only those that changed
+(`core/updates.py`). Nothing is deleted: a category, service or product leaves
+the menu with `is_active=False` (appointments and sales keep pointing at it).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any, Final
+from typing import Any, TypedDict, Unpack
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 
+from core.errors import field_error
+from core.updates import apply_changes
 from tenant_apps.catalog.checks import (
     CATEGORY_FIELDS,
     PRODUCT_FIELDS,
     SERVICE_FIELDS,
     Cleaner,
 )
-from tenant_apps.catalog.models import DEFAULT_CURRENCY, Product, Service, ServiceCategory
+from tenant_apps.catalog.errors import CatalogErrorCode
+from tenant_apps.catalog.models import Product, Service, ServiceCategory
+
+# The fields of each kind of record a caller may give: all of them optional in
+# an update (`...Changes`), some required to create one (`New...`).
 
 
-class _Unset:
-    """The type of UNSET: an argument the caller did not give (None may be a value)."""
+class _CategoryDetails(TypedDict, total=False):
+    description: str
+    display_order: int
+    is_active: bool
 
-    def __repr__(self) -> str:
-        return "UNSET"
+
+class NewServiceCategory(_CategoryDetails):
+    name: str
 
 
-UNSET: Final = _Unset()
+class ServiceCategoryChanges(_CategoryDetails, total=False):
+    name: str
+
+
+class _ServiceDetails(TypedDict, total=False):
+    description: str
+    buffer_before_minutes: int
+    buffer_after_minutes: int
+    currency: str
+    # A provider needs one of them to perform it (none: anyone may).
+    required_credentials: Sequence[str]
+    # The kinds of room or device it needs. An id of None stands for a reference
+    # that names nothing in this spa (an ID of another spa, say), reported as not
+    # found with the other errors.
+    required_resource_type_ids: Sequence[int | None]
+    is_bookable_online: bool
+    is_active: bool
+    display_order: int
+
+
+class NewService(_ServiceDetails):
+    category_id: int | None
+    name: str
+    duration_minutes: int
+    price_cents: int
+
+
+class ServiceChanges(_ServiceDetails, total=False):
+    category_id: int | None
+    name: str
+    duration_minutes: int
+    price_cents: int
+
+
+class _ProductDetails(TypedDict, total=False):
+    description: str
+    currency: str
+    is_active: bool
+
+
+class NewProduct(_ProductDetails):
+    name: str
+    sku: str
+    kind: str
+    price_cents: int
+
+
+class ProductChanges(_ProductDetails, total=False):
+    name: str
+    sku: str
+    kind: str
+    price_cents: int
+
 
 # Unique constraints a concurrent write can still trip after our check: the
 # field and the error they mean.
-_TAKEN: dict[str, tuple[str, ValidationError]] = {
+_TAKEN: dict[str, tuple[str, CatalogErrorCode, str]] = {
     "servicecategory_name_unique_ci": (
         "name",
-        ValidationError("A category with this name exists.", code="NAME_TAKEN"),
+        CatalogErrorCode.NAME_TAKEN,
+        "A category with this name exists.",
     ),
     "service_name_unique_in_category_ci": (
         "name",
-        ValidationError("This category has a service with this name.", code="NAME_TAKEN"),
+        CatalogErrorCode.NAME_TAKEN,
+        "This category has a service with this name.",
     ),
-    "product_sku_unique_ci": (
-        "sku",
-        ValidationError("Another product has this SKU.", code="SKU_TAKEN"),
-    ),
+    "product_sku_unique_ci": ("sku", CatalogErrorCode.SKU_TAKEN, "Another product has this SKU."),
 }
 
 
 def _cleaned(
     given: dict[str, Any], cleaners: dict[str, Cleaner]
 ) -> tuple[dict[str, Any], dict[str, ValidationError]]:
-    """The given arguments checked: (values to store, errors by field).
-
-    The public functions pass their `locals()`: each of their arguments (but the
-    row's id) is a field, so the names cannot drift apart.
-    """
+    """The given fields checked: (values to store, errors by field)."""
     values: dict[str, Any] = {}
     errors: dict[str, ValidationError] = {}
     for field, value in given.items():
-        if isinstance(value, _Unset):
-            continue
         try:
             values[field] = cleaners[field](value)
         except ValidationError as exc:
@@ -75,28 +130,35 @@ def _check_taken(
     constraint: str, errors: dict[str, ValidationError], others: models.QuerySet
 ) -> None:
     """Report the constraint's error when `others` (the rows it would clash with) exist."""
-    field, error = _TAKEN[constraint]
+    field, code, message = _TAKEN[constraint]
     if field not in errors and others.exists():
-        errors[field] = error
+        errors[field] = field_error(code, message)
 
 
-def _save(instance: models.Model) -> None:
-    """Save in a savepoint, turning a lost race on a unique constraint into its error."""
+def _save(instance: models.Model, changed: list[str]) -> None:
+    """Insert a new row, or write the `changed` fields of an existing one (nothing
+    when none changed), in a savepoint, turning a lost race on a unique
+    constraint into its error."""
+    adding = instance._state.adding
+    if not adding and not changed:
+        return
+    if not adding and any(f.name == "updated_at" for f in instance._meta.concrete_fields):
+        changed = [*changed, "updated_at"]
     try:
         with transaction.atomic():
-            instance.save()
+            instance.save(update_fields=None if adding else changed)
     except IntegrityError as exc:
         constraint = getattr(getattr(exc.__cause__, "diag", None), "constraint_name", None)
         if constraint not in _TAKEN:
             raise
-        field, error = _TAKEN[constraint]
-        raise ValidationError({field: error}) from None
+        field, code, message = _TAKEN[constraint]
+        raise field_error(code, message, field) from None
 
 
 def _locked(model: type[models.Model], pk: int) -> Any:
     row = model._default_manager.select_for_update().filter(pk=pk).first()
     if row is None:
-        raise ValidationError({"id": ValidationError("No such record.", code="NOT_FOUND")})
+        raise field_error(CatalogErrorCode.NOT_FOUND, "No such record.", "id")
     return row
 
 
@@ -104,32 +166,22 @@ def _locked(model: type[models.Model], pk: int) -> Any:
 
 
 @transaction.atomic
-def service_category_create(
-    *, name: str, description: str = "", display_order: int = 0, is_active: bool = True
-) -> ServiceCategory:
+def service_category_create(**fields: Unpack[NewServiceCategory]) -> ServiceCategory:
     """Add a heading to the service menu. Names are unique, ignoring case."""
-    return _service_category_write(ServiceCategory(), locals())
+    return _service_category_write(ServiceCategory(), dict(fields))
 
 
 @transaction.atomic
 def service_category_update(
-    *,
-    category_id: int,
-    name: str | _Unset = UNSET,
-    description: str | _Unset = UNSET,
-    display_order: int | _Unset = UNSET,
-    is_active: bool | _Unset = UNSET,
+    *, category_id: int, **changes: Unpack[ServiceCategoryChanges]
 ) -> ServiceCategory:
     """Change the given fields of a category; `is_active=False` takes it off the menu."""
-    given = locals()
-    category = _locked(ServiceCategory, given.pop("category_id"))
-    return _service_category_write(category, given)
+    return _service_category_write(_locked(ServiceCategory, category_id), dict(changes))
 
 
 def _service_category_write(category: ServiceCategory, given: dict[str, Any]) -> ServiceCategory:
     values, errors = _cleaned(given, CATEGORY_FIELDS)
-    for field, value in values.items():
-        setattr(category, field, value)
+    changed = apply_changes(category, values)
     if "name" in values:
         _check_taken(
             "servicecategory_name_unique_ci",
@@ -138,7 +190,7 @@ def _service_category_write(category: ServiceCategory, given: dict[str, Any]) ->
         )
     if errors:
         raise ValidationError(errors)
-    _save(category)
+    _save(category, changed)
     return category
 
 
@@ -146,66 +198,27 @@ def _service_category_write(category: ServiceCategory, given: dict[str, Any]) ->
 
 
 @transaction.atomic
-def service_create(
-    *,
-    category_id: int | None,
-    name: str,
-    duration_minutes: int,
-    price_cents: int,
-    currency: str = DEFAULT_CURRENCY,
-    description: str = "",
-    buffer_before_minutes: int = 0,
-    buffer_after_minutes: int = 0,
-    required_credentials: Sequence[str] = (),
-    required_resource_type_ids: Sequence[int | None] = (),
-    is_bookable_online: bool = True,
-    is_active: bool = True,
-    display_order: int = 0,
-) -> Service:
-    """Add a service to a category.
-
-    `required_credentials`: a provider needs one of them to perform it (none:
-    anyone may). `required_resource_type_ids`: kinds of room or device it needs.
-    An id of None stands for a reference that names nothing in this spa (an ID of
-    another spa, say), reported as not found with the other errors.
-    """
-    return _service_write(Service(), locals())
+def service_create(**fields: Unpack[NewService]) -> Service:
+    """Add a service to a category (fields not given take the model's defaults)."""
+    return _service_write(Service(), dict(fields))
 
 
 @transaction.atomic
-def service_update(
-    *,
-    service_id: int,
-    category_id: int | _Unset | None = UNSET,
-    name: str | _Unset = UNSET,
-    description: str | _Unset = UNSET,
-    duration_minutes: int | _Unset = UNSET,
-    buffer_before_minutes: int | _Unset = UNSET,
-    buffer_after_minutes: int | _Unset = UNSET,
-    price_cents: int | _Unset = UNSET,
-    currency: str | _Unset = UNSET,
-    required_credentials: Sequence[str] | _Unset = UNSET,
-    required_resource_type_ids: Sequence[int | None] | _Unset = UNSET,
-    is_bookable_online: bool | _Unset = UNSET,
-    is_active: bool | _Unset = UNSET,
-    display_order: int | _Unset = UNSET,
-) -> Service:
+def service_update(*, service_id: int, **changes: Unpack[ServiceChanges]) -> Service:
     """Change the given fields of a service; the lists are replaced whole.
     `is_active=False` takes it off the menu."""
-    given = locals()
-    service = _locked(Service, given.pop("service_id"))
-    return _service_write(service, given)
+    return _service_write(_locked(Service, service_id), dict(changes))
 
 
 def _service_write(service: Service, given: dict[str, Any]) -> Service:
     values, errors = _cleaned(given, SERVICE_FIELDS)
     resource_types = values.pop("required_resource_type_ids", None)
-    renamed = "name" in values or "category_id" in values
-    if "category_id" in values:
-        service.category = values.pop("category_id")
-    for field, value in values.items():
-        setattr(service, field, value)
-    if renamed and "category_id" not in errors:
+    category = values.pop("category_id", None)
+    changed = apply_changes(service, values)
+    if category is not None and service.category_id != category.pk:
+        service.category = category
+        changed.append("category")
+    if ("name" in values or "category_id" in given) and "category_id" not in errors:
         _check_taken(
             "service_name_unique_in_category_ci",
             errors,
@@ -215,7 +228,7 @@ def _service_write(service: Service, given: dict[str, Any]) -> Service:
         )
     if errors:
         raise ValidationError(errors)
-    _save(service)
+    _save(service, changed)
     if resource_types is not None:
         service.required_resource_types.set(resource_types)
     return service
@@ -225,42 +238,20 @@ def _service_write(service: Service, given: dict[str, Any]) -> Service:
 
 
 @transaction.atomic
-def product_create(
-    *,
-    name: str,
-    sku: str,
-    kind: str,
-    price_cents: int,
-    currency: str = DEFAULT_CURRENCY,
-    description: str = "",
-    is_active: bool = True,
-) -> Product:
+def product_create(**fields: Unpack[NewProduct]) -> Product:
     """Add a retail product or a medical supply. SKUs are unique, ignoring case."""
-    return _product_write(Product(), locals())
+    return _product_write(Product(), dict(fields))
 
 
 @transaction.atomic
-def product_update(
-    *,
-    product_id: int,
-    name: str | _Unset = UNSET,
-    sku: str | _Unset = UNSET,
-    kind: str | _Unset = UNSET,
-    description: str | _Unset = UNSET,
-    price_cents: int | _Unset = UNSET,
-    currency: str | _Unset = UNSET,
-    is_active: bool | _Unset = UNSET,
-) -> Product:
+def product_update(*, product_id: int, **changes: Unpack[ProductChanges]) -> Product:
     """Change the given fields of a product; `is_active=False` stops its sale."""
-    given = locals()
-    product = _locked(Product, given.pop("product_id"))
-    return _product_write(product, given)
+    return _product_write(_locked(Product, product_id), dict(changes))
 
 
 def _product_write(product: Product, given: dict[str, Any]) -> Product:
     values, errors = _cleaned(given, PRODUCT_FIELDS)
-    for field, value in values.items():
-        setattr(product, field, value)
+    changed = apply_changes(product, values)
     if "sku" in values:
         _check_taken(
             "product_sku_unique_ci",
@@ -269,5 +260,5 @@ def _product_write(product: Product, given: dict[str, Any]) -> Product:
         )
     if errors:
         raise ValidationError(errors)
-    _save(product)
+    _save(product, changed)
     return product

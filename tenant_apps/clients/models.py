@@ -134,6 +134,11 @@ class Client(models.Model):
     def is_archived(self) -> bool:
         return self.archived_at is not None
 
+    @property
+    def display_name(self) -> str:
+        """The name to greet the client by: preferred (else first), then last."""
+        return " ".join(filter(None, [self.preferred_name or self.first_name, self.last_name]))
+
 
 class MarketingConsent(models.Model):
     """Every marketing consent decision, as given: the proof of consent."""

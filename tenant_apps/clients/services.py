@@ -3,23 +3,52 @@ transaction, with ids only."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import datetime
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial
-from typing import Any
+from typing import Any, TypedDict, Unpack
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from core.errors import field_error
+from core.updates import apply_changes
 from tenant_apps.audit.models import AuditAction
 from tenant_apps.audit.services import Actor, audit_record
 from tenant_apps.clients import validation as v
+from tenant_apps.clients.errors import ClientErrorCode
 from tenant_apps.clients.models import Client, ConsentSource, MarketingConsent
 from tenant_apps.clients.selectors import client_find_duplicates
 from tenant_apps.scheduling.models import Location
 
-_UNSET: Any = object()
+
+class _ClientDetails(TypedDict, total=False):
+    last_name: str | None
+    preferred_name: str | None
+    date_of_birth: datetime.date | None
+    email: str | None
+    # With a country code, or national for the spa's first location's country.
+    phone: str | None
+    address_line1: str | None
+    address_line2: str | None
+    city: str | None
+    region: str | None
+    postal_code: str | None
+    country: str | None
+    notes: str | None
+    allergies: Sequence[str] | None
+    medications: Sequence[str] | None
+    medical_conditions: Sequence[str] | None
+    tags: Sequence[str] | None
+
+
+class ClientChanges(_ClientDetails, total=False):
+    """The fields of a client a caller may give. None, an empty string or an
+    empty list clears a field (the first name cannot be cleared)."""
+
+    first_name: str | None
 
 
 class DuplicateSuspected(ValidationError):
@@ -28,9 +57,9 @@ class DuplicateSuspected(ValidationError):
     def __init__(self, duplicates: list[Client]) -> None:
         super().__init__(
             {
-                NON_FIELD_ERRORS: ValidationError(
+                NON_FIELD_ERRORS: field_error(
+                    ClientErrorCode.DUPLICATE_SUSPECTED,
                     "This client may already exist: check the matches, or create anyway.",
-                    code="DUPLICATE_SUSPECTED",
                 )
             }
         )
@@ -44,7 +73,7 @@ class Consent:
 
 
 def _not_found(field: str = "id") -> ValidationError:
-    return ValidationError({field: v.error("No such client.", "NOT_FOUND")})
+    return field_error(ClientErrorCode.NOT_FOUND, "No such client.", field)
 
 
 def _default_region() -> str | None:
@@ -55,9 +84,9 @@ def _default_region() -> str | None:
     ).first()
 
 
-def _cleaned(fields: dict[str, Any], *, creating: bool) -> dict[str, Any]:
-    """Clean the given fields (skipping _UNSET), collecting every error at once."""
-    region = _default_region() if fields.get("phone", _UNSET) not in (_UNSET, "") else None
+def _cleaned(fields: Mapping[str, Any], *, creating: bool) -> dict[str, Any]:
+    """Clean the given fields, collecting every error at once."""
+    region = _default_region() if fields.get("phone") else None
     cleaners: dict[str, Callable[[Any], Any]] = {
         "first_name": lambda x: v.clean_name(x, required=True),
         "last_name": lambda x: v.clean_name(x, required=False),
@@ -77,8 +106,6 @@ def _cleaned(fields: dict[str, Any], *, creating: bool) -> dict[str, Any]:
     cleaned: dict[str, Any] = {}
     errors: dict[str, ValidationError] = {}
     for name, value in fields.items():
-        if value is _UNSET:
-            continue
         if value is None and name not in ("date_of_birth",):
             value = [] if name in ("allergies", "medications", "medical_conditions", "tags") else ""
         try:
@@ -86,7 +113,7 @@ def _cleaned(fields: dict[str, Any], *, creating: bool) -> dict[str, Any]:
         except ValidationError as exc:
             errors[name] = exc
     if creating and "first_name" not in cleaned and "first_name" not in errors:
-        errors["first_name"] = v.error("Enter a first name.", "NAME_REQUIRED")
+        errors["first_name"] = field_error(ClientErrorCode.NAME_REQUIRED, "Enter a first name.")
     if errors:
         raise ValidationError(errors)
     return cleaned
@@ -94,12 +121,10 @@ def _cleaned(fields: dict[str, Any], *, creating: bool) -> dict[str, Any]:
 
 def _check_consent(consent: Consent | None) -> None:
     if consent is not None and consent.source not in ConsentSource.values:
-        raise ValidationError(
-            {
-                "marketing_consent": v.error(
-                    "Say how the consent decision was given.", "CONSENT_SOURCE_REQUIRED"
-                )
-            }
+        raise field_error(
+            ClientErrorCode.CONSENT_SOURCE_REQUIRED,
+            "Say how the consent decision was given.",
+            "marketing_consent",
         )
 
 
@@ -123,7 +148,7 @@ def client_create(
     first_name: str,
     allow_duplicate: bool = False,
     marketing_consent: Consent | None = None,
-    **fields: Any,
+    **fields: Unpack[_ClientDetails],
 ) -> Client:
     """Create a client. Unless `allow_duplicate`, refuses (DUPLICATE_SUSPECTED,
     with the matches) when a client with the same email or phone, or the same
@@ -169,26 +194,28 @@ def client_update(
     actor: Actor,
     client_id: int | None,
     marketing_consent: Consent | None = None,
-    **fields: Any,
+    **changes: Unpack[ClientChanges],
 ) -> Client:
-    """Change the given fields of a client (others stay as they are). Lists are
-    replaced whole; an empty string or list clears a field."""
-    cleaned = _cleaned(fields, creating=False)
+    """Change the given fields of a client (others stay as they are) and save
+    those that changed. Lists are replaced whole; None, an empty string or list
+    clears a field."""
+    cleaned = _cleaned(changes, creating=False)
     _check_consent(marketing_consent)
     with transaction.atomic():
         client = _locked(client_id)
         if client.is_archived:
-            raise ValidationError(
-                {"id": v.error("Restore this client before changing it.", "CLIENT_ARCHIVED")}
+            raise field_error(
+                ClientErrorCode.CLIENT_ARCHIVED, "Restore this client before changing it.", "id"
             )
-        for name, value in cleaned.items():
-            setattr(client, name, value)
+        changed = apply_changes(client, cleaned)
         if marketing_consent is not None and (
             marketing_consent.granted != client.marketing_consent
             or client.marketing_consent_at is None
         ):
             _record_consent(client, marketing_consent, actor=actor)
-        client.save()
+            changed += _CONSENT_FIELDS
+        if changed:
+            client.save(update_fields=[*changed, "updated_at"])
         audit_record(actor=actor, action=AuditAction.UPDATE, client_ids=[client.pk])
     return client
 
@@ -208,13 +235,10 @@ def client_restore(*, actor: Actor, client_id: int | None) -> Client:
     with transaction.atomic():
         client = _locked(client_id)
         if client.merged_into_id is not None:
-            raise ValidationError(
-                {
-                    "id": v.error(
-                        "This record was merged into another; open that one instead.",
-                        "CLIENT_MERGED",
-                    )
-                }
+            raise field_error(
+                ClientErrorCode.CLIENT_MERGED,
+                "This record was merged into another; open that one instead.",
+                "id",
             )
         if client.archived_at is not None:
             client.archived_at = None
@@ -231,8 +255,8 @@ def client_merge(*, actor: Actor, survivor_id: int | None, duplicate_id: int | N
     notes are kept, one after the other; the latest consent decision wins. The
     duplicate is archived, pointing at the survivor."""
     if survivor_id is not None and survivor_id == duplicate_id:
-        raise ValidationError(
-            {"duplicate_id": v.error("Pick two different clients.", "MERGE_SAME_CLIENT")}
+        raise field_error(
+            ClientErrorCode.MERGE_SAME_CLIENT, "Pick two different clients.", "duplicate_id"
         )
     with transaction.atomic():
         # Both rows locked, in id order (two merges of the same pair cannot deadlock).
@@ -246,13 +270,17 @@ def client_merge(*, actor: Actor, survivor_id: int | None, duplicate_id: int | N
         duplicate = locked.get(duplicate_id) if duplicate_id is not None else None
         errors: dict[str, ValidationError] = {}
         if survivor is None:
-            errors["survivor_id"] = v.error("No such client.", "NOT_FOUND")
+            errors["survivor_id"] = field_error(ClientErrorCode.NOT_FOUND, "No such client.")
         elif survivor.merged_into_id is not None:
-            errors["survivor_id"] = v.error("This record was merged already.", "CLIENT_MERGED")
+            errors["survivor_id"] = field_error(
+                ClientErrorCode.CLIENT_MERGED, "This record was merged already."
+            )
         if duplicate is None:
-            errors["duplicate_id"] = v.error("No such client.", "NOT_FOUND")
+            errors["duplicate_id"] = field_error(ClientErrorCode.NOT_FOUND, "No such client.")
         elif duplicate.merged_into_id is not None:
-            errors["duplicate_id"] = v.error("This record was merged already.", "CLIENT_MERGED")
+            errors["duplicate_id"] = field_error(
+                ClientErrorCode.CLIENT_MERGED, "This record was merged already."
+            )
         if errors:
             raise ValidationError(errors)
         assert survivor is not None and duplicate is not None

@@ -1,5 +1,6 @@
 """Cleaning client fields: each function returns the stored form or raises a
-ValidationError with the field's code. Messages never repeat the value (PHI)."""
+refusal (`field_error`) with the field's `ClientErrorCode`. Messages never
+repeat the value (PHI)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,8 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils import timezone
 
+from core.errors import field_error
+from tenant_apps.clients.errors import ClientErrorCode
 from tenant_apps.profile.services import phone_to_e164
 
 NAME_MAX = 100
@@ -25,16 +28,12 @@ POSTAL_CODE_MAX = 20
 EMAIL_MAX = 254
 
 
-def error(message: str, code: str) -> ValidationError:
-    return ValidationError(message, code=code)
-
-
 def clean_name(value: str, *, required: bool) -> str:
     text = " ".join((value or "").split())
     if required and not text:
-        raise error("Enter a first name.", "NAME_REQUIRED")
+        raise field_error(ClientErrorCode.NAME_REQUIRED, "Enter a first name.")
     if len(text) > NAME_MAX:
-        raise error(f"Keep names under {NAME_MAX} characters.", "TOO_LONG")
+        raise field_error(ClientErrorCode.TOO_LONG, f"Keep names under {NAME_MAX} characters.")
     return text
 
 
@@ -45,9 +44,9 @@ def clean_email(value: str) -> str:
     try:
         validate_email(text)
     except ValidationError:
-        raise error("Enter a valid email address.", "EMAIL_INVALID") from None
+        raise field_error(ClientErrorCode.EMAIL_INVALID, "Enter a valid email address.") from None
     if len(text) > EMAIL_MAX:
-        raise error("Enter a valid email address.", "EMAIL_INVALID")
+        raise field_error(ClientErrorCode.EMAIL_INVALID, "Enter a valid email address.")
     return text
 
 
@@ -60,23 +59,29 @@ def clean_date_of_birth(value: datetime.date | None) -> datetime.date | None:
     if value is None:
         return None
     if value > timezone.localdate():
-        raise error("The date of birth is in the future.", "DATE_OF_BIRTH_IN_FUTURE")
+        raise field_error(
+            ClientErrorCode.DATE_OF_BIRTH_IN_FUTURE, "The date of birth is in the future."
+        )
     if value < datetime.date(1900, 1, 1):
-        raise error("Enter a date of birth after 1900.", "DATE_OF_BIRTH_INVALID")
+        raise field_error(
+            ClientErrorCode.DATE_OF_BIRTH_INVALID, "Enter a date of birth after 1900."
+        )
     return value
 
 
 def clean_country(value: str) -> str:
     text = (value or "").strip().upper()
     if text and text not in phonenumbers.SUPPORTED_REGIONS:
-        raise error("Use a two-letter country code, such as US.", "COUNTRY_INVALID")
+        raise field_error(
+            ClientErrorCode.COUNTRY_INVALID, "Use a two-letter country code, such as US."
+        )
     return text
 
 
 def clean_text(value: str, *, limit: int) -> str:
     text = (value or "").strip()
     if len(text) > limit:
-        raise error(f"Keep this under {limit:,} characters.", "TOO_LONG")
+        raise field_error(ClientErrorCode.TOO_LONG, f"Keep this under {limit:,} characters.")
     return text
 
 
@@ -91,11 +96,13 @@ def clean_list(
         if not text or text.casefold() in seen:
             continue
         if len(text) > item_max:
-            raise error(f"Keep each entry under {item_max} characters.", "LIST_INVALID")
+            raise field_error(
+                ClientErrorCode.LIST_INVALID, f"Keep each entry under {item_max} characters."
+            )
         seen.add(text.casefold())
         cleaned.append(text)
     if len(cleaned) > items_max:
-        raise error(f"Keep this list to {items_max} entries.", "LIST_INVALID")
+        raise field_error(ClientErrorCode.LIST_INVALID, f"Keep this list to {items_max} entries.")
     return cleaned
 
 

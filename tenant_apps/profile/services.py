@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from typing import TypedDict, Unpack
 
 import phonenumbers
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator, validate_email
 from django.db import transaction
 
+from core.errors import field_error
+from core.updates import apply_changes
+from tenant_apps.profile.errors import ProfileErrorCode
 from tenant_apps.profile.models import (
     MAX_CANCELLATION_WINDOW_HOURS,
     MAX_HORIZON_DAYS,
@@ -17,7 +22,6 @@ from tenant_apps.profile.models import (
     SpaProfile,
 )
 
-_UNSET = object()
 _HEX_COLOR = re.compile(r"^#[0-9A-Fa-f]{6}$")
 
 
@@ -28,93 +32,84 @@ def phone_to_e164(value: str, *, region: str | None = None) -> str:
     except phonenumbers.NumberParseException:
         number = None
     if number is None or not phonenumbers.is_valid_number(number):
-        raise ValidationError(
-            "Enter a valid phone number, with its country code.", code="PHONE_INVALID"
+        raise field_error(
+            ProfileErrorCode.PHONE_INVALID, "Enter a valid phone number, with its country code."
         )
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
-def profile_update(
-    *,
-    contact_email: str | object = _UNSET,
-    contact_phone: str | object = _UNSET,
-    website: str | object = _UNSET,
-    booking_policy: str | object = _UNSET,
-    brand_color: str | object = _UNSET,
-    online_booking_enabled: bool | object = _UNSET,
-    min_notice_minutes: int | object = _UNSET,
-    booking_horizon_days: int | object = _UNSET,
-    cancellation_window_hours: int | object = _UNSET,
-    slot_granularity_minutes: int | object = _UNSET,
-) -> SpaProfile:
-    """Change the given fields of the current spa's profile; an empty string clears
-    a text field. The booking policy's numbers must lie in the limits of
-    profile/models.py (OUT_OF_RANGE; GRANULARITY_INVALID for a step that does
-    not divide an hour)."""
-    changes: dict[str, object] = {}
-    errors: dict[str, ValidationError] = {}
+class ProfileChanges(TypedDict, total=False):
+    contact_email: str
+    contact_phone: str
+    website: str
+    booking_policy: str
+    brand_color: str
+    online_booking_enabled: bool
+    min_notice_minutes: int
+    booking_horizon_days: int
+    cancellation_window_hours: int
+    slot_granularity_minutes: int
 
-    def check(field: str, value: object, clean) -> None:
-        if value is _UNSET:
-            return
-        text = str(value).strip()
+
+# The booking policy's numbers: (lowest, highest, unit).
+_NUMBER_FIELDS = {
+    "min_notice_minutes": (0, MAX_NOTICE_MINUTES, "minutes"),
+    "booking_horizon_days": (1, MAX_HORIZON_DAYS, "days"),
+    "cancellation_window_hours": (0, MAX_CANCELLATION_WINDOW_HOURS, "hours"),
+}
+
+
+def profile_update(**changes: Unpack[ProfileChanges]) -> SpaProfile:
+    """Change the given fields of the current spa's profile and save those that
+    changed; an empty string clears a text field. The booking policy's numbers
+    must lie in the limits of profile/models.py (OUT_OF_RANGE; GRANULARITY_INVALID
+    for a step that does not divide an hour)."""
+    cleaned: dict[str, object] = {}
+    errors: dict[str, ValidationError] = {}
+    for field, value in dict(changes).items():
         try:
-            changes[field] = clean(text) if text else ""
+            cleaned[field] = _clean(field, value)
         except ValidationError as exc:
             errors[field] = exc
-
-    check("contact_email", contact_email, _clean_email)
-    check("contact_phone", contact_phone, phone_to_e164)
-    check("website", website, _clean_url)
-    check("booking_policy", booking_policy, _clean_policy)
-    check("brand_color", brand_color, _clean_color)
-    if online_booking_enabled is not _UNSET:
-        changes["online_booking_enabled"] = bool(online_booking_enabled)
-    for field, value, low, high, unit in (
-        ("min_notice_minutes", min_notice_minutes, 0, MAX_NOTICE_MINUTES, "minutes"),
-        ("booking_horizon_days", booking_horizon_days, 1, MAX_HORIZON_DAYS, "days"),
-        (
-            "cancellation_window_hours",
-            cancellation_window_hours,
-            0,
-            MAX_CANCELLATION_WINDOW_HOURS,
-            "hours",
-        ),
-    ):
-        if value is _UNSET:
-            continue
-        if isinstance(value, int) and not isinstance(value, bool) and low <= value <= high:
-            changes[field] = value
-        else:
-            errors[field] = ValidationError(
-                f"Use a whole number of {unit} from {low} to {high:,}.", code="OUT_OF_RANGE"
-            )
-    if slot_granularity_minutes is not _UNSET:
-        if slot_granularity_minutes in SLOT_GRANULARITIES and not isinstance(
-            slot_granularity_minutes, bool
-        ):
-            changes["slot_granularity_minutes"] = slot_granularity_minutes
-        else:
-            steps = ", ".join(str(step) for step in SLOT_GRANULARITIES)
-            errors["slot_granularity_minutes"] = ValidationError(
-                f"Offer times every {steps} minutes.", code="GRANULARITY_INVALID"
-            )
     if errors:
         raise ValidationError(errors)
 
     with transaction.atomic():
         profile = SpaProfile.objects.select_for_update().get(pk=SpaProfile.SINGLETON_ID)
-        for field, value in changes.items():
-            setattr(profile, field, value)
-        profile.save()
+        changed = apply_changes(profile, cleaned)
+        if changed:
+            profile.save(update_fields=[*changed, "updated_at"])
     return profile
+
+
+def _clean(field: str, value: object) -> object:
+    if field in _TEXT_FIELDS:
+        text = str(value).strip()
+        return _TEXT_FIELDS[field](text) if text else ""
+    if field == "online_booking_enabled":
+        return bool(value)
+    if field in _NUMBER_FIELDS:
+        low, high, unit = _NUMBER_FIELDS[field]
+        if isinstance(value, int) and not isinstance(value, bool) and low <= value <= high:
+            return value
+        raise field_error(
+            ProfileErrorCode.OUT_OF_RANGE, f"Use a whole number of {unit} from {low} to {high:,}."
+        )
+    if field == "slot_granularity_minutes":
+        if value in SLOT_GRANULARITIES and not isinstance(value, bool):
+            return value
+        steps = ", ".join(str(step) for step in SLOT_GRANULARITIES)
+        raise field_error(
+            ProfileErrorCode.GRANULARITY_INVALID, f"Offer times every {steps} minutes."
+        )
+    raise TypeError(f"profile_update() got an unexpected field {field!r}")
 
 
 def _clean_email(value: str) -> str:
     try:
         validate_email(value)
     except ValidationError:
-        raise ValidationError("Enter a valid email address.", code="EMAIL_INVALID") from None
+        raise field_error(ProfileErrorCode.EMAIL_INVALID, "Enter a valid email address.") from None
     return value.lower()
 
 
@@ -122,19 +117,31 @@ def _clean_url(value: str) -> str:
     try:
         URLValidator(schemes=["https", "http"])(value)
     except ValidationError:
-        raise ValidationError(
-            "Enter a full web address (https://...).", code="URL_INVALID"
+        raise field_error(
+            ProfileErrorCode.URL_INVALID, "Enter a full web address (https://...)."
         ) from None
     return value
 
 
 def _clean_policy(value: str) -> str:
     if len(value) > 5000:
-        raise ValidationError("Keep the booking policy under 5,000 characters.", code="TOO_LONG")
+        raise field_error(
+            ProfileErrorCode.TOO_LONG, "Keep the booking policy under 5,000 characters."
+        )
     return value
 
 
 def _clean_color(value: str) -> str:
     if not _HEX_COLOR.match(value):
-        raise ValidationError("Use a colour like #AA5500.", code="COLOR_INVALID")
+        raise field_error(ProfileErrorCode.COLOR_INVALID, "Use a colour like #AA5500.")
     return value.upper()
+
+
+# The text fields and their checks (an empty string clears a field).
+_TEXT_FIELDS: dict[str, Callable[[str], str]] = {
+    "contact_email": _clean_email,
+    "contact_phone": phone_to_e164,
+    "website": _clean_url,
+    "booking_policy": _clean_policy,
+    "brand_color": _clean_color,
+}

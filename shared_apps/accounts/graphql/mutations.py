@@ -39,6 +39,10 @@ class Login(AccountMutation):
     expires or is revoked: send it as `Authorization: Bearer <token>`."""
 
     permission = ANYONE
+    read_only_safe = True  # a suspended spa still signs in
+    # A wrong password stays counted by django-axes although the mutation reports
+    # an error: outside the request transaction (the service makes its writes atomic).
+    autocommit = True
 
     class Arguments:
         email = graphene.String(required=True)
@@ -65,6 +69,7 @@ class Logout(AccountMutation):
     """Revoke the token this request was made with."""
 
     permission = MEMBERS
+    read_only_safe = True  # a suspended spa still signs in and out
 
     @classmethod
     def perform(cls, root, info, membership):
@@ -76,6 +81,7 @@ class LogoutEverywhere(AccountMutation):
     """Revoke every token the signed-in member holds for this spa."""
 
     permission = MEMBERS
+    read_only_safe = True  # a suspended spa still signs in and out
 
     revoked = graphene.Int(required=True, default_value=0)
 
@@ -105,6 +111,8 @@ class ChangePassword(AccountMutation):
     """Change your password. Your other sessions, in every spa, are signed out."""
 
     permission = MEMBERS
+    # Outside the request transaction, like login (a wrong current password counts).
+    autocommit = True
 
     class Arguments:
         current_password = graphene.String(required=True)
@@ -126,6 +134,7 @@ class RequestPasswordReset(AccountMutation):
     the address belongs to anyone."""
 
     permission = ANYONE
+    read_only_safe = True  # passwords belong to the person, not to the spa
 
     class Arguments:
         email = graphene.String(required=True)
@@ -141,6 +150,7 @@ class ResetPassword(AccountMutation):
     person out everywhere."""
 
     permission = ANYONE
+    read_only_safe = True  # passwords belong to the person, not to the spa
 
     class Arguments:
         uid = graphene.String(required=True)
@@ -272,15 +282,3 @@ class AccountMutations(graphene.ObjectType):
     change_member_role = ChangeMemberRole.Field()
     deactivate_member = DeactivateMember.Field()
     reactivate_member = ReactivateMember.Field()
-
-
-# Run outside the request transaction, alone (see PlatformGraphQLView): a wrong
-# password must stay counted by django-axes although the mutation reports an
-# error. Their services make their own writes atomic.
-AUTOCOMMIT_MUTATIONS = frozenset({"login", "changePassword"})
-
-# Mutations a suspended (read-only) spa still accepts: signing in and out, and
-# passwords, which belong to the person, not to the spa.
-READ_ONLY_SAFE_MUTATIONS = frozenset(
-    {"login", "logout", "logoutEverywhere", "requestPasswordReset", "resetPassword"}
-)

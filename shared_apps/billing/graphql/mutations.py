@@ -30,6 +30,8 @@ class StartCheckout(BillingMutation):
     """Start paying for a plan: open the returned Stripe Checkout URL. What is left
     of the trial carries over."""
 
+    read_only_safe = True  # a suspended spa (unpaid, canceled) can still pay
+
     class Arguments:
         plan = graphene.String(required=True, description="A plan's code.")
 
@@ -42,6 +44,8 @@ class StartCheckout(BillingMutation):
 
 class OpenBillingPortal(BillingMutation):
     """A Stripe Billing Portal link: payment methods, invoices, cancellation."""
+
+    read_only_safe = True  # a suspended spa (unpaid, canceled) can still pay
 
     url = graphene.String(description="Short-lived. Null when there are errors.")
 
@@ -85,10 +89,6 @@ class BillingMutations(graphene.ObjectType):
     cancel_subscription = CancelSubscription.Field()
 
 
-# A suspended spa (unpaid, canceled) can still pay: these run on read-only spas.
-READ_ONLY_SAFE_MUTATIONS = frozenset({"startCheckout", "openBillingPortal"})
-
-
 # --- Public API ------------------------------------------------------------------------------
 
 
@@ -98,6 +98,8 @@ class SignUp(SpaMutation):
     any step fails. Limited per client address."""
 
     permission = ANYONE
+    # Provisions a spa, committing between its steps: outside the request transaction.
+    autocommit = True
     error_codes = frozenset(SIGN_UP_ERROR_CODES)
     errors = graphene.List(graphene.NonNull(SignUpError), required=True)
 
@@ -153,8 +155,3 @@ class SignUp(SpaMutation):
 
 class PlatformBillingMutations(graphene.ObjectType):
     sign_up = SignUp.Field()
-
-
-# signUp provisions a spa, which commits between its steps: it runs outside the
-# request transaction, alone (PlatformGraphQLView.autocommit_mutations).
-AUTOCOMMIT_MUTATIONS = frozenset({"signUp"})

@@ -5,7 +5,6 @@ from core.graphql.pagination import Keyset, paginate
 from core.graphql.relay import pk_from_global_id
 from shared_apps.accounts.permissions import OWNERS, permission
 from tenant_apps.audit.graphql.types import AuditEntryConnection
-from tenant_apps.audit.models import AuditEntry
 from tenant_apps.audit.selectors import audit_entries_for_client
 
 NEWEST_FIRST = Keyset("audit-newest", ("-seq",))
@@ -21,13 +20,8 @@ class AuditQueries(graphene.ObjectType):
     @staticmethod
     @permission(OWNERS)
     def resolve_client_audit_log(root, info, client_id, **page):
-        pk = pk_from_global_id(client_id, "Client")
-        # An ID of another spa (or of nothing) has no entries here.
-        entries = (
-            AuditEntry.objects.none() if pk is None else audit_entries_for_client(client_id=pk)
-        )
         return paginate(
-            entries,
+            audit_entries_for_client(client_id=pk_from_global_id(client_id, "Client")),
             connection_type=AuditEntryConnection,
             keyset=NEWEST_FIRST,
             **page,

@@ -9,13 +9,13 @@ from typing import Any
 
 import graphene
 
-from core.graphql.arguments import enum_value, record_pk
+from core.graphql.arguments import given_fields, record_pk
 from core.graphql.mutations import SpaMutation
 from core.graphql.relay import pk_from_global_id
 from shared_apps.accounts.permissions import MANAGERS
 from tenant_apps.catalog import services
+from tenant_apps.catalog.errors import CatalogErrorCode
 from tenant_apps.catalog.graphql.types import (
-    CATALOG_ERROR_CODES,
     CatalogError,
     CredentialEnum,
     ProductKindEnum,
@@ -25,10 +25,10 @@ from tenant_apps.catalog.graphql.types import (
 )
 
 
-def _arguments(given: Any) -> dict[str, Any]:
-    """An input object as service arguments: the fields given and not null, global
-    IDs decoded (None when they name nothing in this spa), enums as their values."""
-    arguments = {field: value for field, value in given.items() if value is not None}
+def _arguments(input: Any) -> dict[str, Any]:
+    """An input object as service arguments: the fields given (`given_fields`),
+    global IDs decoded (None when they name nothing in this spa)."""
+    arguments = given_fields(input)
     if "category_id" in arguments:
         arguments["category_id"] = pk_from_global_id(arguments["category_id"], "ServiceCategory")
     if "required_resource_type_ids" in arguments:
@@ -36,12 +36,6 @@ def _arguments(given: Any) -> dict[str, Any]:
             pk_from_global_id(value, "ResourceType")
             for value in arguments["required_resource_type_ids"]
         ]
-    if "required_credentials" in arguments:
-        arguments["required_credentials"] = [
-            enum_value(value) for value in arguments["required_credentials"]
-        ]
-    if "kind" in arguments:
-        arguments["kind"] = enum_value(arguments["kind"])
     return arguments
 
 
@@ -49,7 +43,7 @@ class CatalogMutation(SpaMutation):
     class Meta:
         abstract = True
 
-    error_codes = frozenset(CATALOG_ERROR_CODES)
+    error_codes = frozenset(CatalogErrorCode)
     errors = graphene.List(graphene.NonNull(CatalogError), required=True)
 
 

@@ -13,30 +13,12 @@ from graphene_django import DjangoObjectType
 from core.graphql.mutations import error_type
 from core.graphql.pagination import CountableConnection
 from core.graphql.relay import SpaNode
+from tenant_apps.catalog.errors import CatalogErrorCode
 from tenant_apps.catalog.models import Product, ProductKind, Service, ServiceCategory
 from tenant_apps.scheduling.graphql.types import ResourceTypeNode
 from tenant_apps.staff.models import CredentialKind
 
-CATALOG_ERROR_CODES = [
-    "NOT_FOUND",
-    "NAME_REQUIRED",
-    "NAME_TOO_LONG",
-    "NAME_TAKEN",
-    "DESCRIPTION_TOO_LONG",
-    "DISPLAY_ORDER_INVALID",
-    "CATEGORY_NOT_FOUND",
-    "DURATION_INVALID",
-    "BUFFER_INVALID",
-    "PRICE_NEGATIVE",
-    "PRICE_TOO_HIGH",
-    "CURRENCY_INVALID",
-    "CREDENTIAL_UNKNOWN",
-    "RESOURCE_TYPE_NOT_FOUND",
-    "SKU_INVALID",
-    "SKU_TAKEN",
-    "KIND_INVALID",
-]
-CatalogErrorCode, CatalogError = error_type("Catalog", CATALOG_ERROR_CODES)
+CatalogErrorCodeEnum, CatalogError = error_type("Catalog", CatalogErrorCode)
 
 
 def _described_by_labels(type_description: str):

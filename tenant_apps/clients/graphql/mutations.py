@@ -4,14 +4,14 @@ from typing import Any
 
 import graphene
 
-from core.graphql.arguments import enum_value
+from core.graphql.arguments import enum_value, given_fields
 from core.graphql.mutations import SpaMutation
 from core.graphql.relay import pk_from_global_id
 from shared_apps.accounts.permissions import FRONT_OFFICE
 from tenant_apps.audit.services import Actor
 from tenant_apps.clients import services
+from tenant_apps.clients.errors import ClientErrorCode
 from tenant_apps.clients.graphql.types import (
-    CLIENT_ERROR_CODES,
     ClientError,
     ClientNode,
     ConsentSourceEnum,
@@ -66,11 +66,12 @@ _ADDRESS_FIELDS = {
 
 
 def _service_fields(data: Any) -> dict[str, Any]:
-    """The input's fields as the service takes them: only those sent."""
-    fields = {k: val for k, val in dict(data or {}).items() if k not in ("address",)}
+    """The input's fields as the service takes them: only those sent, null kept
+    (it clears a field), the address flattened into its columns."""
+    fields = given_fields(data, keep_null=True)
     consent = fields.pop("marketing_consent", None)
-    address = dict((data or {}).get("address") or {})
-    fields |= {_ADDRESS_FIELDS[k]: val for k, val in address.items()}
+    address = fields.pop("address", None) or {}
+    fields |= {_ADDRESS_FIELDS[k]: val for k, val in given_fields(address, keep_null=True).items()}
     if consent is not None:
         fields["marketing_consent"] = services.Consent(
             granted=consent["granted"],
@@ -84,7 +85,7 @@ class ClientMutation(SpaMutation):
         abstract = True
 
     permission = FRONT_OFFICE
-    error_codes = frozenset(CLIENT_ERROR_CODES)
+    error_codes = frozenset(ClientErrorCode)
     errors = graphene.List(graphene.NonNull(ClientError), required=True)
     client = graphene.Field(ClientNode)
 

@@ -6,29 +6,14 @@ from graphene_django import DjangoObjectType
 from core.graphql.mutations import error_type
 from core.graphql.pagination import CountableConnection
 from core.graphql.relay import SpaNode, to_global_id
+from tenant_apps.clients.errors import ClientErrorCode
 from tenant_apps.clients.models import Client, ConsentSource
 
 ConsentSourceEnum = graphene.Enum.from_enum(
     ConsentSource, description="How a marketing consent decision was given."
 )
 
-CLIENT_ERROR_CODES = [
-    "NOT_FOUND",
-    "NAME_REQUIRED",
-    "TOO_LONG",
-    "EMAIL_INVALID",
-    "PHONE_INVALID",
-    "DATE_OF_BIRTH_IN_FUTURE",
-    "DATE_OF_BIRTH_INVALID",
-    "COUNTRY_INVALID",
-    "LIST_INVALID",
-    "CONSENT_SOURCE_REQUIRED",
-    "DUPLICATE_SUSPECTED",
-    "CLIENT_ARCHIVED",
-    "CLIENT_MERGED",
-    "MERGE_SAME_CLIENT",
-]
-ClientErrorCode, ClientError = error_type("Client", CLIENT_ERROR_CODES)
+ClientErrorCodeEnum, ClientError = error_type("Client", ClientErrorCode)
 
 
 class AddressType(graphene.ObjectType):
@@ -117,7 +102,7 @@ class ClientNode(DjangoObjectType):
 
     @staticmethod
     def resolve_display_name(root: Client, info) -> str:
-        return " ".join(filter(None, [root.preferred_name or root.first_name, root.last_name]))
+        return root.display_name
 
     @staticmethod
     def resolve_address(root: Client, info) -> AddressType:

@@ -6,13 +6,13 @@ from core.graphql.arguments import given_fields
 from core.graphql.mutations import SpaMutation
 from shared_apps.accounts.permissions import MANAGERS
 from tenant_apps.profile import services
+from tenant_apps.profile.errors import ProfileErrorCode
 from tenant_apps.profile.graphql.types import (
     CANCELLATION_WINDOW,
     GRANULARITY,
     HORIZON,
     MIN_NOTICE,
     ONLINE_BOOKING_ENABLED,
-    PROFILE_ERROR_CODES,
     ProfileError,
     SpaProfileType,
 )
@@ -38,7 +38,7 @@ class UpdateSpaProfile(SpaMutation):
     """Change the spa's contact details and booking policy (only the fields given)."""
 
     permission = MANAGERS
-    error_codes = frozenset(PROFILE_ERROR_CODES)
+    error_codes = frozenset(ProfileErrorCode)
 
     class Arguments:
         input = UpdateSpaProfileInput(required=True, description="The fields to change.")

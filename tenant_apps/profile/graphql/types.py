@@ -1,6 +1,7 @@
 import graphene
 
 from core.graphql.mutations import error_type
+from tenant_apps.profile.errors import ProfileErrorCode
 from tenant_apps.profile.models import (
     MAX_CANCELLATION_WINDOW_HOURS,
     MAX_HORIZON_DAYS,
@@ -8,16 +9,7 @@ from tenant_apps.profile.models import (
     SLOT_GRANULARITIES,
 )
 
-PROFILE_ERROR_CODES = [
-    "EMAIL_INVALID",
-    "PHONE_INVALID",
-    "URL_INVALID",
-    "TOO_LONG",
-    "COLOR_INVALID",
-    "OUT_OF_RANGE",
-    "GRANULARITY_INVALID",
-]
-ProfileErrorCode, ProfileError = error_type("Profile", PROFILE_ERROR_CODES)
+ProfileErrorCodeEnum, ProfileError = error_type("Profile", ProfileErrorCode)
 
 ONLINE_BOOKING_ENABLED = "Clients may book themselves on the booking page."
 MIN_NOTICE = (

@@ -4,11 +4,16 @@ path (scalars, enums, nulls, errors, lists, objects, model checks, arguments,
 aliases, fragments, __typename)."""
 
 import graphene
+import graphql
 import pytest
 from graphql import ExecutionContext, execute_sync, parse
 from graphql.execution.middleware import MiddlewareManager
 
-from core.graphql.execution import PlatformExecutionContext
+from core.graphql.execution import (
+    WRITTEN_FOR_GRAPHQL_CORE,
+    PlatformExecutionContext,
+    execution_context_class,
+)
 from tenant_apps.catalog.graphql.types import ServiceCategoryNode
 from tenant_apps.catalog.models import Service, ServiceCategory
 
@@ -145,3 +150,46 @@ def test_middleware_still_wraps_every_resolver():
     answer = run(query, PlatformExecutionContext, middleware=MiddlewareManager(note))
 
     assert seen == expected and answer.data == run(query, ExecutionContext).data
+
+
+def test_the_engine_was_written_for_the_graphql_core_installed():
+    assert graphql.version == WRITTEN_FOR_GRAPHQL_CORE, (
+        f"graphql-core is now {graphql.version}; core/graphql/execution.py was written "
+        f"against {WRITTEN_FOR_GRAPHQL_CORE}. It overrides ExecutionContext.execute_fields, "
+        "execute_field and complete_object_value, and calls build_resolve_info, "
+        "complete_value, handle_field_error, collect_subfields, get_field_def, "
+        "get_argument_values, invalid_return_type_error and assume_not_awaitable: re-read "
+        "them in the new release (graphql/execution/execute.py), run the tests with "
+        "GRAPHQL_FAST_EXECUTION both on and off, then update WRITTEN_FOR_GRAPHQL_CORE "
+        "(or switch the engine off with GRAPHQL_FAST_EXECUTION=False)."
+    )
+
+
+@pytest.mark.parametrize("fast", [True, False], ids=["fast engine", "graphql-core's"])
+def test_object_observers_see_each_object_resolved_with_either_engine(fast):
+    seen = []
+
+    def note(context, value, path):
+        seen.append((context, value.pk, path.as_list()))
+
+    context_class = execution_context_class(fast=fast, observers=((ServiceCategory, note),))
+    context = object()
+
+    answer = execute_sync(
+        SCHEMA,
+        parse("{ category { name } categories { name } items { name } }"),
+        context_value=context,
+        execution_context_class=context_class,
+    )
+
+    assert issubclass(context_class, PlatformExecutionContext) is fast
+    # Objects of other classes (the Service refused by the model check, the
+    # dicts) are not observed; the root is no object.
+    assert seen == [(context, 7, ["category"]), (context, 7, ["categories", 0])]
+    assert answer.data["category"] == {"name": "Injectables"}
+    assert execution_context_class(fast=fast, observers=((ServiceCategory, note),)) is (
+        context_class
+    )
+    assert execution_context_class(fast=fast) is (
+        PlatformExecutionContext if fast else ExecutionContext
+    )

@@ -5,6 +5,7 @@ import time
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.test.utils import CaptureQueriesContext
 
 from tenant_apps.catalog.models import Product, Service, ServiceCategory
 from tenant_apps.catalog.services import (
@@ -132,6 +133,27 @@ def test_update_changes_only_the_given_fields():
     updated.refresh_from_db()
     assert updated.required_credentials == []
     assert not updated.required_resource_types.exists()
+
+
+def _updates(queries) -> list[str]:
+    return [q["sql"] for q in queries.captured_queries if q["sql"].startswith("UPDATE")]
+
+
+@pytest.mark.spa("glow")
+def test_an_update_writes_only_the_fields_that_changed():
+    service = ServiceFactory.create(name="Peel", price_cents=5000, display_order=3)
+
+    with CaptureQueriesContext(connection) as same:
+        service_update(service_id=service.pk, name="Peel", display_order=3)
+    with CaptureQueriesContext(connection) as changed:
+        service_update(service_id=service.pk, name="Peel", price_cents=6000, display_order=3)
+
+    assert _updates(same) == []
+    [update] = _updates(changed)
+    assert update.split(" WHERE ")[0].split(" SET ")[1].count("=") == 2  # price, updated_at
+    assert '"price_cents" = 6000' in update and '"updated_at"' in update
+    service.refresh_from_db()
+    assert (service.name, service.price_cents, service.display_order) == ("Peel", 6000, 3)
 
 
 @pytest.mark.spa("glow")

@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from django_tenants.utils import tenant_context
 
@@ -10,7 +11,8 @@ from core.graphql.relay import to_global_id
 from tenant_apps.audit.models import AuditEntry
 from tenant_apps.audit.services import Actor
 from tenant_apps.clients.models import Client, MarketingConsent
-from tenant_apps.clients.services import Consent, client_create, client_merge
+from tenant_apps.clients.services import Consent, client_create, client_merge, client_update
+from tenants.db import connection
 from tests.tenant_apps.clients.factories import ClientFactory
 
 CREATE = """
@@ -192,6 +194,23 @@ def test_update_changes_only_what_is_sent(glow, signed_in):
         "notes": "Prefers mornings",
         "allergies": ["Latex", "Lidocaine"],
     }
+
+
+def test_an_update_saves_only_what_changed_and_is_logged_either_way(glow, signed_in):
+    with tenant_context(glow):
+        client = client_create(actor=SYSTEM, first_name="Ava", notes="Prefers mornings")
+        client_update(actor=SYSTEM, client_id=client.pk, first_name="Ava", notes=None)
+        after_clearing = Client.objects.get(pk=client.pk)
+        with CaptureQueriesContext(connection) as queries:
+            client_update(actor=SYSTEM, client_id=client.pk, first_name="Ava", notes="")
+
+        assert after_clearing.notes == ""
+        assert after_clearing.updated_at > client.updated_at
+        assert not [q for q in queries.captured_queries if q["sql"].startswith("UPDATE")]
+        assert Client.objects.get(pk=client.pk).updated_at == after_clearing.updated_at
+        assert list(
+            AuditEntry.objects.filter(client_ids=[client.pk]).values_list("action", flat=True)
+        ) == ["create", "update", "update"]
 
 
 def test_consent_change_is_recorded_with_when_and_how(glow, signed_in):

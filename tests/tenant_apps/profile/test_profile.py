@@ -3,6 +3,7 @@
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.test.utils import CaptureQueriesContext
 
 from tenant_apps.profile.models import SpaProfile
 from tenant_apps.profile.selectors import profile_get
@@ -76,3 +77,18 @@ def test_a_spa_changes_only_its_own_profile(glow, radiance):
     connection.set_tenant(radiance)
     assert profile_get().contact_email == ""
     assert profile_get().booking_policy == ""
+
+
+@pytest.mark.spa("glow")
+def test_an_update_saves_only_what_changed():
+    profile_update(website="https://glow.example", min_notice_minutes=60)
+
+    with CaptureQueriesContext(connection) as same:
+        profile_update(website=" https://glow.example ", min_notice_minutes=60)
+    with CaptureQueriesContext(connection) as changed:
+        profile_update(website="https://glow.example", min_notice_minutes=120)
+
+    assert not [q for q in same.captured_queries if q["sql"].startswith("UPDATE")]
+    [update] = [q["sql"] for q in changed.captured_queries if q["sql"].startswith("UPDATE")]
+    assert '"min_notice_minutes" = 120' in update and '"website"' not in update
+    assert profile_get().min_notice_minutes == 120

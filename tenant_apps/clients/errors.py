@@ -1,0 +1,21 @@
+"""Why the client services refuse a change: the codes of `ClientError`."""
+
+from core.errors import ErrorCode
+
+
+class ClientErrorCode(ErrorCode):
+    NOT_FOUND = "NOT_FOUND"
+    NAME_REQUIRED = "NAME_REQUIRED"
+    TOO_LONG = "TOO_LONG"
+    EMAIL_INVALID = "EMAIL_INVALID"
+    # Raised by the profile's phone check (tenant_apps/profile/services.py).
+    PHONE_INVALID = "PHONE_INVALID"
+    DATE_OF_BIRTH_IN_FUTURE = "DATE_OF_BIRTH_IN_FUTURE"
+    DATE_OF_BIRTH_INVALID = "DATE_OF_BIRTH_INVALID"
+    COUNTRY_INVALID = "COUNTRY_INVALID"
+    LIST_INVALID = "LIST_INVALID"
+    CONSENT_SOURCE_REQUIRED = "CONSENT_SOURCE_REQUIRED"
+    DUPLICATE_SUSPECTED = "DUPLICATE_SUSPECTED"
+    CLIENT_ARCHIVED = "CLIENT_ARCHIVED"
+    CLIENT_MERGED = "CLIENT_MERGED"
+    MERGE_SAME_CLIENT = "MERGE_SAME_CLIENT"
