@@ -47,6 +47,7 @@ SHARED_APPS = [
 TENANT_APPS = [
     "tenant_apps.profile",
     "tenant_apps.audit",
+    "tenant_apps.locations",
     "tenant_apps.scheduling",
     "tenant_apps.staff",
     "tenant_apps.catalog",

@@ -17,7 +17,7 @@ from tenant_apps.audit.services import Actor, audit_record
 from tenant_apps.clients import validation as v
 from tenant_apps.clients.models import Client, ConsentSource, MarketingConsent
 from tenant_apps.clients.selectors import client_find_duplicates
-from tenant_apps.scheduling.models import Location
+from tenant_apps.locations.models import Location
 
 _UNSET: Any = object()
 

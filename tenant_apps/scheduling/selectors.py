@@ -15,6 +15,8 @@ from django.core.exceptions import ValidationError
 from django.db.models import Prefetch, Q, QuerySet
 
 from tenant_apps.catalog.models import Service
+from tenant_apps.locations.models import Location, Resource
+from tenant_apps.locations.weekly import WeeklyInterval
 from tenant_apps.profile.models import SpaProfile
 from tenant_apps.scheduling.availability import (
     Interval,
@@ -30,12 +32,8 @@ from tenant_apps.scheduling.models import (
     HOLDING_STATUSES,
     Appointment,
     AppointmentService,
-    Location,
-    Resource,
     ResourceBooking,
-    ResourceType,
 )
-from tenant_apps.scheduling.weekly import WeeklyInterval
 from tenant_apps.staff.models import Credential, StaffProfile, TimeOff, WorkingHours
 
 MAX_SERVICES = 5
@@ -46,41 +44,6 @@ MAX_SEARCH_DAYS = 31
 # clean-up or a neighbour's preparation reaches across midnight, and local days
 # are up to 26 hours long around a daylight-saving change.
 _MARGIN = dt.timedelta(days=1)
-
-
-def resource_type_list(*, kind: str | None = None) -> QuerySet[ResourceType]:
-    resource_types = ResourceType.objects.all()
-    if kind is not None:
-        resource_types = resource_types.filter(kind=kind)
-    return resource_types
-
-
-def location_list(*, active: bool | None = None, with_hours: bool = False) -> QuerySet[Location]:
-    """Locations (all, or the open or closed ones), with their opening hours
-    fetched in one more query when asked for."""
-    locations = Location.objects.all()
-    if active is not None:
-        locations = locations.filter(is_active=active)
-    if with_hours:
-        locations = locations.prefetch_related("hours")
-    return locations
-
-
-def resource_list(
-    *,
-    location_id: int | None = None,
-    resource_type_id: int | None = None,
-    active: bool | None = None,
-) -> QuerySet[Resource]:
-    """Rooms and devices, with their location and type (one query)."""
-    resources = Resource.objects.select_related("location", "resource_type")
-    if location_id is not None:
-        resources = resources.filter(location_id=location_id)
-    if resource_type_id is not None:
-        resources = resources.filter(resource_type_id=resource_type_id)
-    if active is not None:
-        resources = resources.filter(is_active=active)
-    return resources
 
 
 def appointment_list(

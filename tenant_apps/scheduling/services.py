@@ -1,450 +1,472 @@
-"""Writes for locations, their opening hours, resource types, and the rooms and
-devices (resources) at each location.
+"""Writes of the calendar: book, reschedule, and move an appointment through its
+statuses.
 
-Bad input raises ValidationError({field: ValidationError(message, code=...)}),
-every field's error at once, with codes from
-`tenant_apps.scheduling.graphql.types.SCHEDULING_ERROR_CODES`. Nothing is
-deleted: a location closes by becoming inactive.
+The database has the last word on double booking: exclusion constraints on the
+provider's span and on each room or device held (models.py). The availability
+engine is asked first so a refusal says why (closed, not working, not
+qualified), but two requests that both found the slot free still cannot both
+commit: the second insert violates a constraint, and that becomes `SLOT_TAKEN`.
 
-The spa's plan may cap its active locations (`Plan.max_locations`): opening one
-more, or reopening a closed one, past the cap is PLAN_LIMIT_REACHED.
+Every write logs an audit entry first, in the same transaction. The audit
+chain takes a per-schema lock (see the audit app), so taking it before any row
+of the calendar keeps the lock order the same in every transaction: two
+bookings wait for each other instead of deadlocking.
+
+Bad input raises ValidationError({field: ValidationError(message, code=...)}).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any, TypeVar
+import datetime as dt
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import replace
+from typing import Any
+from zoneinfo import ZoneInfo
 
-import phonenumbers
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Model, QuerySet
 from django.utils import timezone
 
-from shared_apps.billing.selectors import spa_plan_limits
-from tenant_apps.profile.services import phone_to_e164
+from tenant_apps.audit.models import AuditAction
+from tenant_apps.audit.services import Actor, audit_record
+from tenant_apps.catalog.models import Service
+from tenant_apps.clients.models import Client
+from tenant_apps.locations.models import Location
+from tenant_apps.scheduling.availability import Slot, Unavailable, check_slot
 from tenant_apps.scheduling.models import (
-    Location,
-    LocationHours,
-    Resource,
+    HOLDING_STATUSES,
+    RESCHEDULABLE_STATUSES,
+    STATUS_TRANSITIONS,
+    Appointment,
+    AppointmentEvent,
+    AppointmentEventKind,
+    AppointmentService,
+    AppointmentSource,
+    AppointmentStatus,
     ResourceBooking,
-    ResourceKind,
-    ResourceType,
 )
-from tenant_apps.scheduling.weekly import WeeklyInterval, weekly_intervals_check
-from tenants.db import connection
-from tenants.locks import lock_key
-from tenants.models import Spa
-from tenants.validators import validate_timezone
+from tenant_apps.scheduling.selectors import (
+    AvailabilityInputs,
+    availability_inputs,
+    bookable_location,
+    bookable_services,
+    field_error,
+    policy_of,
+)
+from tenant_apps.staff.models import StaffProfile
 
-# Optional text fields of a location and their longest value.
-ADDRESS_FIELDS = {
-    "address_line1": 200,
-    "address_line2": 200,
-    "city": 100,
-    "region": 100,
-    "postal_code": 20,
+MAX_NOTES = 2000
+MAX_REASON = 200
+
+# The engine's reasons, as the API reports them. A provider or room already
+# taken is one thing to the front desk: the slot is taken.
+_UNAVAILABLE = {
+    "OUTSIDE_POLICY": ("OUTSIDE_POLICY", ""),
+    "NOT_QUALIFIED": (
+        "NOT_QUALIFIED",
+        "This provider holds no current credential a service needs.",
+    ),
+    "LOCATION_CLOSED": ("LOCATION_CLOSED", "The location is closed at that time."),
+    "PROVIDER_NOT_WORKING": ("PROVIDER_NOT_WORKING", "The provider is not working then."),
+    "PROVIDER_BUSY": ("SLOT_TAKEN", "The provider is already booked or away then."),
+    "NO_RESOURCE": ("SLOT_TAKEN", "Every room or device the services need is taken then."),
 }
 
-M = TypeVar("M", bound=Model)
+# Further than this from today a start is a typing mistake (and near the ends of
+# the calendar, date arithmetic overflows).
+MAX_DISTANCE = dt.timedelta(days=3653)
+
+# The constraints that mean "someone else holds this time".
+_OVERLAP_CONSTRAINTS = {"appointment_provider_no_overlap", "resourcebooking_no_overlap"}
 
 
-def _row(queryset: QuerySet[M], pk: int | None) -> M | None:
-    """The row with primary key `pk`, or None (also for a None `pk`: an ID that
-    named nothing in this spa)."""
-    return None if pk is None else queryset.filter(pk=pk).first()
-
-
-def _not_found(field: str, what: str) -> ValidationError:
-    return ValidationError({field: ValidationError(f"No such {what}.", code="NOT_FOUND")})
-
-
-def _clean_name(
-    value: str, *, model: type[Location] | type[ResourceType], exclude_pk: int | None
-) -> str:
-    name = (value or "").strip()
-    limit = model._meta.get_field("name").max_length or 0
-    if not name:
-        raise ValidationError("Enter a name.", code="NAME_REQUIRED")
-    if len(name) > limit:
-        raise ValidationError(f"Keep the name under {limit} characters.", code="NAME_TOO_LONG")
-    # Case-insensitive: "Downtown" and "downtown" on one calendar would confuse everyone.
-    same_name = model.objects.filter(name__iexact=name)
-    if exclude_pk is not None:
-        same_name = same_name.exclude(pk=exclude_pk)
-    if same_name.exists():
-        raise ValidationError("That name is already used.", code="NAME_TAKEN")
-    return name
-
-
-def _clean_location(
-    fields: dict[str, Any], *, location: Location | None
-) -> tuple[dict[str, Any], dict[str, ValidationError]]:
-    """The cleaned values of the `fields` given (None: not given), and the errors."""
-    given = {field: value for field, value in fields.items() if value is not None}
-    clean: dict[str, Any] = {}
-    errors: dict[str, ValidationError] = {}
-    if "name" in given:
-        try:
-            clean["name"] = _clean_name(
-                given["name"], model=Location, exclude_pk=location.pk if location else None
-            )
-        except ValidationError as exc:
-            errors["name"] = exc
-    if "timezone" in given:
-        timezone = given["timezone"].strip()
-        try:
-            validate_timezone(timezone)
-            clean["timezone"] = timezone
-        except ValidationError as exc:
-            errors["timezone"] = exc
-    if "country" in given:
-        country = given["country"].strip().upper()
-        if country in phonenumbers.SUPPORTED_REGIONS:
-            clean["country"] = country
-        else:
-            errors["country"] = ValidationError(
-                "Use the country's two-letter ISO code, such as US.", code="COUNTRY_INVALID"
-            )
-    if "phone" in given:
-        # A national number is read against the location's country.
-        region = clean.get("country") or (location.country if location else "US")
-        phone = given["phone"].strip()
-        try:
-            clean["phone"] = phone_to_e164(phone, region=region) if phone else ""
-        except ValidationError as exc:
-            errors["phone"] = exc
-    for field, limit in ADDRESS_FIELDS.items():
-        if field in given:
-            text = given[field].strip()
-            if len(text) > limit:
-                errors[field] = ValidationError(
-                    f"Keep this under {limit} characters.", code="TOO_LONG"
-                )
-            clean[field] = text
-    if "is_active" in given:
-        clean["is_active"] = bool(given["is_active"])
-    return clean, errors
-
-
-def _current_spa_id() -> int:
-    tenant = getattr(connection, "tenant", None)
-    spa_id = getattr(tenant, "pk", None)
-    if spa_id is None:
-        # schema_context() puts a stand-in tenant on the connection: only a schema name.
-        spa_id = (
-            Spa.objects.filter(schema_name=connection.schema_name)
-            .values_list("pk", flat=True)
-            .first()
-        )
-    if spa_id is None:
-        raise RuntimeError("Locations are written with the connection on a spa's schema.")
-    return int(spa_id)
-
-
-def _active_location_allowed() -> None:
-    """PLAN_LIMIT_REACHED if the spa's plan caps its active locations and the spa
-    has that many already. Call inside the transaction that makes one active.
-
-    Two requests counting at once would both see room for one more, and a row
-    lock cannot stop that (the rows that would conflict do not exist yet), so
-    the count waits for a transaction-scoped advisory lock, one per spa schema:
-    whoever opens a location in the spa first commits (or rolls back) before the
-    next one counts. Only spas whose plan has a cap take it.
-    """
-    limit = spa_plan_limits(spa_id=_current_spa_id()).max_locations
-    if limit is None:
-        return
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT pg_advisory_xact_lock(%s)",
-            [lock_key(f"active-locations:{connection.schema_name}")],
-        )
-    if Location.objects.filter(is_active=True).count() >= limit:
-        noun = "location" if limit == 1 else "locations"
-        raise ValidationError(
-            {
-                NON_FIELD_ERRORS: ValidationError(
-                    f"Your plan allows {limit} active {noun}. "
-                    "Upgrade the plan or close a location first.",
-                    code="PLAN_LIMIT_REACHED",
-                )
-            }
-        )
-
-
-def location_create(
-    *,
-    name: str,
-    timezone: str,
-    address_line1: str = "",
-    address_line2: str = "",
-    city: str = "",
-    region: str = "",
-    postal_code: str = "",
-    country: str = "US",
-    phone: str = "",
-    is_active: bool = True,
-) -> Location:
-    """Open a new location. Its timezone is an IANA name: opening and working
-    hours there are wall times in it. An active one counts toward the plan's
-    location limit (PLAN_LIMIT_REACHED at the limit); an inactive one does not."""
-    with transaction.atomic():
-        clean, errors = _clean_location(
-            {
-                "name": name,
-                "timezone": timezone,
-                "address_line1": address_line1,
-                "address_line2": address_line2,
-                "city": city,
-                "region": region,
-                "postal_code": postal_code,
-                "country": country,
-                "phone": phone,
-                "is_active": is_active,
-            },
-            location=None,
-        )
-        if errors:
-            raise ValidationError(errors)
-        if clean.get("is_active", True):  # left out: the model opens it
-            _active_location_allowed()
-        return Location.objects.create(**clean)
-
-
-def location_update(
-    *,
-    location_id: int | None,
-    name: str | None = None,
-    timezone: str | None = None,
-    address_line1: str | None = None,
-    address_line2: str | None = None,
-    city: str | None = None,
-    region: str | None = None,
-    postal_code: str | None = None,
-    country: str | None = None,
-    phone: str | None = None,
-    is_active: bool | None = None,
-) -> Location:
-    """Change the given fields of a location (None: unchanged; an empty string
-    clears an optional one). Inactive locations stay on record, closed; reopening
-    one counts toward the plan's location limit (PLAN_LIMIT_REACHED at the limit)."""
-    with transaction.atomic():
-        location = _row(Location.objects.select_for_update(), location_id)
-        if location is None:
-            raise _not_found("id", "location")
-        clean, errors = _clean_location(
-            {
-                "name": name,
-                "timezone": timezone,
-                "address_line1": address_line1,
-                "address_line2": address_line2,
-                "city": city,
-                "region": region,
-                "postal_code": postal_code,
-                "country": country,
-                "phone": phone,
-                "is_active": is_active,
-            },
-            location=location,
-        )
-        if errors:
-            raise ValidationError(errors)
-        if clean.get("is_active") and not location.is_active:
-            _active_location_allowed()
-        for field, value in clean.items():
-            setattr(location, field, value)
-        location.save()
-    return location
-
-
-def location_hours_set(*, location_id: int | None, hours: Sequence[WeeklyInterval]) -> Location:
-    """Replace a location's whole weekly opening hours (local wall times). A day
-    with no interval is closed; several intervals a day close over lunch."""
-    with transaction.atomic():
-        # Locked, so two managers saving the week at once apply one after the other.
-        location = _row(Location.objects.select_for_update(), location_id)
-        if location is None:
-            raise _not_found("location_id", "location")
-        errors = weekly_intervals_check(hours)
-        if errors:
-            raise ValidationError({"hours": errors})
-        LocationHours.objects.filter(location=location).delete()
-        LocationHours.objects.bulk_create(
-            LocationHours(
-                location=location,
-                weekday=interval.weekday,
-                opens_at=interval.starts_at,
-                closes_at=interval.ends_at,
-            )
-            for interval in hours
-        )
-    return location
-
-
-def _clean_kind(kind: str) -> str:
-    if kind not in ResourceKind.values:
-        raise ValidationError("A resource is a room or a device.", code="KIND_INVALID")
-    return kind
-
-
-def resource_type_create(*, name: str, kind: str) -> ResourceType:
-    """Add a kind of room or device that services can require."""
-    errors: dict[str, ValidationError] = {}
-    values: dict[str, str] = {}
+@contextmanager
+def _overlaps_refused() -> Iterator[None]:
+    """Turn a violation of a no-overlap constraint (someone else committed that
+    time first) into SLOT_TAKEN; any other integrity error stays what it is."""
     try:
-        values["name"] = _clean_name(name, model=ResourceType, exclude_pk=None)
-    except ValidationError as exc:
-        errors["name"] = exc
-    try:
-        values["kind"] = _clean_kind(kind)
-    except ValidationError as exc:
-        errors["kind"] = exc
-    if errors:
-        raise ValidationError(errors)
-    return ResourceType.objects.create(**values)
-
-
-def resource_type_update(
-    *, resource_type_id: int | None, name: str | None = None, kind: str | None = None
-) -> ResourceType:
-    """Rename a resource type or change its kind (None: unchanged)."""
-    with transaction.atomic():
-        resource_type = _row(ResourceType.objects.select_for_update(), resource_type_id)
-        if resource_type is None:
-            raise _not_found("id", "resource type")
-        errors: dict[str, ValidationError] = {}
-        if name is not None:
-            try:
-                resource_type.name = _clean_name(
-                    name, model=ResourceType, exclude_pk=resource_type.pk
-                )
-            except ValidationError as exc:
-                errors["name"] = exc
-        if kind is not None:
-            try:
-                resource_type.kind = _clean_kind(kind)
-            except ValidationError as exc:
-                errors["kind"] = exc
-        if errors:
-            raise ValidationError(errors)
-        resource_type.save()
-    return resource_type
-
-
-def _clean_resource_name(value: str, *, location_id: int, exclude_pk: int | None) -> str:
-    name = (value or "").strip()
-    limit = Resource._meta.get_field("name").max_length or 0
-    if not name:
-        raise ValidationError("Enter a name.", code="NAME_REQUIRED")
-    if len(name) > limit:
-        raise ValidationError(f"Keep the name under {limit} characters.", code="NAME_TOO_LONG")
-    # Unique within the location, ignoring case, as the database holds it.
-    same_name = Resource.objects.filter(location_id=location_id, name__iexact=name)
-    if exclude_pk is not None:
-        same_name = same_name.exclude(pk=exclude_pk)
-    if same_name.exists():
-        raise ValidationError("That name is already used at this location.", code="NAME_TAKEN")
-    return name
-
-
-def _name_taken() -> ValidationError:
-    return ValidationError(
-        {"name": ValidationError("That name is already used at this location.", code="NAME_TAKEN")}
-    )
-
-
-def _saved(resource: Resource) -> Resource:
-    """Save, turning a lost race for the name into NAME_TAKEN."""
-    try:
-        with transaction.atomic():
-            resource.save()
+        yield
     except IntegrityError as exc:
-        constraint = getattr(getattr(exc.__cause__, "diag", None), "constraint_name", None)
-        if constraint != "resource_name_unique_in_location_ci":
+        diag = getattr(exc.__cause__, "diag", None)
+        if getattr(diag, "constraint_name", None) not in _OVERLAP_CONSTRAINTS:
             raise
-        raise _name_taken() from exc
-    return resource
+        raise field_error(
+            "starts_at", "That time was just taken. Choose another time.", "SLOT_TAKEN"
+        ) from exc
 
 
-def resource_create(
-    *,
-    location_id: int | None,
-    resource_type_id: int | None,
-    name: str,
-    is_active: bool = True,
-) -> Resource:
-    """Add a room or device at a location, of a type services can require. A
-    location not yet open (inactive) may be furnished before it opens."""
-    errors: dict[str, ValidationError] = {}
-    location = _row(Location.objects.all(), location_id)
-    if location is None:
-        errors["location_id"] = ValidationError("No such location.", code="NOT_FOUND")
-    resource_type = _row(ResourceType.objects.all(), resource_type_id)
-    if resource_type is None:
-        errors["resource_type_id"] = ValidationError("No such resource type.", code="NOT_FOUND")
-    clean_name = ""
-    if location is not None:
-        try:
-            clean_name = _clean_resource_name(name, location_id=location.pk, exclude_pk=None)
-        except ValidationError as exc:
-            errors["name"] = exc
-    if errors:
-        raise ValidationError(errors)
-    return _saved(
-        Resource(
-            location=location,
-            resource_type=resource_type,
-            name=clean_name,
-            is_active=bool(is_active),
+def _clean_start(starts_at: dt.datetime | None, *, now: dt.datetime) -> dt.datetime:
+    if starts_at is None or timezone.is_naive(starts_at):
+        raise field_error("starts_at", "Give the start time with its UTC offset.", "START_INVALID")
+    try:
+        start = starts_at.astimezone(dt.UTC)
+    except OverflowError:  # 9999-12-31T23:00-05:00 is past the last representable instant
+        start = None
+    if start is None or abs(start - now) > MAX_DISTANCE:
+        raise field_error("starts_at", "Give a time within ten years of today.", "START_INVALID")
+    return start
+
+
+def _clean_text(value: str, *, field: str, limit: int) -> str:
+    text = (value or "").strip()
+    if len(text) > limit:
+        raise field_error(field, f"Keep this under {limit} characters.", "TOO_LONG")
+    return text
+
+
+def _provider(provider_id: int | None, *, scope: int | None) -> StaffProfile:
+    """The provider booked; `scope` (a public user id) limits a provider to themselves."""
+    provider = (
+        StaffProfile.objects.filter(pk=provider_id).first() if provider_id is not None else None
+    )
+    if provider is None or (scope is not None and provider.user_id != scope):
+        raise field_error("provider_id", "No such provider.", "NOT_FOUND")
+    if not (provider.is_provider and provider.is_active):
+        raise field_error(
+            "provider_id", "This person does not see clients.", "PROVIDER_UNAVAILABLE"
         )
+    return provider
+
+
+def _plan(
+    *,
+    location: Location,
+    services: list[Service],
+    provider: StaffProfile,
+    starts_at: dt.datetime,
+    online: bool,
+    now: dt.datetime,
+    exclude_appointment_id: int | None = None,
+) -> tuple[Slot, AvailabilityInputs]:
+    """The slot as the engine plans it (segments, rooms and devices), or the
+    reason it cannot be booked."""
+    local_day = starts_at.astimezone(ZoneInfo(location.timezone)).date()
+    inputs = availability_inputs(
+        location=location,
+        services=services,
+        provider_ids=[provider.pk],
+        first_day=local_day,
+        last_day=local_day,
+        exclude_appointment_id=exclude_appointment_id,
+    )
+    if not inputs.providers:
+        raise field_error(
+            "provider_id",
+            "This provider has no working hours at this location.",
+            "PROVIDER_NOT_WORKING",
+        )
+    present_types = {spec.type_id for spec in inputs.resources}
+    for service in inputs.services:
+        if not set(service.resource_type_ids) <= present_types:
+            raise field_error(
+                "service_ids",
+                "This location has no room or device of a kind a service needs.",
+                "RESOURCE_MISSING",
+            )
+    try:
+        slot = check_slot(
+            location=inputs.location_spec,
+            services=inputs.services,
+            provider=inputs.providers[0],
+            resources=inputs.resources,
+            # At the desk a visit that already happened (a walk-in) may be entered.
+            policy=policy_of(inputs.profile, online=online)
+            if online
+            else replace(policy_of(inputs.profile, online=False), min_notice=None),
+            now=now,
+            starts_at=starts_at,
+        )
+    except Unavailable as exc:
+        code, message = _UNAVAILABLE[exc.code]
+        # The engine's own message names internal ids; the policy's is for people.
+        raise field_error(
+            "starts_at", exc.message if code == "OUTSIDE_POLICY" else message, code
+        ) from exc
+    return slot, inputs
+
+
+def _write_plan(appointment: Appointment, slot: Slot, services: list[Service]) -> None:
+    """The appointment's services and held resources as planned (after any old ones are gone)."""
+    AppointmentService.objects.bulk_create(
+        AppointmentService(
+            appointment=appointment,
+            service=service,
+            position=position,
+            starts_at=segment.starts_at,
+            ends_at=segment.ends_at,
+            price_cents=service.price_cents,
+            currency=service.currency,
+        )
+        for position, (segment, service) in enumerate(zip(slot.segments, services, strict=True))
+    )
+    ResourceBooking.objects.bulk_create(
+        ResourceBooking(
+            appointment=appointment,
+            resource_id=hold.resource_id,
+            blocked_from=hold.starts_at,
+            blocked_until=hold.ends_at,
+            holds_time=True,
+        )
+        for hold in slot.holds
     )
 
 
-def resource_update(
+def _event(
+    appointment: Appointment,
     *,
-    resource_id: int | None,
-    name: str | None = None,
-    resource_type_id: int | None = None,
-    is_active: bool | None = None,
-) -> Resource:
-    """Rename a room or device, change its type, or retire it (`is_active=False`:
-    no longer offered; appointments already holding it keep it). None: unchanged.
+    actor: Actor,
+    kind: str,
+    from_status: str = "",
+    to_status: str = "",
+    previous: dict[str, Any] | None = None,
+) -> None:
+    AppointmentEvent.objects.create(
+        appointment=appointment,
+        kind=kind,
+        actor_user_id=actor.user_id,
+        actor_role=actor.role,
+        from_status=from_status,
+        to_status=to_status,
+        previous=previous or {},
+    )
 
-    A resource stays at its location: the appointments holding it were planned
-    there. Its type cannot change while upcoming appointments hold it, since they
-    chose it for the type their services need (IN_USE).
+
+def appointment_book(
+    *,
+    actor: Actor,
+    client_id: int | None,
+    provider_id: int | None,
+    location_id: int | None,
+    service_ids: Sequence[int | None],
+    starts_at: dt.datetime | None,
+    notes: str = "",
+    source: str = AppointmentSource.STAFF,
+    provider_scope: int | None = None,
+    now: dt.datetime | None = None,
+) -> Appointment:
+    """Book `client_id` with a provider at a location for services back to back
+    from `starts_at`. Rooms and devices the services need are chosen and held.
+    Online bookings keep the spa's notice and horizon; staff bookings keep
+    opening hours, working hours and credentials but may be made at any time.
+    `provider_scope` (a public user id) lets a provider book only themselves.
     """
+    online = source == AppointmentSource.ONLINE
+    now = now or timezone.now()
+    errors: dict[str, list[ValidationError]] = {}
+    cleaned: dict[str, Any] = {}
+    for field, clean in (
+        ("starts_at", lambda: _clean_start(starts_at, now=now)),
+        ("notes", lambda: _clean_text(notes, field="notes", limit=MAX_NOTES)),
+        ("location", lambda: bookable_location(location_id)),
+        ("provider", lambda: _provider(provider_id, scope=provider_scope)),
+        ("services", lambda: bookable_services(service_ids, online=online)),
+    ):
+        try:
+            cleaned[field] = clean()
+        except ValidationError as exc:
+            errors.update(exc.error_dict)
+    client = Client.objects.filter(pk=client_id).first() if client_id is not None else None
+    if client is None:
+        errors["client_id"] = [ValidationError("No such client.", code="NOT_FOUND")]
+    elif client.archived_at is not None:
+        errors["client_id"] = [
+            ValidationError("This client is archived; restore them first.", code="CLIENT_ARCHIVED")
+        ]
+    if errors:
+        raise ValidationError(errors)
+    assert client is not None
+    services = cleaned["services"]
+    slot, inputs = _plan(
+        location=cleaned["location"],
+        services=services,
+        provider=cleaned["provider"],
+        starts_at=cleaned["starts_at"],
+        online=online,
+        now=now,
+    )
+    with _overlaps_refused(), transaction.atomic():
+        audit_record(actor=actor, action=AuditAction.BOOK, client_ids=[client.pk])
+        appointment = Appointment.objects.create(
+            client=client,
+            provider=cleaned["provider"],
+            location=inputs.location,
+            status=AppointmentStatus.BOOKED,
+            source=source,
+            starts_at=slot.starts_at,
+            ends_at=slot.ends_at,
+            blocked_from=slot.blocked_from,
+            blocked_until=slot.blocked_until,
+            notes=cleaned["notes"],
+            booked_by_user_id=actor.user_id,
+        )
+        _write_plan(appointment, slot, services)
+        _event(
+            appointment,
+            actor=actor,
+            kind=AppointmentEventKind.BOOKED,
+            to_status=AppointmentStatus.BOOKED,
+        )
+    return appointment
+
+
+def _open(
+    appointment_id: int | None, *, scope: int | None, actor: Actor, action: AuditAction
+) -> Appointment:
+    """The appointment, audited and then locked for the change (the audit lock
+    first, as in every write here); a provider in `scope` sees only their own."""
+    found = (
+        Appointment.objects.filter(pk=appointment_id)
+        .values_list("pk", "client_id", "provider__user_id")
+        .first()
+        if appointment_id is not None
+        else None
+    )
+    if found is None or (scope is not None and found[2] != scope):
+        raise field_error("id", "No such appointment.", "NOT_FOUND")
+    found_id, client_id, _ = found
+    audit_record(actor=actor, action=action, client_ids=[client_id])
+    return (
+        Appointment.objects.select_for_update(of=("self",))
+        .select_related("provider", "location")
+        .get(pk=found_id)
+    )
+
+
+def appointment_reschedule(
+    *,
+    actor: Actor,
+    appointment_id: int | None,
+    starts_at: dt.datetime | None,
+    provider_id: int | None = None,
+    service_ids: Sequence[int | None] | None = None,
+    online: bool = False,
+    provider_scope: int | None = None,
+    now: dt.datetime | None = None,
+) -> Appointment:
+    """Move a booked or confirmed appointment to `starts_at`, optionally with
+    another provider or other services (None: the same). The history keeps
+    the time, provider and rooms it had; rooms are chosen afresh."""
+    now = now or timezone.now()
+    start = _clean_start(starts_at, now=now)
+    with _overlaps_refused(), transaction.atomic():
+        current = _open(
+            appointment_id, scope=provider_scope, actor=actor, action=AuditAction.RESCHEDULE
+        )
+        if current.status not in RESCHEDULABLE_STATUSES:
+            raise field_error(
+                "id",
+                f"A {current.get_status_display().lower()} appointment cannot be moved.",
+                "NOT_RESCHEDULABLE",
+            )
+        provider = (
+            current.provider
+            if provider_id is None
+            else _provider(provider_id, scope=provider_scope)
+        )
+        booked_service_ids = list(
+            current.lines.order_by("position").values_list("service_id", flat=True)
+        )
+        if service_ids is None:
+            # The services already booked stay bookable by this client.
+            services = bookable_services(booked_service_ids, online=False, offered_only=False)
+        else:
+            services = bookable_services(service_ids, online=online)
+        location = bookable_location(current.location_id)
+        slot, _ = _plan(
+            location=location,
+            services=services,
+            provider=provider,
+            starts_at=start,
+            online=online,
+            now=now,
+            exclude_appointment_id=current.pk,
+        )
+        previous = {
+            "starts_at": current.starts_at.isoformat(),
+            "ends_at": current.ends_at.isoformat(),
+            "provider_id": current.provider_id,
+            "service_ids": booked_service_ids,
+            "resource_ids": sorted(current.resource_bookings.values_list("resource_id", flat=True)),
+        }
+        current.lines.all().delete()
+        current.resource_bookings.all().delete()
+        current.provider = provider
+        current.starts_at = slot.starts_at
+        current.ends_at = slot.ends_at
+        current.blocked_from = slot.blocked_from
+        current.blocked_until = slot.blocked_until
+        current.save()
+        _write_plan(current, slot, services)
+        _event(current, actor=actor, kind=AppointmentEventKind.RESCHEDULED, previous=previous)
+    return current
+
+
+def appointment_set_status(
+    *,
+    actor: Actor,
+    appointment_id: int | None,
+    status: str,
+    reason: str = "",
+    provider_scope: int | None = None,
+    now: dt.datetime | None = None,
+) -> Appointment:
+    """Move an appointment to `status` if its lifecycle allows it
+    (STATUS_TRANSITIONS). Cancelling needs a reason and frees the time, as a
+    no-show does; a no-show can only be marked once the start has passed."""
+    now = now or timezone.now()
     with transaction.atomic():
-        resource = _row(Resource.objects.select_for_update(), resource_id)
-        if resource is None:
-            raise _not_found("id", "resource")
-        errors: dict[str, ValidationError] = {}
-        if name is not None:
-            try:
-                resource.name = _clean_resource_name(
-                    name, location_id=resource.location_id, exclude_pk=resource.pk
+        appointment = _open(
+            appointment_id,
+            scope=provider_scope,
+            actor=actor,
+            action=AuditAction.APPOINTMENT_STATUS,
+        )
+        allowed = STATUS_TRANSITIONS.get(appointment.status, frozenset())
+        if status not in allowed:
+            target = dict(AppointmentStatus.choices).get(status, status).lower()
+            raise field_error(
+                "status",
+                f"A {appointment.get_status_display().lower()} appointment cannot become {target}.",
+                "TRANSITION_INVALID",
+            )
+        reason = _clean_text(reason, field="reason", limit=MAX_REASON)
+        if status == AppointmentStatus.CANCELLED:
+            if not reason:
+                raise field_error(
+                    "reason", "Give a reason for the cancellation.", "REASON_REQUIRED"
                 )
-            except ValidationError as exc:
-                errors["name"] = exc
-        if resource_type_id is not None and resource_type_id != resource.resource_type_id:
-            resource_type = _row(ResourceType.objects.all(), resource_type_id)
-            if resource_type is None:
-                errors["resource_type_id"] = ValidationError(
-                    "No such resource type.", code="NOT_FOUND"
-                )
-            elif ResourceBooking.objects.filter(
-                resource=resource, holds_time=True, blocked_until__gt=timezone.now()
-            ).exists():
-                errors["resource_type_id"] = ValidationError(
-                    "Upcoming appointments hold this resource for its current type; "
-                    "move them first.",
-                    code="IN_USE",
-                )
-            else:
-                resource.resource_type = resource_type
-        if is_active is not None:
-            resource.is_active = bool(is_active)
-        if errors:
-            raise ValidationError(errors)
-        return _saved(resource)
+            appointment.cancellation_reason = reason
+            appointment.cancelled_at = now
+        if status == AppointmentStatus.NO_SHOW and now < appointment.starts_at:
+            raise field_error(
+                "status", "A client can only miss an appointment once it has started.", "TOO_EARLY"
+            )
+        previous_status = appointment.status
+        holds = status in HOLDING_STATUSES
+        appointment.status = status
+        appointment.holds_time = holds
+        appointment.save()
+        appointment.resource_bookings.exclude(holds_time=holds).update(holds_time=holds)
+        _event(
+            appointment,
+            actor=actor,
+            kind=AppointmentEventKind.STATUS_CHANGED,
+            from_status=previous_status,
+            to_status=status,
+        )
+    return appointment
+
+
+def appointment_set_notes(
+    *, actor: Actor, appointment_id: int | None, notes: str, provider_scope: int | None = None
+) -> Appointment:
+    """Replace an appointment's notes (what the client asked for, what to prepare)."""
+    with transaction.atomic():
+        appointment = _open(
+            appointment_id, scope=provider_scope, actor=actor, action=AuditAction.UPDATE
+        )
+        appointment.notes = _clean_text(notes, field="notes", limit=MAX_NOTES)
+        appointment.save(update_fields=["notes", "updated_at"])
+        _event(appointment, actor=actor, kind=AppointmentEventKind.NOTES_CHANGED)
+    return appointment

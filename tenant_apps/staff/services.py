@@ -18,8 +18,8 @@ from django.db.models import Model, QuerySet
 from django.utils import timezone
 
 from shared_apps.accounts.models import Membership
-from tenant_apps.scheduling.models import Location
-from tenant_apps.scheduling.weekly import WeeklyInterval, weekly_intervals_check
+from tenant_apps.locations.models import Location
+from tenant_apps.locations.weekly import WeeklyInterval, weekly_intervals_check
 from tenant_apps.staff.models import (
     Credential,
     CredentialKind,

@@ -14,7 +14,7 @@ from core.graphql.mutations import error_type
 from core.graphql.pagination import CountableConnection
 from core.graphql.relay import SpaNode
 from tenant_apps.catalog.models import Product, ProductKind, Service, ServiceCategory
-from tenant_apps.scheduling.graphql.types import ResourceTypeNode
+from tenant_apps.locations.graphql.types import ResourceTypeNode
 from tenant_apps.staff.models import CredentialKind
 
 CATALOG_ERROR_CODES = [

@@ -23,9 +23,9 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
 from tenant_apps.catalog.models import Service
+from tenant_apps.locations.models import Location
 from tenant_apps.profile.models import SpaProfile
 from tenant_apps.scheduling.availability import Slot
-from tenant_apps.scheduling.models import Location
 from tenant_apps.scheduling.selectors import (
     MAX_SERVICES,
     booking_policy,

@@ -38,13 +38,8 @@ from tenant_apps.catalog.models import Service
 from tenant_apps.clients import validation
 from tenant_apps.clients.models import Client
 from tenant_apps.clients.services import client_create
+from tenant_apps.locations.models import Location
 from tenant_apps.profile.models import SpaProfile
-from tenant_apps.scheduling.appointments import (
-    MAX_NOTES,
-    appointment_book,
-    appointment_reschedule,
-    appointment_set_status,
-)
 from tenant_apps.scheduling.booking import emails
 from tenant_apps.scheduling.booking.selectors import (
     ANY_PROVIDER,
@@ -61,8 +56,13 @@ from tenant_apps.scheduling.models import (
     Appointment,
     AppointmentSource,
     AppointmentStatus,
-    Location,
     ManageToken,
+)
+from tenant_apps.scheduling.services import (
+    MAX_NOTES,
+    appointment_book,
+    appointment_reschedule,
+    appointment_set_status,
 )
 from tenants.models import Spa
 

@@ -12,8 +12,8 @@ from core.graphql.mutations import SpaMutation
 from core.graphql.relay import pk_from_global_id
 from shared_apps.accounts.permissions import MANAGERS
 from tenant_apps.catalog.graphql.types import CredentialEnum
-from tenant_apps.scheduling.graphql.types import WEEKDAY_DESCRIPTION
-from tenant_apps.scheduling.weekly import WeeklyInterval
+from tenant_apps.locations.graphql.types import WEEKDAY_DESCRIPTION
+from tenant_apps.locations.weekly import WeeklyInterval
 from tenant_apps.staff import services
 from tenant_apps.staff.graphql.types import (
     STAFF_ERROR_CODES,

@@ -11,7 +11,7 @@ from core.graphql.mutations import error_type
 from core.graphql.pagination import CountableConnection
 from core.graphql.relay import SpaNode
 from tenant_apps.catalog.graphql.types import CredentialEnum
-from tenant_apps.scheduling.graphql.types import WEEKDAY_DESCRIPTION, LocationNode
+from tenant_apps.locations.graphql.types import WEEKDAY_DESCRIPTION, LocationNode
 from tenant_apps.staff.models import Credential, StaffProfile, TimeOff, TimeOffKind, WorkingHours
 from tenant_apps.staff.selectors import UPCOMING_TIME_OFF, time_off_upcoming
 

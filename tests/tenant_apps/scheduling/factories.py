@@ -10,6 +10,13 @@ import factory
 
 from tenant_apps.catalog.models import Service
 from tenant_apps.clients.models import Client
+from tenant_apps.locations.models import (
+    Location,
+    LocationHours,
+    Resource,
+    ResourceKind,
+    ResourceType,
+)
 from tenant_apps.scheduling.models import (
     HOLDING_STATUSES,
     Appointment,
@@ -18,12 +25,7 @@ from tenant_apps.scheduling.models import (
     AppointmentService,
     AppointmentSource,
     AppointmentStatus,
-    Location,
-    LocationHours,
-    Resource,
     ResourceBooking,
-    ResourceKind,
-    ResourceType,
 )
 from tenant_apps.staff.models import StaffProfile
 from tenants.db import connection

@@ -12,8 +12,8 @@ from zoneinfo import ZoneInfo
 
 from core.graphql.relay import to_global_id
 from tenant_apps.catalog.models import Service
+from tenant_apps.locations.models import Location
 from tenant_apps.profile.models import SpaProfile
-from tenant_apps.scheduling.models import Location
 from tenant_apps.staff.models import StaffProfile
 from tenants.models import Spa
 from tests.conftest import GraphQLResponse, HostClient

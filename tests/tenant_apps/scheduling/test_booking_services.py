@@ -16,11 +16,7 @@ from tenant_apps.audit.models import AuditAction, AuditEntry
 from tenant_apps.audit.services import Actor
 from tenant_apps.catalog.models import Service
 from tenant_apps.clients.models import Client
-from tenant_apps.scheduling.appointments import (
-    appointment_book,
-    appointment_reschedule,
-    appointment_set_status,
-)
+from tenant_apps.locations.models import Location, Resource
 from tenant_apps.scheduling.models import (
     STATUS_TRANSITIONS,
     Appointment,
@@ -28,11 +24,14 @@ from tenant_apps.scheduling.models import (
     AppointmentService,
     AppointmentSource,
     AppointmentStatus,
-    Location,
-    Resource,
     ResourceBooking,
 )
 from tenant_apps.scheduling.selectors import bookable_location, bookable_services, free_slots
+from tenant_apps.scheduling.services import (
+    appointment_book,
+    appointment_reschedule,
+    appointment_set_status,
+)
 from tenant_apps.staff.models import CredentialKind, StaffProfile
 from tenants.db import connection
 from tenants.services import spa_provision

@@ -4,7 +4,7 @@ import pytest
 from django.db import IntegrityError, transaction
 
 from core.graphql.relay import to_global_id
-from tenant_apps.scheduling.models import Location, LocationHours
+from tenant_apps.locations.models import Location, LocationHours
 from tests.tenant_apps.scheduling.factories import LocationFactory, LocationHoursFactory, on_spa
 
 CREATE = """

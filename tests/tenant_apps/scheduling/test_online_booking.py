@@ -23,8 +23,8 @@ from shared_apps.accounts.permissions import ANYONE
 from tenant_apps.audit.models import AuditAction, AuditEntry
 from tenant_apps.audit.services import Actor
 from tenant_apps.clients.models import Client
-from tenant_apps.scheduling.appointments import appointment_book
 from tenant_apps.scheduling.models import Appointment, AppointmentSource, ManageToken
+from tenant_apps.scheduling.services import appointment_book
 from tests.tenant_apps.catalog.factories import ServiceCategoryFactory, ServiceFactory
 from tests.tenant_apps.clients.factories import ClientFactory
 from tests.tenant_apps.scheduling.factories import LocationFactory, on_spa

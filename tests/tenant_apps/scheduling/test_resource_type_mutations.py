@@ -1,7 +1,7 @@
 """Creating and changing resource types."""
 
 from core.graphql.relay import to_global_id
-from tenant_apps.scheduling.models import ResourceKind, ResourceType
+from tenant_apps.locations.models import ResourceKind, ResourceType
 from tests.tenant_apps.scheduling.factories import ResourceTypeFactory, on_spa
 
 CREATE = """

@@ -3,7 +3,7 @@
 import pytest
 
 from core.graphql.relay import to_global_id
-from tenant_apps.scheduling.models import ResourceKind, ResourceType
+from tenant_apps.locations.models import ResourceKind, ResourceType
 from tenants.db import connection
 
 QUERY = """

@@ -8,7 +8,7 @@ import datetime as dt
 import pytest
 
 from core.graphql.relay import to_global_id
-from tenant_apps.scheduling.models import Resource, ResourceKind
+from tenant_apps.locations.models import Resource, ResourceKind
 from tests.tenant_apps.scheduling.factories import (
     AppointmentFactory,
     LocationFactory,
