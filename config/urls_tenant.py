@@ -14,8 +14,8 @@ from shared_apps.billing.graphql.mutations import (
 )
 from tenant_apps.audit.services import audit_flush_reads, phi_read_execution
 from tenant_apps.clients.models import Client
-from tenant_apps.scheduling.booking.pages import booking_asset, booking_page, manage_page
-from tenant_apps.scheduling.booking.throttling import booking_throttle
+from tenant_apps.online_booking.pages import booking_asset, booking_page, manage_page
+from tenant_apps.online_booking.throttling import booking_throttle
 from tenant_apps.scheduling.models import Appointment
 
 urlpatterns = [
@@ -54,7 +54,7 @@ urlpatterns = [
         ),
         name="booking-graphql",
     ),
-    # The patients' pages (tenant_apps/scheduling/booking/pages.py). The manage
+    # The patients' pages (tenant_apps/online_booking/pages.py). The manage
     # link is /booking/manage#<token>, exactly: no trailing slash.
     path("booking/", booking_page, name="booking-page"),
     path("booking/manage", manage_page, name="booking-manage"),

@@ -1,5 +1,7 @@
-"""Reads for the calendar: locations, resources, appointments, and the inputs of
-the availability engine (`availability_inputs`, a fixed number of queries
+"""Reads for the calendar: appointments, what a booking may name (`bookable_*`),
+and the free slots: `free_slots` is the one slot search, for the desk
+(`desk_slots`) and for patients (online_booking/selectors.py), over the inputs
+of the availability engine (`availability_inputs`, a fixed number of queries
 whatever the number of providers, rooms or appointments)."""
 
 from __future__ import annotations
@@ -11,11 +13,13 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
-from django.core.exceptions import ValidationError
 from django.db.models import Prefetch, Q, QuerySet
 
+from core.errors import field_error
 from tenant_apps.catalog.models import Service
+from tenant_apps.catalog.selectors import service_list
 from tenant_apps.locations.models import Location, Resource
+from tenant_apps.locations.selectors import location_list, resource_list
 from tenant_apps.locations.weekly import WeeklyInterval
 from tenant_apps.profile.models import SpaProfile
 from tenant_apps.scheduling.availability import (
@@ -28,6 +32,7 @@ from tenant_apps.scheduling.availability import (
     Slot,
     find_slots,
 )
+from tenant_apps.scheduling.errors import AppointmentErrorCode
 from tenant_apps.scheduling.models import (
     HOLDING_STATUSES,
     Appointment,
@@ -156,23 +161,22 @@ def appointment_resource_bookings(appointment: Appointment) -> list[ResourceBook
     )
 
 
-def field_error(field: str, message: str, code: str) -> ValidationError:
-    return ValidationError({field: ValidationError(message, code=code)})
-
-
 def bookable_services(
     service_ids: Sequence[int | None], *, online: bool, offered_only: bool = True
 ) -> list[Service]:
     """The services in the order given, with their required resource types; each
     offered now (active, in an active category, and bookable online when booked
     online) unless `offered_only` is False (moving an appointment keeps the
-    services it was booked with, even retired ones)."""
+    services it was booked with, even retired ones). The one check of the
+    services a booking names, at the desk and online."""
     if not service_ids or len(service_ids) > MAX_SERVICES:
         raise field_error(
-            "service_ids", f"Choose 1 to {MAX_SERVICES} services.", "SERVICES_INVALID"
+            AppointmentErrorCode.SERVICES_INVALID,
+            f"Choose 1 to {MAX_SERVICES} services.",
+            "service_ids",
         )
     if any(pk is None for pk in service_ids):
-        raise field_error("service_ids", "No such service.", "NOT_FOUND")
+        raise field_error(AppointmentErrorCode.NOT_FOUND, "No such service.", "service_ids")
     found = (
         Service.objects.filter(pk__in=service_ids)
         .select_related("category")
@@ -180,28 +184,37 @@ def bookable_services(
     )
     by_id = {service.pk: service for service in found}
     if len(by_id) != len(set(service_ids)):
-        raise field_error("service_ids", "No such service.", "NOT_FOUND")
+        raise field_error(AppointmentErrorCode.NOT_FOUND, "No such service.", "service_ids")
     services = [by_id[pk] for pk in service_ids if pk is not None]
     for service in services if offered_only else ():
         offered = service.is_active and service.category.is_active
         if not offered or (online and not service.is_bookable_online):
             raise field_error(
-                "service_ids", f"{service.name} is not offered now.", "SERVICE_UNAVAILABLE"
+                AppointmentErrorCode.SERVICE_UNAVAILABLE,
+                # A patient is not told which one: the menu they saw has changed.
+                "A service chosen is not offered online now."
+                if online
+                else f"{service.name} is not offered now.",
+                "service_ids",
             )
     return services
 
 
-def bookable_location(location_id: int | None) -> Location:
-    """The location to book at, open, with its opening hours."""
+def bookable_location(location_id: int | None, *, online: bool = False) -> Location:
+    """The location to book at, open, with its opening hours. Online a closed
+    location is NOT_FOUND like an absent one (patients see open ones only);
+    at the desk it is LOCATION_CLOSED."""
     location = (
         Location.objects.prefetch_related("hours").filter(pk=location_id).first()
         if location_id is not None
         else None
     )
-    if location is None:
-        raise field_error("location_id", "No such location.", "NOT_FOUND")
+    if location is None or (online and not location.is_active):
+        raise field_error(AppointmentErrorCode.NOT_FOUND, "No such location.", "location_id")
     if not location.is_active:
-        raise field_error("location_id", "This location is closed.", "LOCATION_CLOSED")
+        raise field_error(
+            AppointmentErrorCode.LOCATION_CLOSED, "This location is closed.", "location_id"
+        )
     return location
 
 
@@ -241,6 +254,79 @@ def free_slots(
         limit=limit,
     )
     return slots, inputs
+
+
+@dataclass(frozen=True)
+class SlotPart:
+    """One service of a free slot, at its own time in the sequence."""
+
+    service: Service
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+
+
+@dataclass(frozen=True)
+class SlotView:
+    """A free slot of the engine with its records: the provider, the services
+    in order and the rooms and devices it would hold (empty unless asked for)."""
+
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+    provider: StaffProfile
+    services: list[SlotPart]
+    resources: list[Resource]
+
+
+def desk_slots(
+    *,
+    location_id: int | None,
+    service_ids: Sequence[int | None],
+    provider_id: int | None,
+    first_day: dt.date,
+    last_day: dt.date,
+    limit: int,
+    now: dt.datetime,
+    with_resources: bool = False,
+) -> list[SlotView]:
+    """The free starts for booking `service_ids` (in order) at the desk: every
+    rule but the online notice and horizon (`free_slots`), soonest first, then
+    by provider, at most `limit`. An id that names nothing here (None), a closed
+    location or a retired service finds nothing. The rooms and devices of all
+    the slots come in one more query, with `with_resources`."""
+    if location_id is None or None in service_ids:
+        return []
+    location = location_list(active=True, with_hours=True).filter(pk=location_id).first()
+    found = {s.pk: s for s in service_list(active=True).filter(pk__in=service_ids)}
+    if location is None or len(found) != len(set(service_ids)):
+        return []
+    services = [found[pk] for pk in service_ids if pk is not None]
+    slots, inputs = free_slots(
+        location=location,
+        services=services,
+        provider_ids=[provider_id] if provider_id is not None else None,
+        first_day=first_day,
+        last_day=last_day,
+        online=False,
+        now=now,
+        limit=limit,
+    )
+    held = {hold.resource_id for slot in slots for hold in slot.holds}
+    resources = resource_list().in_bulk(held) if with_resources and held else {}
+    return [
+        SlotView(
+            starts_at=slot.starts_at,
+            ends_at=slot.ends_at,
+            provider=inputs.provider_rows[slot.provider_id],
+            services=[
+                SlotPart(found[segment.service_id], segment.starts_at, segment.ends_at)
+                for segment in slot.segments
+            ],
+            resources=[resources[hold.resource_id] for hold in slot.holds]
+            if with_resources
+            else [],
+        )
+        for slot in slots
+    ]
 
 
 def booking_policy() -> SpaProfile:

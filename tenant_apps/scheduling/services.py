@@ -20,7 +20,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -28,12 +28,14 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from core.errors import field_error
 from tenant_apps.audit.models import AuditAction
 from tenant_apps.audit.services import Actor, audit_record
 from tenant_apps.catalog.models import Service
 from tenant_apps.clients.models import Client
 from tenant_apps.locations.models import Location
 from tenant_apps.scheduling.availability import Slot, Unavailable, check_slot
+from tenant_apps.scheduling.errors import AppointmentErrorCode
 from tenant_apps.scheduling.models import (
     HOLDING_STATUSES,
     RESCHEDULABLE_STATUSES,
@@ -51,7 +53,6 @@ from tenant_apps.scheduling.selectors import (
     availability_inputs,
     bookable_location,
     bookable_services,
-    field_error,
     policy_of,
 )
 from tenant_apps.staff.models import StaffProfile
@@ -61,16 +62,28 @@ MAX_REASON = 200
 
 # The engine's reasons, as the API reports them. A provider or room already
 # taken is one thing to the front desk: the slot is taken.
-_UNAVAILABLE = {
-    "OUTSIDE_POLICY": ("OUTSIDE_POLICY", ""),
+_UNAVAILABLE: dict[str, tuple[AppointmentErrorCode, str]] = {
+    "OUTSIDE_POLICY": (AppointmentErrorCode.OUTSIDE_POLICY, ""),
     "NOT_QUALIFIED": (
-        "NOT_QUALIFIED",
+        AppointmentErrorCode.NOT_QUALIFIED,
         "This provider holds no current credential a service needs.",
     ),
-    "LOCATION_CLOSED": ("LOCATION_CLOSED", "The location is closed at that time."),
-    "PROVIDER_NOT_WORKING": ("PROVIDER_NOT_WORKING", "The provider is not working then."),
-    "PROVIDER_BUSY": ("SLOT_TAKEN", "The provider is already booked or away then."),
-    "NO_RESOURCE": ("SLOT_TAKEN", "Every room or device the services need is taken then."),
+    "LOCATION_CLOSED": (
+        AppointmentErrorCode.LOCATION_CLOSED,
+        "The location is closed at that time.",
+    ),
+    "PROVIDER_NOT_WORKING": (
+        AppointmentErrorCode.PROVIDER_NOT_WORKING,
+        "The provider is not working then.",
+    ),
+    "PROVIDER_BUSY": (
+        AppointmentErrorCode.SLOT_TAKEN,
+        "The provider is already booked or away then.",
+    ),
+    "NO_RESOURCE": (
+        AppointmentErrorCode.SLOT_TAKEN,
+        "Every room or device the services need is taken then.",
+    ),
 }
 
 # Further than this from today a start is a typing mistake (and near the ends of
@@ -92,26 +105,38 @@ def _overlaps_refused() -> Iterator[None]:
         if getattr(diag, "constraint_name", None) not in _OVERLAP_CONSTRAINTS:
             raise
         raise field_error(
-            "starts_at", "That time was just taken. Choose another time.", "SLOT_TAKEN"
+            AppointmentErrorCode.SLOT_TAKEN,
+            "That time was just taken. Choose another time.",
+            "starts_at",
         ) from exc
 
 
 def _clean_start(starts_at: dt.datetime | None, *, now: dt.datetime) -> dt.datetime:
     if starts_at is None or timezone.is_naive(starts_at):
-        raise field_error("starts_at", "Give the start time with its UTC offset.", "START_INVALID")
+        raise field_error(
+            AppointmentErrorCode.START_INVALID,
+            "Give the start time with its UTC offset.",
+            "starts_at",
+        )
     try:
         start = starts_at.astimezone(dt.UTC)
     except OverflowError:  # 9999-12-31T23:00-05:00 is past the last representable instant
         start = None
     if start is None or abs(start - now) > MAX_DISTANCE:
-        raise field_error("starts_at", "Give a time within ten years of today.", "START_INVALID")
+        raise field_error(
+            AppointmentErrorCode.START_INVALID,
+            "Give a time within ten years of today.",
+            "starts_at",
+        )
     return start
 
 
 def _clean_text(value: str, *, field: str, limit: int) -> str:
     text = (value or "").strip()
     if len(text) > limit:
-        raise field_error(field, f"Keep this under {limit} characters.", "TOO_LONG")
+        raise field_error(
+            AppointmentErrorCode.TOO_LONG, f"Keep this under {limit} characters.", field
+        )
     return text
 
 
@@ -121,10 +146,12 @@ def _provider(provider_id: int | None, *, scope: int | None) -> StaffProfile:
         StaffProfile.objects.filter(pk=provider_id).first() if provider_id is not None else None
     )
     if provider is None or (scope is not None and provider.user_id != scope):
-        raise field_error("provider_id", "No such provider.", "NOT_FOUND")
+        raise field_error(AppointmentErrorCode.NOT_FOUND, "No such provider.", "provider_id")
     if not (provider.is_provider and provider.is_active):
         raise field_error(
-            "provider_id", "This person does not see clients.", "PROVIDER_UNAVAILABLE"
+            AppointmentErrorCode.PROVIDER_UNAVAILABLE,
+            "This person does not see clients.",
+            "provider_id",
         )
     return provider
 
@@ -152,17 +179,17 @@ def _plan(
     )
     if not inputs.providers:
         raise field_error(
-            "provider_id",
+            AppointmentErrorCode.PROVIDER_NOT_WORKING,
             "This provider has no working hours at this location.",
-            "PROVIDER_NOT_WORKING",
+            "provider_id",
         )
     present_types = {spec.type_id for spec in inputs.resources}
     for service in inputs.services:
         if not set(service.resource_type_ids) <= present_types:
             raise field_error(
-                "service_ids",
+                AppointmentErrorCode.RESOURCE_MISSING,
                 "This location has no room or device of a kind a service needs.",
-                "RESOURCE_MISSING",
+                "service_ids",
             )
     try:
         slot = check_slot(
@@ -181,12 +208,21 @@ def _plan(
         code, message = _UNAVAILABLE[exc.code]
         # The engine's own message names internal ids; the policy's is for people.
         raise field_error(
-            "starts_at", exc.message if code == "OUTSIDE_POLICY" else message, code
+            code, exc.message if code == "OUTSIDE_POLICY" else message, "starts_at"
         ) from exc
     return slot, inputs
 
 
-def _write_plan(appointment: Appointment, slot: Slot, services: list[Service]) -> None:
+@dataclass(frozen=True)
+class PlannedMove:
+    """A move planned by the caller: the slot for the appointment's provider and
+    `services` (in order), found with the appointment's own time left out."""
+
+    slot: Slot
+    services: Sequence[Service]
+
+
+def _write_plan(appointment: Appointment, slot: Slot, services: Sequence[Service]) -> None:
     """The appointment's services and held resources as planned (after any old ones are gone)."""
     AppointmentService.objects.bulk_create(
         AppointmentService(
@@ -268,16 +304,18 @@ def appointment_book(
             errors.update(exc.error_dict)
     client = Client.objects.filter(pk=client_id).first() if client_id is not None else None
     if client is None:
-        errors["client_id"] = [ValidationError("No such client.", code="NOT_FOUND")]
+        errors["client_id"] = [field_error(AppointmentErrorCode.NOT_FOUND, "No such client.")]
     elif client.archived_at is not None:
         errors["client_id"] = [
-            ValidationError("This client is archived; restore them first.", code="CLIENT_ARCHIVED")
+            field_error(
+                AppointmentErrorCode.CLIENT_ARCHIVED, "This client is archived; restore them first."
+            )
         ]
     if errors:
         raise ValidationError(errors)
     assert client is not None
     services = cleaned["services"]
-    slot, inputs = _plan(
+    slot, _ = _plan(
         location=cleaned["location"],
         services=services,
         provider=cleaned["provider"],
@@ -285,19 +323,45 @@ def appointment_book(
         online=online,
         now=now,
     )
+    return appointment_book_slot(
+        actor=actor,
+        client=client,
+        location=cleaned["location"],
+        services=services,
+        slot=slot,
+        notes=cleaned["notes"],
+        source=source,
+    )
+
+
+def appointment_book_slot(
+    *,
+    actor: Actor,
+    client: Client,
+    location: Location,
+    services: Sequence[Service],
+    slot: Slot,
+    notes: str = "",
+    source: str = AppointmentSource.STAFF,
+) -> Appointment:
+    """Book a slot the engine planned (`slot`: its provider, times, rooms and
+    devices) for `services` in that order, for a live client, with checked
+    notes. Planning is the caller's (`appointment_book`, or the online
+    booking's slot search): nothing is checked or planned again, and the
+    database still refuses a time someone took meanwhile (SLOT_TAKEN)."""
     with _overlaps_refused(), transaction.atomic():
         audit_record(actor=actor, action=AuditAction.BOOK, client_ids=[client.pk])
         appointment = Appointment.objects.create(
             client=client,
-            provider=cleaned["provider"],
-            location=inputs.location,
+            provider_id=slot.provider_id,
+            location=location,
             status=AppointmentStatus.BOOKED,
             source=source,
             starts_at=slot.starts_at,
             ends_at=slot.ends_at,
             blocked_from=slot.blocked_from,
             blocked_until=slot.blocked_until,
-            notes=cleaned["notes"],
+            notes=notes,
             booked_by_user_id=actor.user_id,
         )
         _write_plan(appointment, slot, services)
@@ -323,7 +387,7 @@ def _open(
         else None
     )
     if found is None or (scope is not None and found[2] != scope):
-        raise field_error("id", "No such appointment.", "NOT_FOUND")
+        raise field_error(AppointmentErrorCode.NOT_FOUND, "No such appointment.", "id")
     found_id, client_id, _ = found
     audit_record(actor=actor, action=action, client_ids=[client_id])
     return (
@@ -340,13 +404,17 @@ def appointment_reschedule(
     starts_at: dt.datetime | None,
     provider_id: int | None = None,
     service_ids: Sequence[int | None] | None = None,
-    online: bool = False,
     provider_scope: int | None = None,
     now: dt.datetime | None = None,
+    planned: PlannedMove | None = None,
 ) -> Appointment:
     """Move a booked or confirmed appointment to `starts_at`, optionally with
     another provider or other services (None: the same). The history keeps
-    the time, provider and rooms it had; rooms are chosen afresh."""
+    the time, provider and rooms it had; rooms are chosen afresh.
+
+    `planned`: the caller has planned the move already (the online booking's
+    slot search, with the same provider and services): it is written as it is,
+    not checked or planned again."""
     now = now or timezone.now()
     start = _clean_start(starts_at, now=now)
     with _overlaps_refused(), transaction.atomic():
@@ -355,9 +423,9 @@ def appointment_reschedule(
         )
         if current.status not in RESCHEDULABLE_STATUSES:
             raise field_error(
-                "id",
+                AppointmentErrorCode.NOT_RESCHEDULABLE,
                 f"A {current.get_status_display().lower()} appointment cannot be moved.",
-                "NOT_RESCHEDULABLE",
+                "id",
             )
         provider = (
             current.provider
@@ -367,21 +435,30 @@ def appointment_reschedule(
         booked_service_ids = list(
             current.lines.order_by("position").values_list("service_id", flat=True)
         )
-        if service_ids is None:
-            # The services already booked stay bookable by this client.
-            services = bookable_services(booked_service_ids, online=False, offered_only=False)
+        services: Sequence[Service]
+        if planned is not None:
+            if planned.slot.provider_id != provider.pk:
+                raise field_error(
+                    AppointmentErrorCode.SLOT_TAKEN,
+                    "The provider is already booked or away then.",
+                    "starts_at",
+                )
+            slot, services = planned.slot, planned.services
         else:
-            services = bookable_services(service_ids, online=online)
-        location = bookable_location(current.location_id)
-        slot, _ = _plan(
-            location=location,
-            services=services,
-            provider=provider,
-            starts_at=start,
-            online=online,
-            now=now,
-            exclude_appointment_id=current.pk,
-        )
+            if service_ids is None:
+                # The services already booked stay bookable by this client.
+                services = bookable_services(booked_service_ids, online=False, offered_only=False)
+            else:
+                services = bookable_services(service_ids, online=False)
+            slot, _ = _plan(
+                location=bookable_location(current.location_id),
+                services=list(services),
+                provider=provider,
+                starts_at=start,
+                online=False,
+                now=now,
+                exclude_appointment_id=current.pk,
+            )
         previous = {
             "starts_at": current.starts_at.isoformat(),
             "ends_at": current.ends_at.isoformat(),
@@ -426,21 +503,25 @@ def appointment_set_status(
         if status not in allowed:
             target = dict(AppointmentStatus.choices).get(status, status).lower()
             raise field_error(
-                "status",
+                AppointmentErrorCode.TRANSITION_INVALID,
                 f"A {appointment.get_status_display().lower()} appointment cannot become {target}.",
-                "TRANSITION_INVALID",
+                "status",
             )
         reason = _clean_text(reason, field="reason", limit=MAX_REASON)
         if status == AppointmentStatus.CANCELLED:
             if not reason:
                 raise field_error(
-                    "reason", "Give a reason for the cancellation.", "REASON_REQUIRED"
+                    AppointmentErrorCode.REASON_REQUIRED,
+                    "Give a reason for the cancellation.",
+                    "reason",
                 )
             appointment.cancellation_reason = reason
             appointment.cancelled_at = now
         if status == AppointmentStatus.NO_SHOW and now < appointment.starts_at:
             raise field_error(
-                "status", "A client can only miss an appointment once it has started.", "TOO_EARLY"
+                AppointmentErrorCode.TOO_EARLY,
+                "A client can only miss an appointment once it has started.",
+                "status",
             )
         previous_status = appointment.status
         holds = status in HOLDING_STATUSES

@@ -29,18 +29,14 @@ from core.graphql.selection import selected, selects
 from shared_apps.accounts.permissions import MEMBERS, permission
 from tenant_apps.audit.models import AuditAction
 from tenant_apps.audit.services import audit_read_purpose
-from tenant_apps.catalog.selectors import service_list
 from tenant_apps.locations.graphql.types import ResourceNode
 from tenant_apps.locations.models import Location
-from tenant_apps.locations.selectors import location_list, resource_list
 from tenant_apps.scheduling.graphql.types import (
     AppointmentConnection,
     AppointmentNode,
     AppointmentServiceNode,
     AppointmentStatusEnum,
-    SlotPart,
     SlotType,
-    SlotView,
     provider_scope,
 )
 from tenant_apps.scheduling.models import Appointment
@@ -50,7 +46,7 @@ from tenant_apps.scheduling.selectors import (
     PLANNED_LINES,
     appointment_list,
     appointment_prefetches,
-    free_slots,
+    desk_slots,
 )
 
 APPOINTMENTS_BY_START = Keyset("appointments-by-start", ("starts_at", "id"))
@@ -358,46 +354,18 @@ class SchedulingQueries(graphene.ObjectType):
             )
         if not 0 < len(service_ids) <= MAX_SERVICES:
             raise coded_error(f"Choose 1 to {MAX_SERVICES} services.", "SERVICES_INVALID")
-        location_pk = pk_from_global_id(location_id, "Location")
-        service_pks = [pk_from_global_id(global_id, "Service") for global_id in service_ids]
         provider_pk = (
             pk_from_global_id(provider_id, "StaffMember") if provider_id is not None else None
         )
-        if (
-            location_pk is None
-            or None in service_pks
-            or (provider_id is not None and provider_pk is None)
-        ):
-            return []
-        location = location_list(active=True, with_hours=True).filter(pk=location_pk).first()
-        found = {s.pk: s for s in service_list(active=True).filter(pk__in=service_pks)}
-        if location is None or len(found) != len(set(service_pks)):
-            return []
-        services = [found[pk] for pk in service_pks if pk is not None]
-        slots, inputs = free_slots(
-            location=location,
-            services=services,
-            provider_ids=[provider_pk] if provider_pk is not None else None,
+        if provider_id is not None and provider_pk is None:
+            return []  # an ID naming no one here finds nothing (not "any provider")
+        return desk_slots(
+            location_id=pk_from_global_id(location_id, "Location"),
+            service_ids=[pk_from_global_id(global_id, "Service") for global_id in service_ids],
+            provider_id=provider_pk,
             first_day=from_,
             last_day=to,
-            online=False,
-            now=timezone.now(),
             limit=first,
+            now=timezone.now(),
+            with_resources=selects(info, "resources"),
         )
-        # The rooms and devices of every slot in one query, when asked for.
-        wanted = selects(info, "resources")
-        held = {hold.resource_id for slot in slots for hold in slot.holds}
-        resources = resource_list().in_bulk(held) if wanted and held else {}
-        return [
-            SlotView(
-                starts_at=slot.starts_at,
-                ends_at=slot.ends_at,
-                provider=inputs.provider_rows[slot.provider_id],
-                services=[
-                    SlotPart(found[segment.service_id], segment.starts_at, segment.ends_at)
-                    for segment in slot.segments
-                ],
-                resources=[resources[hold.resource_id] for hold in slot.holds] if wanted else [],
-            )
-            for slot in slots
-        ]

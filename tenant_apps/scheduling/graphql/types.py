@@ -9,7 +9,6 @@ else's appointment answers null (`AppointmentNode.get_node`).
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from typing import Any, ClassVar
 
 import graphene
@@ -21,10 +20,8 @@ from core.graphql.pagination import CountableConnection
 from core.graphql.relay import SpaNode, to_global_id
 from shared_apps.accounts.models import Membership, Role
 from tenant_apps.catalog.graphql.types import ServiceNode
-from tenant_apps.catalog.models import Service
 from tenant_apps.clients.graphql.types import ClientNode
 from tenant_apps.locations.graphql.types import LocationNode, ResourceNode
-from tenant_apps.locations.models import Resource
 from tenant_apps.scheduling.errors import AppointmentErrorCode
 from tenant_apps.scheduling.models import (
     Appointment,
@@ -40,7 +37,6 @@ from tenant_apps.scheduling.selectors import (
     appointment_resource_bookings,
 )
 from tenant_apps.staff.graphql.types import StaffMemberNode
-from tenant_apps.staff.models import StaffProfile
 
 AppointmentErrorCodeEnum, AppointmentError = error_type("Appointment", AppointmentErrorCode)
 
@@ -299,24 +295,6 @@ class AppointmentConnection(CountableConnection):
 
     class Meta:
         node = AppointmentNode
-
-
-@dataclass(frozen=True)
-class SlotPart:
-    service: Service
-    starts_at: dt.datetime
-    ends_at: dt.datetime
-
-
-@dataclass(frozen=True)
-class SlotView:
-    """A slot of the engine with its records, as the API shows it."""
-
-    starts_at: dt.datetime
-    ends_at: dt.datetime
-    provider: StaffProfile
-    services: list[SlotPart]
-    resources: list[Resource]
 
 
 class SlotServiceType(graphene.ObjectType):

@@ -35,7 +35,7 @@ from core.assets import AssetFolder
 from tenant_apps.scheduling.selectors import booking_policy
 
 ASSETS = AssetFolder(
-    Path(__file__).resolve().parents[1] / "static" / "booking",
+    Path(__file__).resolve().parent / "static" / "booking",
     ("booking.js", "booking.css"),
     url_name="booking-asset",
 )

@@ -2,9 +2,11 @@
 
 Anything a patient names (a location, services, a provider) must be offered
 online right now; anything else is NOT_FOUND, whether it is absent, of another
-spa, retired or not a provider, so ids reveal nothing. Free slots come from the
-availability engine with the spa's online policy (notice, horizon, grid); they
-are the only thing said about providers' time.
+spa, retired or not a provider, so ids reveal nothing. Locations and services
+are checked by the calendar's own checks (`scheduling.selectors.bookable_*`,
+online). Free slots come from the calendar's one slot search
+(`scheduling.selectors.free_slots`) with the spa's online policy (notice,
+horizon, grid); they are the only thing said about providers' time.
 """
 
 from __future__ import annotations
@@ -22,12 +24,15 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
+from core.errors import field_error
 from tenant_apps.catalog.models import Service
 from tenant_apps.locations.models import Location
+from tenant_apps.online_booking.errors import BookingErrorCode
 from tenant_apps.profile.models import SpaProfile
 from tenant_apps.scheduling.availability import Slot
 from tenant_apps.scheduling.selectors import (
-    MAX_SERVICES,
+    bookable_location,
+    bookable_services,
     booking_policy,
     free_slots,
 )
@@ -48,16 +53,16 @@ ANY_PROVIDER: Final = _Any.PROVIDER
 ProviderChoice = int | None | Literal[_Any.PROVIDER]
 
 
-def error(field: str | None, message: str, code: str) -> ValidationError:
-    return ValidationError({field or NON_FIELD_ERRORS: ValidationError(message, code=code)})
-
-
 def online_profile(*, require_enabled: bool = True) -> SpaProfile:
     """The spa's profile (its online policy); ONLINE_BOOKING_DISABLED when the
     spa does not take bookings online and `require_enabled`."""
     profile = booking_policy()
     if require_enabled and not profile.online_booking_enabled:
-        raise error(None, "This spa does not take bookings online.", "ONLINE_BOOKING_DISABLED")
+        raise field_error(
+            BookingErrorCode.ONLINE_BOOKING_DISABLED,
+            "This spa does not take bookings online.",
+            NON_FIELD_ERRORS,
+        )
     return profile
 
 
@@ -75,39 +80,6 @@ def open_location_list() -> QuerySet[Location]:
     return Location.objects.filter(is_active=True).order_by("name", "id")
 
 
-def bookable_location(location_id: int | None) -> Location:
-    """An open location, with its opening hours."""
-    location = (
-        Location.objects.prefetch_related("hours").filter(pk=location_id, is_active=True).first()
-        if location_id is not None
-        else None
-    )
-    if location is None:
-        raise error("location_id", "No such location.", "NOT_FOUND")
-    return location
-
-
-def bookable_services(service_ids: Sequence[int | None]) -> list[Service]:
-    """The services in the order given (back to back), each on the online menu."""
-    if not service_ids or len(service_ids) > MAX_SERVICES:
-        raise error("service_ids", f"Choose 1 to {MAX_SERVICES} services.", "SERVICES_INVALID")
-    found = {
-        service.pk: service
-        for service in Service.objects.filter(
-            pk__in=[pk for pk in service_ids if pk is not None]
-        ).prefetch_related("required_resource_types", "category")
-    }
-    if any(pk is None or pk not in found for pk in service_ids):
-        raise error("service_ids", "No such service.", "NOT_FOUND")
-    services = [found[pk] for pk in service_ids if pk is not None]
-    for service in services:
-        if not (service.is_active and service.is_bookable_online and service.category.is_active):
-            raise error(
-                "service_ids", "A service chosen is not offered online now.", "SERVICE_UNAVAILABLE"
-            )
-    return services
-
-
 def bookable_provider(provider_id: ProviderChoice) -> StaffProfile:
     """An active provider; NOT_FOUND for anyone else (staff who see no clients too)."""
     provider = (
@@ -116,33 +88,8 @@ def bookable_provider(provider_id: ProviderChoice) -> StaffProfile:
         else None
     )
     if provider is None:
-        raise error("provider_id", "No such provider.", "NOT_FOUND")
+        raise field_error(BookingErrorCode.NOT_FOUND, "No such provider.", "provider_id")
     return provider
-
-
-def _engine_slots(
-    *,
-    location: Location,
-    services: Sequence[Service],
-    provider_ids: Sequence[int] | None,
-    first_day: dt.date,
-    last_day: dt.date,
-    now: dt.datetime,
-    exclude_appointment_id: int | None = None,
-    limit: int | None = None,
-) -> tuple[list[Slot], dict[int, StaffProfile]]:
-    slots, inputs = free_slots(
-        location=location,
-        services=services,
-        provider_ids=provider_ids,
-        first_day=first_day,
-        last_day=last_day,
-        online=True,
-        now=now,
-        limit=limit,
-        exclude_appointment_id=exclude_appointment_id,
-    )
-    return slots, inputs.provider_rows
 
 
 @dataclass(frozen=True)
@@ -176,8 +123,8 @@ def free_slot_list(
     errors: dict[str, list[ValidationError]] = {}
     cleaned: dict[str, object] = {}
     for field, clean in (
-        ("location", lambda: bookable_location(location_id)),
-        ("services", lambda: bookable_services(service_ids)),
+        ("location", lambda: bookable_location(location_id, online=True)),
+        ("services", lambda: bookable_services(service_ids, online=True)),
         (
             "provider",
             lambda: None if provider_id is ANY_PROVIDER else bookable_provider(provider_id),
@@ -189,9 +136,9 @@ def free_slot_list(
             errors.update(exc.error_dict)
     if first_day > last_day or (last_day - first_day).days >= MAX_RANGE_DAYS:
         errors["to"] = [
-            ValidationError(
+            field_error(
+                BookingErrorCode.RANGE_INVALID,
                 f"Ask for 1 to {MAX_RANGE_DAYS} days, `to` on or after `from`.",
-                code="RANGE_INVALID",
             )
         ]
     if errors:
@@ -206,25 +153,26 @@ def free_slot_list(
     if first > last:
         return Availability(slots=[], truncated=False)
     provider = cleaned["provider"]
-    slots, providers = _engine_slots(
+    slots, inputs = free_slots(
         location=location,
         services=cleaned["services"],  # type: ignore[arg-type]
         provider_ids=[provider.pk] if isinstance(provider, StaffProfile) else None,
         first_day=first,
         last_day=last,
+        online=True,
         now=now,
         limit=MAX_SLOTS + 1,
     )
     return Availability(
         slots=[
-            FreeSlot(slot.starts_at, slot.ends_at, providers[slot.provider_id])
+            FreeSlot(slot.starts_at, slot.ends_at, inputs.provider_rows[slot.provider_id])
             for slot in slots[:MAX_SLOTS]
         ],
         truncated=len(slots) > MAX_SLOTS,
     )
 
 
-def providers_free_at(
+def offered_slots_at(
     *,
     location: Location,
     services: Sequence[Service],
@@ -232,20 +180,22 @@ def providers_free_at(
     now: dt.datetime,
     provider_ids: Sequence[int] | None = None,
     exclude_appointment_id: int | None = None,
-) -> list[int]:
-    """The providers (ids, lowest first) with whom `starts_at` is one of the free
-    slots the booking page offers: on the grid, within the policy, free."""
+) -> list[Slot]:
+    """The slots from exactly `starts_at` that the booking page offers (on the
+    grid, within the policy, free), planned: one per provider free then, lowest
+    id first, each with its rooms and devices. What online booking books."""
     day = starts_at.astimezone(ZoneInfo(location.timezone)).date()
-    slots, _ = _engine_slots(
+    slots, _ = free_slots(
         location=location,
         services=services,
         provider_ids=provider_ids,
         first_day=day,
         last_day=day,
+        online=True,
         now=now,
         exclude_appointment_id=exclude_appointment_id,
     )
-    return [slot.provider_id for slot in slots if slot.starts_at == starts_at]
+    return [slot for slot in slots if slot.starts_at == starts_at]
 
 
 def booking_reference(appointment_id: int) -> str:
@@ -253,7 +203,9 @@ def booking_reference(appointment_id: int) -> str:
     the appointment (keyed with the secret key), so it needs no storage and says
     nothing about how many bookings the spa has."""
     digest = salted_hmac(
-        "tenant_apps.scheduling.booking.reference", f"{connection.schema_name}:{appointment_id}"
+        # The salt names the package's old place: changing it would change every reference.
+        "tenant_apps.scheduling.booking.reference",
+        f"{connection.schema_name}:{appointment_id}",
     ).digest()
     code = base64.b32encode(digest[:5]).decode()
     return f"{code[:4]}-{code[4:]}"

@@ -11,12 +11,8 @@ import pytest
 from core.graphql.relay import to_global_id
 from tenant_apps.profile.services import profile_update
 from tests.tenant_apps.catalog.factories import ServiceFactory
-from tests.tenant_apps.scheduling.factories import (
-    AppointmentFactory,
-    a_desk,
-    a_monday,
-    on_spa,
-)
+from tests.tenant_apps.locations.factories import on_spa
+from tests.tenant_apps.scheduling.factories import AppointmentFactory, a_desk, a_monday
 
 NEW_YORK = ZoneInfo("America/New_York")
 MONDAY = a_monday()

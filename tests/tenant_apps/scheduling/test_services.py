@@ -37,7 +37,7 @@ from tenants.db import connection
 from tenants.services import spa_provision
 from tests.tenant_apps.catalog.factories import ServiceFactory
 from tests.tenant_apps.clients.factories import ClientFactory
-from tests.tenant_apps.scheduling.factories import (
+from tests.tenant_apps.locations.factories import (
     LocationFactory,
     LocationHoursFactory,
     ResourceFactory,

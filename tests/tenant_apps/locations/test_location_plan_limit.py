@@ -16,7 +16,7 @@ from tenant_apps.locations.services import location_create, location_update
 from tenants.db import connection
 from tenants.models import Spa
 from tenants.services import spa_provision
-from tests.tenant_apps.scheduling.factories import LocationFactory, on_spa
+from tests.tenant_apps.locations.factories import LocationFactory, on_spa
 
 ONE_LOCATION = "Your plan allows 1 active location. Upgrade the plan or close a location first."
 

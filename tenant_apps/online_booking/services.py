@@ -14,8 +14,13 @@ it; a move sends a new one), until the appointment's start, and changes are
 taken only until the spa's cancellation window. An unknown, spent or expired
 token is TOKEN_INVALID, one code for all three.
 
+Location and services are checked once, by the calendar's checks; the slot is
+planned once, by the slot search that decides whether the booking page offers
+the start (`selectors.offered_slots_at`), and written as planned
+(`appointment_book_slot`; a move, `appointment_reschedule(planned=...)`).
+
 Each write runs in one transaction and is audited by the services it calls
-(client_create, appointment_book...), as actor role "online".
+(client_create, appointment_book_slot...), as actor role "online".
 """
 
 from __future__ import annotations
@@ -32,6 +37,7 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
+from core.errors import field_error
 from tenant_apps.audit.models import AuditAction
 from tenant_apps.audit.services import Actor, audit_record
 from tenant_apps.catalog.models import Service
@@ -39,18 +45,16 @@ from tenant_apps.clients import validation
 from tenant_apps.clients.models import Client
 from tenant_apps.clients.services import client_create
 from tenant_apps.locations.models import Location
-from tenant_apps.profile.models import SpaProfile
-from tenant_apps.scheduling.booking import emails
-from tenant_apps.scheduling.booking.selectors import (
+from tenant_apps.online_booking import emails
+from tenant_apps.online_booking.errors import BookingErrorCode
+from tenant_apps.online_booking.selectors import (
     ANY_PROVIDER,
     ProviderChoice,
-    bookable_location,
     bookable_provider,
-    bookable_services,
-    error,
+    offered_slots_at,
     online_profile,
-    providers_free_at,
 )
+from tenant_apps.profile.models import SpaProfile
 from tenant_apps.scheduling.models import (
     RESCHEDULABLE_STATUSES,
     Appointment,
@@ -58,9 +62,11 @@ from tenant_apps.scheduling.models import (
     AppointmentStatus,
     ManageToken,
 )
+from tenant_apps.scheduling.selectors import bookable_location, bookable_services
 from tenant_apps.scheduling.services import (
     MAX_NOTES,
-    appointment_book,
+    PlannedMove,
+    appointment_book_slot,
     appointment_reschedule,
     appointment_set_status,
 )
@@ -93,12 +99,9 @@ def online_actor(request: HttpRequest) -> Actor:
     return dataclasses.replace(Actor.of_request(request), user_id=None, role=ONLINE_ROLE)
 
 
-def _slot_not_free(field: str = "starts_at") -> ValidationError:
-    return error(field, "That time is not available. Choose another time.", "SLOT_TAKEN")
-
-
-def _token_invalid() -> ValidationError:
-    return error("token", "This link is invalid, has been used or has expired.", "TOKEN_INVALID")
+_NOT_FREE = "That time is not available. Choose another time."
+_TOKEN_INVALID = "This link is invalid, has been used or has expired."  # noqa: S105
+_NOT_CHANGEABLE = "This appointment can no longer be changed online."
 
 
 def _digest(secret: str) -> str:
@@ -132,12 +135,14 @@ def _patient(
     checks = {
         "first_name": lambda: validation.clean_name(first_name, required=True),
         "last_name": lambda: _required(
-            validation.clean_name(last_name, required=False), "NAME_REQUIRED", "Enter a last name."
+            validation.clean_name(last_name, required=False),
+            BookingErrorCode.NAME_REQUIRED,
+            "Enter a last name.",
         ),
         "email": lambda: _email(email),
         "phone": lambda: _required(
             validation.clean_phone(phone, region=region),
-            "PHONE_REQUIRED",
+            BookingErrorCode.PHONE_REQUIRED,
             "Enter a phone number.",
         ),
     }
@@ -151,14 +156,16 @@ def _patient(
     return Patient(**cleaned)
 
 
-def _required(value: str, code: str, message: str) -> str:
+def _required(value: str, code: BookingErrorCode, message: str) -> str:
     if not value:
-        raise ValidationError(message, code=code)
+        raise field_error(code, message)
     return value
 
 
 def _email(value: str) -> str:
-    return _required(validation.clean_email(value), "EMAIL_REQUIRED", "Enter an email address.")
+    return _required(
+        validation.clean_email(value), BookingErrorCode.EMAIL_REQUIRED, "Enter an email address."
+    )
 
 
 def _checked(
@@ -174,7 +181,9 @@ def _checked(
 
 
 def _start(starts_at: dt.datetime | None) -> dt.datetime:
-    invalid = ValidationError("Give the start time with its UTC offset.", code="START_INVALID")
+    invalid = field_error(
+        BookingErrorCode.START_INVALID, "Give the start time with its UTC offset."
+    )
     if starts_at is None or timezone.is_naive(starts_at):
         raise invalid
     try:
@@ -186,7 +195,7 @@ def _start(starts_at: dt.datetime | None) -> dt.datetime:
 def _notes(notes: str) -> str:
     text = (notes or "").strip()
     if len(text) > MAX_NOTES:
-        raise ValidationError(f"Keep this under {MAX_NOTES} characters.", code="TOO_LONG")
+        raise field_error(BookingErrorCode.TOO_LONG, f"Keep this under {MAX_NOTES} characters.")
     return text
 
 
@@ -194,11 +203,11 @@ def _within_policy(start: dt.datetime, *, profile: SpaProfile, now: dt.datetime)
     earliest = now + dt.timedelta(minutes=profile.min_notice_minutes)
     latest = now + dt.timedelta(days=profile.booking_horizon_days)
     if not earliest <= start <= latest:
-        raise error(
-            "starts_at",
+        raise field_error(
+            BookingErrorCode.OUTSIDE_POLICY,
             f"Book from {profile.min_notice_minutes} minutes to "
             f"{profile.booking_horizon_days} days ahead.",
-            "OUTSIDE_POLICY",
+            "starts_at",
         )
 
 
@@ -242,13 +251,13 @@ def _issue_token(appointment: Appointment, *, email: str) -> str:
 def manage_token_get(*, secret: str, now: dt.datetime, lock: bool = False) -> ManageToken:
     """The live token `secret` is (locked for spending when `lock`), or TOKEN_INVALID."""
     if not isinstance(secret, str) or not 20 <= len(secret) <= 100:
-        raise _token_invalid()
+        raise field_error(BookingErrorCode.TOKEN_INVALID, _TOKEN_INVALID, "token")
     tokens = ManageToken.objects.filter(
         token_hash=_digest(secret), used_at__isnull=True, expires_at__gt=now
     )
     token = (tokens.select_for_update() if lock else tokens).first()
     if token is None:
-        raise _token_invalid()
+        raise field_error(BookingErrorCode.TOKEN_INVALID, _TOKEN_INVALID, "token")
     return token
 
 
@@ -261,13 +270,13 @@ def _spend_tokens(appointment_id: int, *, now: dt.datetime) -> None:
 
 def _check_changeable(appointment: Appointment, *, profile: SpaProfile, now: dt.datetime) -> None:
     if appointment.status not in RESCHEDULABLE_STATUSES:
-        raise error("token", "This appointment can no longer be changed online.", "NOT_CHANGEABLE")
+        raise field_error(BookingErrorCode.NOT_CHANGEABLE, _NOT_CHANGEABLE, "token")
     if now >= changeable_until(appointment, profile=profile):
-        raise error(
-            "token",
+        raise field_error(
+            BookingErrorCode.OUTSIDE_CANCELLATION_WINDOW,
             f"Online changes close {profile.cancellation_window_hours} hours before the "
             "start. Contact the spa.",
-            "OUTSIDE_CANCELLATION_WINDOW",
+            "token",
         )
 
 
@@ -313,8 +322,8 @@ def online_book(
     now = now or timezone.now()
     profile = online_profile()
     errors: dict[str, list[ValidationError]] = {}
-    location = _checked(errors, "location_id", lambda: bookable_location(location_id))
-    services = _checked(errors, "service_ids", lambda: bookable_services(service_ids))
+    location = _checked(errors, "location_id", lambda: bookable_location(location_id, online=True))
+    services = _checked(errors, "service_ids", lambda: bookable_services(service_ids, online=True))
     provider = (
         None
         if provider_id is ANY_PROVIDER
@@ -338,37 +347,37 @@ def online_book(
         raise ValidationError(errors)
     assert location and services and start and text is not None and patient
     _within_policy(start, profile=profile, now=now)
-    free = providers_free_at(
+    # Planned once: each slot is a free provider with the rooms and devices to hold.
+    offered = offered_slots_at(
         location=location,
         services=services,
         starts_at=start,
         now=now,
         provider_ids=None if provider is None else [provider.pk],
     )
-    if not free:
-        raise _slot_not_free()
+    if not offered:
+        raise field_error(BookingErrorCode.SLOT_TAKEN, _NOT_FREE, "starts_at")
     with transaction.atomic():
         client = _client_for(patient, actor=actor)
         appointment = None
-        for candidate in free[:BOOKING_ATTEMPTS]:
+        for slot in offered[:BOOKING_ATTEMPTS]:
             try:
-                appointment = appointment_book(
+                appointment = appointment_book_slot(
                     actor=actor,
-                    client_id=client.pk,
-                    provider_id=candidate,
-                    location_id=location.pk,
-                    service_ids=[service.pk for service in services],
-                    starts_at=start,
+                    client=client,
+                    location=location,
+                    services=services,
+                    slot=slot,
                     notes=text,
                     source=AppointmentSource.ONLINE,
-                    now=now,
                 )
                 break
             except ValidationError as exc:
+                # Taken meanwhile (the database refused it): the next free provider.
                 if not _codes(exc) <= _NOT_FREE_CODES:
                     raise
         if appointment is None:
-            raise _slot_not_free()
+            raise field_error(BookingErrorCode.SLOT_TAKEN, _NOT_FREE, "starts_at")
         secret = _issue_token(appointment, email=patient.email)
         emails.send_booking_link(
             spa=spa,
@@ -389,7 +398,9 @@ def online_cancel(
     now = now or timezone.now()
     text = (reason or "").strip()
     if len(text) > REASON_MAX:
-        raise error("reason", f"Keep this under {REASON_MAX} characters.", "TOO_LONG")
+        raise field_error(
+            BookingErrorCode.TOO_LONG, f"Keep this under {REASON_MAX} characters.", "reason"
+        )
     profile = online_profile(require_enabled=False)
     with transaction.atomic():
         link = manage_token_get(secret=token, now=now, lock=True)
@@ -436,28 +447,34 @@ def online_reschedule(
         )
         by_id = Service.objects.prefetch_related("required_resource_types").in_bulk(service_ids)
         location = Location.objects.prefetch_related("hours").get(pk=appointment.location_id)
-        free = providers_free_at(
+        services = [by_id[pk] for pk in service_ids]
+        # Planned once: the slot with the same provider, its own time left out.
+        offered = offered_slots_at(
             location=location,
-            services=[by_id[pk] for pk in service_ids],
+            services=services,
             starts_at=start,
             now=now,
             provider_ids=[appointment.provider_id],
             exclude_appointment_id=appointment.pk,
         )
-        if appointment.provider_id not in free:
-            raise _slot_not_free()
+        if not offered:
+            raise field_error(BookingErrorCode.SLOT_TAKEN, _NOT_FREE, "starts_at")
         _spend_tokens(appointment.pk, now=now)
         try:
             appointment = appointment_reschedule(
-                actor=actor, appointment_id=appointment.pk, starts_at=start, online=True, now=now
+                actor=actor,
+                appointment_id=appointment.pk,
+                starts_at=start,
+                now=now,
+                planned=PlannedMove(slot=offered[0], services=services),
             )
         except ValidationError as exc:
             codes = _codes(exc)
             if codes <= _NOT_FREE_CODES:
-                raise _slot_not_free() from exc
+                raise field_error(BookingErrorCode.SLOT_TAKEN, _NOT_FREE, "starts_at") from exc
             if "NOT_RESCHEDULABLE" in codes:  # changed by the spa meanwhile
-                raise error(
-                    "token", "This appointment can no longer be changed online.", "NOT_CHANGEABLE"
+                raise field_error(
+                    BookingErrorCode.NOT_CHANGEABLE, _NOT_CHANGEABLE, "token"
                 ) from exc
             raise
         secret = _issue_token(appointment, email=link.email)

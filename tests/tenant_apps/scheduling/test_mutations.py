@@ -17,14 +17,8 @@ from tenant_apps.scheduling.models import (
 )
 from tests.tenant_apps.catalog.factories import ServiceFactory
 from tests.tenant_apps.clients.factories import ClientFactory
-from tests.tenant_apps.scheduling.factories import (
-    AppointmentFactory,
-    LocationFactory,
-    ResourceTypeFactory,
-    a_desk,
-    a_monday,
-    on_spa,
-)
+from tests.tenant_apps.locations.factories import LocationFactory, ResourceTypeFactory, on_spa
+from tests.tenant_apps.scheduling.factories import AppointmentFactory, a_desk, a_monday
 from tests.tenant_apps.staff.factories import StaffProfileFactory
 
 NEW_YORK = ZoneInfo("America/New_York")

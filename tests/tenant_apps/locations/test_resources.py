@@ -9,13 +9,13 @@ import pytest
 
 from core.graphql.relay import to_global_id
 from tenant_apps.locations.models import Resource, ResourceKind
-from tests.tenant_apps.scheduling.factories import (
-    AppointmentFactory,
+from tests.tenant_apps.locations.factories import (
     LocationFactory,
     ResourceFactory,
     ResourceTypeFactory,
     on_spa,
 )
+from tests.tenant_apps.scheduling.factories import AppointmentFactory
 
 LIST = """
 query($locationId: ID, $typeId: ID, $active: Boolean, $first: Int!, $after: String) {

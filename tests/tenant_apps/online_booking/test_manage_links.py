@@ -14,8 +14,8 @@ from tenant_apps.audit.models import AuditAction, AuditEntry
 from tenant_apps.audit.services import Actor
 from tenant_apps.scheduling.models import Appointment, AppointmentStatus, ManageToken
 from tenant_apps.scheduling.services import appointment_set_status
-from tests.tenant_apps.scheduling.factories import on_spa
-from tests.tenant_apps.scheduling.online import (
+from tests.tenant_apps.locations.factories import on_spa
+from tests.tenant_apps.online_booking.online import (
     AVAILABILITY,
     BOOK,
     DAY,

@@ -1,7 +1,7 @@
 """Mutations of the public booking API: book, and cancel or move a booking with
 its manage link. Anyone may run them; each answers `errors: [{field, code,
 message}]` (BookingErrorCode) and the booking, never anything about the client
-record. Rate limited per client address (booking/throttling.py), and booking
+record. Rate limited per client address (online_booking/throttling.py), and booking
 also per email address typed."""
 
 from __future__ import annotations
@@ -10,15 +10,15 @@ from typing import Any
 
 import graphene
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django_ratelimit.core import is_ratelimited
 
+from core.errors import field_error
 from core.graphql.mutations import SpaMutation
 from core.graphql.relay import pk_from_global_id
 from shared_apps.accounts.permissions import ANYONE
-from tenant_apps.scheduling.booking import selectors, services
-from tenant_apps.scheduling.booking.graphql.types import (
-    BOOKING_ERROR_CODES,
+from tenant_apps.online_booking import selectors, services
+from tenant_apps.online_booking.errors import BookingErrorCode
+from tenant_apps.online_booking.graphql.types import (
     LOCATION_ID,
     PROVIDER_ID,
     SERVICE_ID,
@@ -52,7 +52,7 @@ class BookingMutation(SpaMutation):
         abstract = True
 
     permission = ANYONE
-    error_codes = frozenset(BOOKING_ERROR_CODES)
+    error_codes = frozenset(BookingErrorCode)
     errors = graphene.List(graphene.NonNull(BookingError), required=True)
     appointment = graphene.Field(PublicAppointment)
 
@@ -83,13 +83,10 @@ class Book(BookingMutation):
     def perform(cls, root, info, membership, input):
         request = info.context
         if _too_many_bookings_for(request, input.email):
-            raise ValidationError(
-                {
-                    "email": ValidationError(
-                        "Too many bookings with this email address. Try again later.",
-                        code="RATE_LIMITED",
-                    )
-                }
+            raise field_error(
+                BookingErrorCode.RATE_LIMITED,
+                "Too many bookings with this email address. Try again later.",
+                "email",
             )
         appointment = services.online_book(
             actor=services.online_actor(request),

@@ -18,7 +18,7 @@ from tenant_apps.staff.models import StaffProfile
 from tenants.models import Spa
 from tests.conftest import GraphQLResponse, HostClient
 from tests.tenant_apps.catalog.factories import ServiceFactory
-from tests.tenant_apps.scheduling.factories import LocationFactory, LocationHoursFactory, on_spa
+from tests.tenant_apps.locations.factories import LocationFactory, LocationHoursFactory, on_spa
 from tests.tenant_apps.staff.factories import StaffProfileFactory, WorkingHoursFactory
 
 BOOKING_PATH = "/booking/graphql/"

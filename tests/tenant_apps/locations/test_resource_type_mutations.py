@@ -2,7 +2,7 @@
 
 from core.graphql.relay import to_global_id
 from tenant_apps.locations.models import ResourceKind, ResourceType
-from tests.tenant_apps.scheduling.factories import ResourceTypeFactory, on_spa
+from tests.tenant_apps.locations.factories import ResourceTypeFactory, on_spa
 
 CREATE = """
 mutation($input: CreateResourceTypeInput!) {

@@ -27,8 +27,8 @@ from tenant_apps.scheduling.models import Appointment, AppointmentSource, Manage
 from tenant_apps.scheduling.services import appointment_book
 from tests.tenant_apps.catalog.factories import ServiceCategoryFactory, ServiceFactory
 from tests.tenant_apps.clients.factories import ClientFactory
-from tests.tenant_apps.scheduling.factories import LocationFactory, on_spa
-from tests.tenant_apps.scheduling.online import (
+from tests.tenant_apps.locations.factories import LocationFactory, on_spa
+from tests.tenant_apps.online_booking.online import (
     AVAILABILITY,
     DAY,
     a_calendar,

@@ -1,5 +1,5 @@
 """Queries of the public booking API. Anyone may run them (no sign-in exists
-here); each is rate limited per client address (booking/throttling.py)."""
+here); each is rate limited per client address (online_booking/throttling.py)."""
 
 from __future__ import annotations
 
@@ -13,9 +13,9 @@ from graphql import GraphQLError
 from core.graphql.mutations import errors_from
 from core.graphql.relay import pk_from_global_id
 from shared_apps.accounts.permissions import ANYONE, permission
-from tenant_apps.scheduling.booking import selectors, services
-from tenant_apps.scheduling.booking.graphql.types import (
-    BOOKING_ERROR_CODES,
+from tenant_apps.online_booking import selectors, services
+from tenant_apps.online_booking.errors import BookingErrorCode
+from tenant_apps.online_booking.graphql.types import (
     LOCATION_ID,
     PROVIDER_ID,
     SERVICE_ID,
@@ -26,7 +26,7 @@ from tenant_apps.scheduling.booking.graphql.types import (
     PublicSpa,
 )
 
-_CODES = frozenset(BOOKING_ERROR_CODES)
+_CODES = frozenset(BookingErrorCode)
 
 
 def refusal(exc: ValidationError) -> GraphQLError:

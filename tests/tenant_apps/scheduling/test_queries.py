@@ -12,13 +12,12 @@ from core.graphql.relay import to_global_id
 from tenant_apps.audit.models import AuditEntry
 from tenant_apps.scheduling.models import AppointmentStatus, ResourceBooking
 from tests.tenant_apps.clients.factories import ClientFactory
+from tests.tenant_apps.locations.factories import LocationFactory, on_spa
 from tests.tenant_apps.scheduling.factories import (
     AppointmentFactory,
-    LocationFactory,
     a_desk,
     a_monday,
     appointments_bulk,
-    on_spa,
 )
 from tests.tenant_apps.staff.factories import StaffProfileFactory
 

@@ -18,8 +18,8 @@ from django.core.mail import send_mail
 from django.db import transaction
 
 from shared_apps.accounts.emails import spa_base_url
+from tenant_apps.online_booking.selectors import booking_reference
 from tenant_apps.profile.models import SpaProfile
-from tenant_apps.scheduling.booking.selectors import booking_reference
 from tenant_apps.scheduling.models import Appointment
 from tenants.models import Spa
 

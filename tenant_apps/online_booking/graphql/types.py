@@ -12,32 +12,13 @@ import graphene
 
 from core.graphql.mutations import error_type
 from core.graphql.relay import to_global_id
-from tenant_apps.scheduling.booking.selectors import booking_reference
-from tenant_apps.scheduling.booking.services import changeable_until
+from tenant_apps.online_booking.errors import BookingErrorCode
+from tenant_apps.online_booking.selectors import booking_reference
+from tenant_apps.online_booking.services import changeable_until
 from tenant_apps.scheduling.models import AppointmentStatus
 from tenant_apps.scheduling.selectors import booking_policy
 
-BOOKING_ERROR_CODES = [
-    "ONLINE_BOOKING_DISABLED",
-    "NOT_FOUND",
-    "SERVICES_INVALID",
-    "SERVICE_UNAVAILABLE",
-    "RANGE_INVALID",
-    "START_INVALID",
-    "OUTSIDE_POLICY",
-    "SLOT_TAKEN",
-    "NAME_REQUIRED",
-    "EMAIL_REQUIRED",
-    "EMAIL_INVALID",
-    "PHONE_REQUIRED",
-    "PHONE_INVALID",
-    "TOO_LONG",
-    "RATE_LIMITED",
-    "TOKEN_INVALID",
-    "NOT_CHANGEABLE",
-    "OUTSIDE_CANCELLATION_WINDOW",
-]
-BookingErrorCode, BookingError = error_type("Booking", BOOKING_ERROR_CODES)
+BookingErrorCodeEnum, BookingError = error_type("Booking", BookingErrorCode)
 
 # Type names the IDs carry.
 LOCATION_ID, SERVICE_ID, PROVIDER_ID, CATEGORY_ID = "Location", "Service", "Provider", "Category"

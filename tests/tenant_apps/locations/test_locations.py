@@ -5,7 +5,7 @@ from django.db import IntegrityError, transaction
 
 from core.graphql.relay import to_global_id
 from tenant_apps.locations.models import Location, LocationHours
-from tests.tenant_apps.scheduling.factories import LocationFactory, LocationHoursFactory, on_spa
+from tests.tenant_apps.locations.factories import LocationFactory, LocationHoursFactory, on_spa
 
 CREATE = """
 mutation($input: CreateLocationInput!) {
