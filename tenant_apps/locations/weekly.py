@@ -1,6 +1,7 @@
 """Weekly intervals in local wall time: a location's opening hours, a provider's
-working hours. Validation shared by their services, and the expression their
-exclusion constraints use.
+working hours. Validation shared by their services (HOURS_INVALID, HOURS_OVERLAP:
+the staff's error codes list them too), and the expression their exclusion
+constraints use.
 
 Core PostgreSQL has no GiST operator class for plain integers or times (that
 takes the btree_gist extension), so the constraints compare ranges only: the
@@ -19,6 +20,9 @@ from itertools import pairwise
 
 from django.core.exceptions import ValidationError
 from django.db.models import F, Func, Value
+
+from core.errors import field_error
+from tenant_apps.locations.errors import LocationErrorCode
 
 # A week holds at most a few intervals per day; this bounds the work a request can ask for.
 MAX_INTERVALS = 50
@@ -85,26 +89,30 @@ def weekly_intervals_check(
     well formed, none overlapping another, nor any of `others` (intervals kept
     elsewhere that the new week must not collide with, described by `others_label`)."""
     if len(intervals) > MAX_INTERVALS:
-        return [ValidationError(f"Give at most {MAX_INTERVALS} intervals.", code="HOURS_INVALID")]
+        return [
+            field_error(LocationErrorCode.HOURS_INVALID, f"Give at most {MAX_INTERVALS} intervals.")
+        ]
     others = list(others)
     errors: list[ValidationError] = []
     for interval in intervals:
         if interval.weekday not in WEEKDAY_NAMES:
             errors.append(
-                ValidationError(
-                    "A weekday is a number from 1 (Monday) to 7 (Sunday).", code="HOURS_INVALID"
+                field_error(
+                    LocationErrorCode.HOURS_INVALID,
+                    "A weekday is a number from 1 (Monday) to 7 (Sunday).",
                 )
             )
         elif interval.starts_at.tzinfo is not None or interval.ends_at.tzinfo is not None:
             errors.append(
-                ValidationError(
-                    f"{interval}: give local times without a UTC offset.", code="HOURS_INVALID"
+                field_error(
+                    LocationErrorCode.HOURS_INVALID,
+                    f"{interval}: give local times without a UTC offset.",
                 )
             )
         elif interval.ends_at <= interval.starts_at:
             errors.append(
-                ValidationError(
-                    f"{interval}: the end must be after the start.", code="HOURS_INVALID"
+                field_error(
+                    LocationErrorCode.HOURS_INVALID, f"{interval}: the end must be after the start."
                 )
             )
     if errors:
@@ -113,11 +121,15 @@ def weekly_intervals_check(
     # Sorted by start, any overlap shows between neighbours.
     for before, after in pairwise(ordered):
         if before.overlaps(after):
-            errors.append(ValidationError(f"{after} overlaps {before}.", code="HOURS_OVERLAP"))
+            errors.append(
+                field_error(LocationErrorCode.HOURS_OVERLAP, f"{after} overlaps {before}.")
+            )
     for interval in ordered:
         clash = next((other for other in others if interval.overlaps(other)), None)
         if clash is not None:
             errors.append(
-                ValidationError(f"{interval} overlaps {clash}{others_label}.", code="HOURS_OVERLAP")
+                field_error(
+                    LocationErrorCode.HOURS_OVERLAP, f"{interval} overlaps {clash}{others_label}."
+                )
             )
     return errors
