@@ -1,7 +1,7 @@
 """Why a write to locations, opening hours, resource types or resources is refused.
 
 The API's enum keeps the name it had when scheduling held these:
-`SchedulingErrorCode` (locations/graphql/types.py).
+`SchedulingErrorCode` (tenant_apps/locations/graphql/types.py).
 """
 
 from core.errors import ErrorCode

@@ -3,7 +3,7 @@ devices (resources) at each location.
 
 Bad input raises ValidationError({field: ValidationError(message, code=...)}),
 every field's error at once, with codes from `LocationErrorCode`
-(locations/errors.py). Nothing is deleted: a location closes by becoming inactive.
+(tenant_apps/locations/errors.py). Nothing is deleted: a location closes by becoming inactive.
 
 The spa's plan may cap its active locations (`Plan.max_locations`): opening one
 more, or reopening a closed one, past the cap is PLAN_LIMIT_REACHED.

@@ -1,4 +1,4 @@
-"""Why the patients' booking API refuses (online_booking/selectors.py and
+"""Why the patients' booking API refuses (tenant_apps/online_booking/selectors.py and
 services.py); the API's `BookingErrorCode`. What a location or services
 refuse comes from the calendar's checks (`scheduling.selectors.bookable_*`),
 with codes of the same names."""

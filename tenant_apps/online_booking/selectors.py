@@ -180,12 +180,13 @@ def offered_slots_at(
     now: dt.datetime,
     provider_ids: Sequence[int] | None = None,
     exclude_appointment_id: int | None = None,
-) -> list[Slot]:
+) -> list[tuple[Slot, StaffProfile]]:
     """The slots from exactly `starts_at` that the booking page offers (on the
     grid, within the policy, free), planned: one per provider free then, lowest
-    id first, each with its rooms and devices. What online booking books."""
+    id first, each with its rooms and devices, and the provider. What online
+    booking books."""
     day = starts_at.astimezone(ZoneInfo(location.timezone)).date()
-    slots, _ = free_slots(
+    slots, inputs = free_slots(
         location=location,
         services=services,
         provider_ids=provider_ids,
@@ -195,7 +196,11 @@ def offered_slots_at(
         now=now,
         exclude_appointment_id=exclude_appointment_id,
     )
-    return [slot for slot in slots if slot.starts_at == starts_at]
+    return [
+        (slot, inputs.provider_rows[slot.provider_id])
+        for slot in slots
+        if slot.starts_at == starts_at
+    ]
 
 
 def booking_reference(appointment_id: int) -> str:

@@ -360,11 +360,12 @@ def online_book(
     with transaction.atomic():
         client = _client_for(patient, actor=actor)
         appointment = None
-        for slot in offered[:BOOKING_ATTEMPTS]:
+        for slot, free_provider in offered[:BOOKING_ATTEMPTS]:
             try:
                 appointment = appointment_book_slot(
                     actor=actor,
                     client=client,
+                    provider=free_provider,
                     location=location,
                     services=services,
                     slot=slot,
@@ -447,6 +448,8 @@ def online_reschedule(
         )
         by_id = Service.objects.prefetch_related("required_resource_types").in_bulk(service_ids)
         location = Location.objects.prefetch_related("hours").get(pk=appointment.location_id)
+        if not location.is_active:  # closed since: nothing is offered there
+            raise field_error(BookingErrorCode.SLOT_TAKEN, _NOT_FREE, "starts_at")
         services = [by_id[pk] for pk in service_ids]
         # Planned once: the slot with the same provider, its own time left out.
         offered = offered_slots_at(
@@ -466,7 +469,7 @@ def online_reschedule(
                 appointment_id=appointment.pk,
                 starts_at=start,
                 now=now,
-                planned=PlannedMove(slot=offered[0], services=services),
+                planned=PlannedMove(slot=offered[0][0], services=services),
             )
         except ValidationError as exc:
             codes = _codes(exc)

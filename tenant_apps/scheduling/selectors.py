@@ -1,6 +1,6 @@
 """Reads for the calendar: appointments, what a booking may name (`bookable_*`),
 and the free slots: `free_slots` is the one slot search, for the desk
-(`desk_slots`) and for patients (online_booking/selectors.py), over the inputs
+(`desk_slots`) and for patients (tenant_apps/online_booking/selectors.py), over the inputs
 of the availability engine (`availability_inputs`, a fixed number of queries
 whatever the number of providers, rooms or appointments)."""
 

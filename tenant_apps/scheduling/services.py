@@ -326,6 +326,7 @@ def appointment_book(
     return appointment_book_slot(
         actor=actor,
         client=client,
+        provider=cleaned["provider"],
         location=cleaned["location"],
         services=services,
         slot=slot,
@@ -338,22 +339,24 @@ def appointment_book_slot(
     *,
     actor: Actor,
     client: Client,
+    provider: StaffProfile,
     location: Location,
     services: Sequence[Service],
     slot: Slot,
     notes: str = "",
     source: str = AppointmentSource.STAFF,
 ) -> Appointment:
-    """Book a slot the engine planned (`slot`: its provider, times, rooms and
-    devices) for `services` in that order, for a live client, with checked
-    notes. Planning is the caller's (`appointment_book`, or the online
+    """Book a slot the engine planned (`slot`: its times, rooms and devices,
+    with `provider`) for `services` in that order, for a live client, with
+    checked notes. Planning is the caller's (`appointment_book`, or the online
     booking's slot search): nothing is checked or planned again, and the
     database still refuses a time someone took meanwhile (SLOT_TAKEN)."""
+    assert provider.pk == slot.provider_id, "the slot is planned for another provider"
     with _overlaps_refused(), transaction.atomic():
         audit_record(actor=actor, action=AuditAction.BOOK, client_ids=[client.pk])
         appointment = Appointment.objects.create(
             client=client,
-            provider_id=slot.provider_id,
+            provider=provider,
             location=location,
             status=AppointmentStatus.BOOKED,
             source=source,

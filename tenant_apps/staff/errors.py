@@ -1,5 +1,5 @@
 """Why a write to staff profiles, credentials, working hours or time off is
-refused (staff/services.py); the API's `StaffErrorCode`."""
+refused (tenant_apps/staff/services.py); the API's `StaffErrorCode`."""
 
 from core.errors import ErrorCode
 

@@ -2,7 +2,7 @@
 
 Everything runs with the connection on the spa's schema. Bad input raises
 ValidationError({field: ValidationError(message, code=...)}), every field's
-error at once, with codes from `StaffErrorCode` (staff/errors.py).
+error at once, with codes from `StaffErrorCode` (tenant_apps/staff/errors.py).
 """
 
 from __future__ import annotations

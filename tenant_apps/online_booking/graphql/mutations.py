@@ -1,7 +1,7 @@
 """Mutations of the public booking API: book, and cancel or move a booking with
 its manage link. Anyone may run them; each answers `errors: [{field, code,
 message}]` (BookingErrorCode) and the booking, never anything about the client
-record. Rate limited per client address (online_booking/throttling.py), and booking
+record. Rate limited per client address (tenant_apps/online_booking/throttling.py), and booking
 also per email address typed."""
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 """Queries of the public booking API. Anyone may run them (no sign-in exists
-here); each is rate limited per client address (online_booking/throttling.py)."""
+here); each is rate limited per client address (tenant_apps/online_booking/throttling.py)."""
 
 from __future__ import annotations
 

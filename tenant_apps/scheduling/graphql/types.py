@@ -275,7 +275,7 @@ class AppointmentNode(DjangoObjectType):
     def resolve_booked_by_user_id(root: Appointment, info):
         return root.booked_by_user_id
 
-    # Lists prefetch what a query selects (calendar_queries.py); a single
+    # Lists prefetch what a query selects (tenant_apps/scheduling/graphql/queries.py); a single
     # appointment loads each relation with one query.
     @staticmethod
     def resolve_services(root: Appointment, info):
