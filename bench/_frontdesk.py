@@ -139,7 +139,7 @@ def _seed() -> Any:
         ResourceKind,
         ResourceType,
     )
-    from tenant_apps.scheduling.services import appointment_book
+    from tenant_apps.scheduling.services.booking import appointment_book
     from tenant_apps.staff.models import Credential, StaffProfile, WorkingHours
 
     rng = random.Random(5)

@@ -63,10 +63,9 @@ from tenant_apps.scheduling.models import (
     ManageToken,
 )
 from tenant_apps.scheduling.selectors import bookable_location, bookable_services
-from tenant_apps.scheduling.services import (
-    MAX_NOTES,
+from tenant_apps.scheduling.services.booking import MAX_NOTES, appointment_book_slot
+from tenant_apps.scheduling.services.changes import (
     PlannedMove,
-    appointment_book_slot,
     appointment_reschedule,
     appointment_set_status,
 )

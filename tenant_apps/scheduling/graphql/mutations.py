@@ -26,10 +26,9 @@ from tenant_apps.scheduling.graphql.types import (
 )
 from tenant_apps.scheduling.models import AppointmentStatus
 from tenant_apps.scheduling.selectors import MAX_SERVICES
-from tenant_apps.scheduling.services import (
-    MAX_NOTES,
+from tenant_apps.scheduling.services.booking import MAX_NOTES, appointment_book
+from tenant_apps.scheduling.services.changes import (
     MAX_REASON,
-    appointment_book,
     appointment_reschedule,
     appointment_set_notes,
     appointment_set_status,

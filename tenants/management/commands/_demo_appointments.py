@@ -34,7 +34,8 @@ from tenant_apps.scheduling.models import (
     AppointmentStatus,
 )
 from tenant_apps.scheduling.selectors import availability_inputs, policy_of
-from tenant_apps.scheduling.services import appointment_book, appointment_set_status
+from tenant_apps.scheduling.services.booking import appointment_book
+from tenant_apps.scheduling.services.changes import appointment_set_status
 from tenants.management.commands._demo_calendar_data import VISITS
 
 DAYS_BACK = DAYS_AHEAD = 7

@@ -24,7 +24,7 @@ from tenant_apps.audit.models import AuditAction, AuditEntry
 from tenant_apps.audit.services import Actor
 from tenant_apps.clients.models import Client
 from tenant_apps.scheduling.models import Appointment, AppointmentSource, ManageToken
-from tenant_apps.scheduling.services import appointment_book
+from tenant_apps.scheduling.services.booking import appointment_book
 from tests.tenant_apps.catalog.factories import ServiceCategoryFactory, ServiceFactory
 from tests.tenant_apps.clients.factories import ClientFactory
 from tests.tenant_apps.locations.factories import LocationFactory, on_spa

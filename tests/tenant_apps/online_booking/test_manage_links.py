@@ -13,7 +13,7 @@ from django.utils import timezone
 from tenant_apps.audit.models import AuditAction, AuditEntry
 from tenant_apps.audit.services import Actor
 from tenant_apps.scheduling.models import Appointment, AppointmentStatus, ManageToken
-from tenant_apps.scheduling.services import appointment_set_status
+from tenant_apps.scheduling.services.changes import appointment_set_status
 from tests.tenant_apps.locations.factories import on_spa
 from tests.tenant_apps.online_booking.online import (
     AVAILABILITY,

@@ -14,8 +14,9 @@ from django.core.cache import cache
 
 from tenant_apps.online_booking import services as online_services
 from tenant_apps.scheduling import selectors as scheduling_selectors
-from tenant_apps.scheduling import services as scheduling_services
 from tenant_apps.scheduling.models import Appointment, ResourceBooking
+from tenant_apps.scheduling.services import booking as booking_services
+from tenant_apps.scheduling.services import changes, planning
 from tests.tenant_apps.locations.factories import ResourceFactory, ResourceTypeFactory, on_spa
 from tests.tenant_apps.online_booking.online import DAY, a_calendar, at, book, booking, token_from
 
@@ -54,10 +55,8 @@ def calls(monkeypatch) -> Counter[str]:
         "availability_inputs",
         counting("plan", scheduling_selectors.availability_inputs),
     )
-    monkeypatch.setattr(
-        scheduling_services, "check_slot", counting("check_slot", scheduling_services.check_slot)
-    )
-    for module in (online_services, scheduling_services):
+    monkeypatch.setattr(planning, "check_slot", counting("check_slot", planning.check_slot))
+    for module in (online_services, booking_services, changes):
         for name in ("bookable_location", "bookable_services"):
             monkeypatch.setattr(module, name, counting(name, getattr(module, name)))
     return counted

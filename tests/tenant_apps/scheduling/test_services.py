@@ -27,11 +27,8 @@ from tenant_apps.scheduling.models import (
     ResourceBooking,
 )
 from tenant_apps.scheduling.selectors import bookable_location, bookable_services, free_slots
-from tenant_apps.scheduling.services import (
-    appointment_book,
-    appointment_reschedule,
-    appointment_set_status,
-)
+from tenant_apps.scheduling.services.booking import appointment_book
+from tenant_apps.scheduling.services.changes import appointment_reschedule, appointment_set_status
 from tenant_apps.staff.models import CredentialKind, StaffProfile
 from tenants.db import connection
 from tenants.services import spa_provision
