@@ -32,7 +32,7 @@ from django.views.decorators.clickjacking import xframe_options_deny, xframe_opt
 from django.views.decorators.http import require_safe
 
 from core.assets import AssetFolder
-from tenant_apps.scheduling.selectors import booking_policy
+from tenant_apps.scheduling.selectors.availability import booking_policy
 
 ASSETS = AssetFolder(
     Path(__file__).resolve().parent / "static" / "booking",

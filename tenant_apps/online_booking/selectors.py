@@ -3,9 +3,9 @@
 Anything a patient names (a location, services, a provider) must be offered
 online right now; anything else is NOT_FOUND, whether it is absent, of another
 spa, retired or not a provider, so ids reveal nothing. Locations and services
-are checked by the calendar's own checks (`scheduling.selectors.bookable_*`,
+are checked by the calendar's own checks (`scheduling.selectors.availability.bookable_*`,
 online). Free slots come from the calendar's one slot search
-(`scheduling.selectors.free_slots`) with the spa's online policy (notice,
+(`scheduling.selectors.availability.free_slots`) with the spa's online policy (notice,
 horizon, grid); they are the only thing said about providers' time.
 """
 
@@ -30,7 +30,7 @@ from tenant_apps.locations.models import Location
 from tenant_apps.online_booking.errors import BookingErrorCode
 from tenant_apps.profile.models import SpaProfile
 from tenant_apps.scheduling.availability import Slot
-from tenant_apps.scheduling.selectors import (
+from tenant_apps.scheduling.selectors.availability import (
     bookable_location,
     bookable_services,
     booking_policy,

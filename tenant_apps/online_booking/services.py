@@ -62,7 +62,7 @@ from tenant_apps.scheduling.models import (
     AppointmentStatus,
     ManageToken,
 )
-from tenant_apps.scheduling.selectors import bookable_location, bookable_services
+from tenant_apps.scheduling.selectors.availability import bookable_location, bookable_services
 from tenant_apps.scheduling.services.booking import MAX_NOTES, appointment_book_slot
 from tenant_apps.scheduling.services.changes import (
     PlannedMove,

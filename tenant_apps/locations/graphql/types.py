@@ -113,7 +113,7 @@ class LocationNode(DjangoObjectType):
 
     @staticmethod
     def resolve_hours(root, info):
-        # Lists prefetch these (selectors.location_list).
+        # Lists prefetch these (tenant_apps/locations/selectors.py).
         return root.hours.all()
 
 
@@ -149,8 +149,8 @@ class ResourceNode(DjangoObjectType):
         "location": ("location",),
     }
 
-    # Lists join the type and the location (selectors.resource_list); so do the
-    # appointments that hold resources (selectors.appointment_prefetches).
+    # Lists join the type and the location (tenant_apps/locations/selectors.py); so do the
+    # appointments that hold resources (tenant_apps/scheduling/selectors/appointments.py).
     @staticmethod
     def resolve_kind(root, info):
         return root.resource_type.kind

@@ -16,7 +16,7 @@ from tenant_apps.online_booking.errors import BookingErrorCode
 from tenant_apps.online_booking.selectors import booking_reference
 from tenant_apps.online_booking.services import changeable_until
 from tenant_apps.scheduling.models import AppointmentStatus
-from tenant_apps.scheduling.selectors import booking_policy
+from tenant_apps.scheduling.selectors.availability import booking_policy
 
 BookingErrorCodeEnum, BookingError = error_type("Booking", BookingErrorCode)
 

@@ -25,7 +25,7 @@ from tenant_apps.scheduling.graphql.types import (
     provider_scope,
 )
 from tenant_apps.scheduling.models import AppointmentStatus
-from tenant_apps.scheduling.selectors import MAX_SERVICES
+from tenant_apps.scheduling.selectors.availability import MAX_SERVICES
 from tenant_apps.scheduling.services.booking import MAX_NOTES, appointment_book
 from tenant_apps.scheduling.services.changes import (
     MAX_REASON,

@@ -40,14 +40,12 @@ from tenant_apps.scheduling.graphql.types import (
     provider_scope,
 )
 from tenant_apps.scheduling.models import Appointment
-from tenant_apps.scheduling.selectors import (
-    MAX_SEARCH_DAYS,
-    MAX_SERVICES,
+from tenant_apps.scheduling.selectors.appointments import (
     PLANNED_LINES,
     appointment_list,
     appointment_prefetches,
-    desk_slots,
 )
+from tenant_apps.scheduling.selectors.availability import MAX_SEARCH_DAYS, MAX_SERVICES, desk_slots
 
 APPOINTMENTS_BY_START = Keyset("appointments-by-start", ("starts_at", "id"))
 

@@ -31,7 +31,7 @@ from tenant_apps.scheduling.models import (
     AppointmentSource,
     AppointmentStatus,
 )
-from tenant_apps.scheduling.selectors import (
+from tenant_apps.scheduling.selectors.appointments import (
     appointment_lines,
     appointment_list,
     appointment_resource_bookings,
@@ -99,7 +99,7 @@ class AppointmentServiceNode(DjangoObjectType):
 
     @staticmethod
     def resolve_service(root: AppointmentService, info):
-        # Lists join it (selectors.appointment_prefetches).
+        # Lists join it (tenant_apps/scheduling/selectors/appointments.py).
         return root.service
 
 

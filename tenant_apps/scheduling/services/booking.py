@@ -35,10 +35,7 @@ from tenant_apps.scheduling.models import (
     AppointmentSource,
     AppointmentStatus,
 )
-from tenant_apps.scheduling.selectors import (
-    bookable_location,
-    bookable_services,
-)
+from tenant_apps.scheduling.selectors.availability import bookable_location, bookable_services
 from tenant_apps.scheduling.services.planning import (
     clean_start,
     clean_text,

@@ -31,10 +31,7 @@ from tenant_apps.scheduling.models import (
     AppointmentEventKind,
     AppointmentStatus,
 )
-from tenant_apps.scheduling.selectors import (
-    bookable_location,
-    bookable_services,
-)
+from tenant_apps.scheduling.selectors.availability import bookable_location, bookable_services
 from tenant_apps.scheduling.services.booking import MAX_NOTES
 from tenant_apps.scheduling.services.planning import (
     clean_start,

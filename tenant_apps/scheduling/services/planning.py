@@ -35,7 +35,7 @@ from tenant_apps.scheduling.models import (
     AppointmentService,
     ResourceBooking,
 )
-from tenant_apps.scheduling.selectors import (
+from tenant_apps.scheduling.selectors.availability import (
     AvailabilityInputs,
     availability_inputs,
     policy_of,

@@ -33,7 +33,7 @@ from tenant_apps.scheduling.models import (
     AppointmentSource,
     AppointmentStatus,
 )
-from tenant_apps.scheduling.selectors import availability_inputs, policy_of
+from tenant_apps.scheduling.selectors.availability import availability_inputs, policy_of
 from tenant_apps.scheduling.services.booking import appointment_book
 from tenant_apps.scheduling.services.changes import appointment_set_status
 from tenants.management.commands._demo_calendar_data import VISITS

@@ -13,8 +13,8 @@ import pytest
 from django.core.cache import cache
 
 from tenant_apps.online_booking import services as online_services
-from tenant_apps.scheduling import selectors as scheduling_selectors
 from tenant_apps.scheduling.models import Appointment, ResourceBooking
+from tenant_apps.scheduling.selectors import availability as scheduling_selectors
 from tenant_apps.scheduling.services import booking as booking_services
 from tenant_apps.scheduling.services import changes, planning
 from tests.tenant_apps.locations.factories import ResourceFactory, ResourceTypeFactory, on_spa

@@ -26,7 +26,11 @@ from tenant_apps.scheduling.models import (
     AppointmentStatus,
     ResourceBooking,
 )
-from tenant_apps.scheduling.selectors import bookable_location, bookable_services, free_slots
+from tenant_apps.scheduling.selectors.availability import (
+    bookable_location,
+    bookable_services,
+    free_slots,
+)
 from tenant_apps.scheduling.services.booking import appointment_book
 from tenant_apps.scheduling.services.changes import appointment_reschedule, appointment_set_status
 from tenant_apps.staff.models import CredentialKind, StaffProfile
