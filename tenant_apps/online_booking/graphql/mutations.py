@@ -16,7 +16,7 @@ from core.errors import field_error
 from core.graphql.mutations import SpaMutation
 from core.graphql.relay import pk_from_global_id
 from shared_apps.accounts.permissions import ANYONE
-from tenant_apps.online_booking import selectors, services
+from tenant_apps.online_booking import selectors
 from tenant_apps.online_booking.errors import BookingErrorCode
 from tenant_apps.online_booking.graphql.types import (
     LOCATION_ID,
@@ -25,6 +25,8 @@ from tenant_apps.online_booking.graphql.types import (
     BookingError,
     PublicAppointment,
 )
+from tenant_apps.online_booking.services.booking import online_actor, online_book
+from tenant_apps.online_booking.services.changes import online_cancel, online_reschedule
 
 
 class BookInput(graphene.InputObjectType):
@@ -88,8 +90,8 @@ class Book(BookingMutation):
                 "Too many bookings with this email address. Try again later.",
                 "email",
             )
-        appointment = services.online_book(
-            actor=services.online_actor(request),
+        appointment = online_book(
+            actor=online_actor(request),
             spa=request.spa,
             location_id=pk_from_global_id(input.location_id, LOCATION_ID),
             service_ids=[pk_from_global_id(pk, SERVICE_ID) for pk in input.service_ids],
@@ -118,8 +120,8 @@ class Cancel(BookingMutation):
 
     @classmethod
     def perform(cls, root, info, membership, token, reason=None):
-        appointment = services.online_cancel(
-            actor=services.online_actor(info.context),
+        appointment = online_cancel(
+            actor=online_actor(info.context),
             spa=info.context.spa,
             token=token,
             reason=reason or "",
@@ -138,8 +140,8 @@ class Reschedule(BookingMutation):
 
     @classmethod
     def perform(cls, root, info, membership, token, starts_at):
-        appointment = services.online_reschedule(
-            actor=services.online_actor(info.context),
+        appointment = online_reschedule(
+            actor=online_actor(info.context),
             spa=info.context.spa,
             token=token,
             starts_at=starts_at,

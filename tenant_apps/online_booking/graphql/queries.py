@@ -13,7 +13,7 @@ from graphql import GraphQLError
 from core.graphql.mutations import errors_from
 from core.graphql.relay import pk_from_global_id
 from shared_apps.accounts.permissions import ANYONE, permission
-from tenant_apps.online_booking import selectors, services
+from tenant_apps.online_booking import selectors
 from tenant_apps.online_booking.errors import BookingErrorCode
 from tenant_apps.online_booking.graphql.types import (
     LOCATION_ID,
@@ -25,6 +25,8 @@ from tenant_apps.online_booking.graphql.types import (
     PublicService,
     PublicSpa,
 )
+from tenant_apps.online_booking.services.booking import online_actor
+from tenant_apps.online_booking.services.links import manage_token_view
 
 _CODES = frozenset(BookingErrorCode)
 
@@ -137,8 +139,6 @@ class BookingQueries(graphene.ObjectType):
     @permission(ANYONE)
     def resolve_appointment(root, info, token):
         try:
-            return services.manage_token_view(
-                actor=services.online_actor(info.context), secret=token
-            )
+            return manage_token_view(actor=online_actor(info.context), secret=token)
         except ValidationError as exc:
             raise refusal(exc) from None

@@ -14,7 +14,7 @@ from core.graphql.mutations import error_type
 from core.graphql.relay import to_global_id
 from tenant_apps.online_booking.errors import BookingErrorCode
 from tenant_apps.online_booking.selectors import booking_reference
-from tenant_apps.online_booking.services import changeable_until
+from tenant_apps.online_booking.services.links import changeable_until
 from tenant_apps.scheduling.models import AppointmentStatus
 from tenant_apps.scheduling.selectors.availability import booking_policy
 

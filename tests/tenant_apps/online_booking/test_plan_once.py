@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from django.core.cache import cache
 
-from tenant_apps.online_booking import services as online_services
+from tenant_apps.online_booking.services import booking as online_booking_services
 from tenant_apps.scheduling.models import Appointment, ResourceBooking
 from tenant_apps.scheduling.selectors import availability as scheduling_selectors
 from tenant_apps.scheduling.services import booking as booking_services
@@ -56,7 +56,7 @@ def calls(monkeypatch) -> Counter[str]:
         counting("plan", scheduling_selectors.availability_inputs),
     )
     monkeypatch.setattr(planning, "check_slot", counting("check_slot", planning.check_slot))
-    for module in (online_services, booking_services, changes):
+    for module in (online_booking_services, booking_services, changes):
         for name in ("bookable_location", "bookable_services"):
             monkeypatch.setattr(module, name, counting(name, getattr(module, name)))
     return counted

@@ -1,4 +1,5 @@
-"""Writes of online booking: book, and cancel or move a booking with its link.
+"""Booking online: the form's checks, the client the booking is for, and
+`online_book`.
 
 Booking finds the patient among the spa's clients by the email typed, or else
 by the phone, and books on that record; with no match it creates one. Either
@@ -8,16 +9,9 @@ input is checked before the lookup, and a found record is never changed nor
 shown (the web form is anonymous: what it says about a known person is not
 taken over their record, nor noted on the appointment).
 
-A booking gets a manage link: a random token, emailed to the address typed,
-stored as its SHA-256 only. A token works once (cancelling or moving spends
-it; a move sends a new one), until the appointment's start, and changes are
-taken only until the spa's cancellation window. An unknown, spent or expired
-token is TOKEN_INVALID, one code for all three.
-
 Location and services are checked once, by the calendar's checks; the slot is
 planned once, by the slot search that decides whether the booking page offers
-the start (`selectors.offered_slots_at`), and written as planned
-(`appointment_book_slot`; a move, `appointment_reschedule(planned=...)`).
+the start (`offered_slots_at`), and written as planned (`appointment_book_slot`).
 
 Each write runs in one transaction and is audited by the services it calls
 (client_create, appointment_book_slot...), as actor role "online".
@@ -27,8 +21,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import hashlib
-import secrets
 from collections.abc import Callable, Sequence
 from typing import TypeVar
 
@@ -38,13 +30,10 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from core.errors import field_error
-from tenant_apps.audit.models import AuditAction
-from tenant_apps.audit.services import Actor, audit_record
-from tenant_apps.catalog.models import Service
+from tenant_apps.audit.services import Actor
 from tenant_apps.clients import validation
 from tenant_apps.clients.models import Client
 from tenant_apps.clients.services import client_create
-from tenant_apps.locations.models import Location
 from tenant_apps.online_booking import emails
 from tenant_apps.online_booking.errors import BookingErrorCode
 from tenant_apps.online_booking.selectors import (
@@ -54,36 +43,25 @@ from tenant_apps.online_booking.selectors import (
     offered_slots_at,
     online_profile,
 )
+from tenant_apps.online_booking.services.links import issue_token
 from tenant_apps.profile.models import SpaProfile
 from tenant_apps.scheduling.models import (
-    RESCHEDULABLE_STATUSES,
     Appointment,
     AppointmentSource,
-    AppointmentStatus,
-    ManageToken,
 )
 from tenant_apps.scheduling.selectors.availability import bookable_location, bookable_services
 from tenant_apps.scheduling.services.booking import MAX_NOTES, appointment_book_slot
-from tenant_apps.scheduling.services.changes import (
-    PlannedMove,
-    appointment_reschedule,
-    appointment_set_status,
-)
 from tenants.models import Spa
 
 _T = TypeVar("_T")
 
 ONLINE_ROLE = "online"
-REASON_MAX = 150
-# A booking's start may be minutes away (a spa with no minimum notice); the link
-# still outlives its creation.
-TOKEN_MIN_LIFETIME = dt.timedelta(minutes=1)
 # When a provider is taken between the check and the insert, the next free one is tried.
 BOOKING_ATTEMPTS = 3
 
 # What the calendar's refusals are to a patient: the slot is not free. Which
 # rule failed (provider off, room taken, location closed) is the spa's business.
-_NOT_FREE_CODES = {
+NOT_FREE_CODES = {
     "SLOT_TAKEN",
     "NOT_QUALIFIED",
     "LOCATION_CLOSED",
@@ -98,16 +76,10 @@ def online_actor(request: HttpRequest) -> Actor:
     return dataclasses.replace(Actor.of_request(request), user_id=None, role=ONLINE_ROLE)
 
 
-_NOT_FREE = "That time is not available. Choose another time."
-_TOKEN_INVALID = "This link is invalid, has been used or has expired."  # noqa: S105
-_NOT_CHANGEABLE = "This appointment can no longer be changed online."
+NOT_FREE = "That time is not available. Choose another time."
 
 
-def _digest(secret: str) -> str:
-    return hashlib.sha256(secret.encode()).hexdigest()
-
-
-def _codes(exc: ValidationError) -> set[str]:
+def refusal_codes(exc: ValidationError) -> set[str]:
     return {e.code or "" for errors in exc.error_dict.values() for e in errors}
 
 
@@ -179,7 +151,7 @@ def _checked(
         return None
 
 
-def _start(starts_at: dt.datetime | None) -> dt.datetime:
+def clean_start(starts_at: dt.datetime | None) -> dt.datetime:
     invalid = field_error(
         BookingErrorCode.START_INVALID, "Give the start time with its UTC offset."
     )
@@ -198,7 +170,7 @@ def _notes(notes: str) -> str:
     return text
 
 
-def _within_policy(start: dt.datetime, *, profile: SpaProfile, now: dt.datetime) -> None:
+def within_policy(start: dt.datetime, *, profile: SpaProfile, now: dt.datetime) -> None:
     earliest = now + dt.timedelta(minutes=profile.min_notice_minutes)
     latest = now + dt.timedelta(days=profile.booking_horizon_days)
     if not earliest <= start <= latest:
@@ -233,71 +205,6 @@ def _client_for(patient: Patient, *, actor: Actor) -> Client:
     )
 
 
-# --- Manage tokens ------------------------------------------------------------------------
-
-
-def _issue_token(appointment: Appointment, *, email: str) -> str:
-    secret = secrets.token_urlsafe(32)
-    ManageToken.objects.create(
-        appointment=appointment,
-        token_hash=_digest(secret),
-        email=email,
-        expires_at=max(appointment.starts_at, timezone.now() + TOKEN_MIN_LIFETIME),
-    )
-    return secret
-
-
-def manage_token_get(*, secret: str, now: dt.datetime, lock: bool = False) -> ManageToken:
-    """The live token `secret` is (locked for spending when `lock`), or TOKEN_INVALID."""
-    if not isinstance(secret, str) or not 20 <= len(secret) <= 100:
-        raise field_error(BookingErrorCode.TOKEN_INVALID, _TOKEN_INVALID, "token")
-    tokens = ManageToken.objects.filter(
-        token_hash=_digest(secret), used_at__isnull=True, expires_at__gt=now
-    )
-    token = (tokens.select_for_update() if lock else tokens).first()
-    if token is None:
-        raise field_error(BookingErrorCode.TOKEN_INVALID, _TOKEN_INVALID, "token")
-    return token
-
-
-def _spend_tokens(appointment_id: int, *, now: dt.datetime) -> None:
-    """Every live link of the appointment stops working (the one used among them)."""
-    ManageToken.objects.filter(appointment_id=appointment_id, used_at__isnull=True).update(
-        used_at=now
-    )
-
-
-def _check_changeable(appointment: Appointment, *, profile: SpaProfile, now: dt.datetime) -> None:
-    if appointment.status not in RESCHEDULABLE_STATUSES:
-        raise field_error(BookingErrorCode.NOT_CHANGEABLE, _NOT_CHANGEABLE, "token")
-    if now >= changeable_until(appointment, profile=profile):
-        raise field_error(
-            BookingErrorCode.OUTSIDE_CANCELLATION_WINDOW,
-            f"Online changes close {profile.cancellation_window_hours} hours before the "
-            "start. Contact the spa.",
-            "token",
-        )
-
-
-def changeable_until(appointment: Appointment, *, profile: SpaProfile) -> dt.datetime:
-    """Until when the patient may cancel or move the booking online."""
-    return appointment.starts_at - dt.timedelta(hours=profile.cancellation_window_hours)
-
-
-def manage_token_view(*, actor: Actor, secret: str, now: dt.datetime | None = None) -> Appointment:
-    """The booking a live link manages (its opening is logged as a view of the
-    client's record, by the link's holder)."""
-    token = manage_token_get(secret=secret, now=now or timezone.now())
-    appointment = Appointment.objects.select_related("location", "provider").get(
-        pk=token.appointment_id
-    )
-    audit_record(actor=actor, action=AuditAction.VIEW, client_ids=[appointment.client_id])
-    return appointment
-
-
-# --- Booking ------------------------------------------------------------------------------
-
-
 def online_book(
     *,
     actor: Actor,
@@ -328,7 +235,7 @@ def online_book(
         if provider_id is ANY_PROVIDER
         else _checked(errors, "provider_id", lambda: bookable_provider(provider_id))
     )
-    start = _checked(errors, "starts_at", lambda: _start(starts_at))
+    start = _checked(errors, "starts_at", lambda: clean_start(starts_at))
     text = _checked(errors, "notes", lambda: _notes(notes))
     patient = _checked(
         errors,
@@ -345,7 +252,7 @@ def online_book(
     if errors:
         raise ValidationError(errors)
     assert location and services and start and text is not None and patient
-    _within_policy(start, profile=profile, now=now)
+    within_policy(start, profile=profile, now=now)
     # Planned once: each slot is a free provider with the rooms and devices to hold.
     offered = offered_slots_at(
         location=location,
@@ -355,7 +262,7 @@ def online_book(
         provider_ids=None if provider is None else [provider.pk],
     )
     if not offered:
-        raise field_error(BookingErrorCode.SLOT_TAKEN, _NOT_FREE, "starts_at")
+        raise field_error(BookingErrorCode.SLOT_TAKEN, NOT_FREE, "starts_at")
     with transaction.atomic():
         client = _client_for(patient, actor=actor)
         appointment = None
@@ -374,11 +281,11 @@ def online_book(
                 break
             except ValidationError as exc:
                 # Taken meanwhile (the database refused it): the next free provider.
-                if not _codes(exc) <= _NOT_FREE_CODES:
+                if not refusal_codes(exc) <= NOT_FREE_CODES:
                     raise
         if appointment is None:
-            raise field_error(BookingErrorCode.SLOT_TAKEN, _NOT_FREE, "starts_at")
-        secret = _issue_token(appointment, email=patient.email)
+            raise field_error(BookingErrorCode.SLOT_TAKEN, NOT_FREE, "starts_at")
+        secret = issue_token(appointment, email=patient.email)
         emails.send_booking_link(
             spa=spa,
             profile=profile,
@@ -386,106 +293,5 @@ def online_book(
             appointment=appointment,
             secret=secret,
             moved=False,
-        )
-    return appointment
-
-
-def online_cancel(
-    *, actor: Actor, spa: Spa, token: str, reason: str = "", now: dt.datetime | None = None
-) -> Appointment:
-    """Cancel the booking a link manages, until the cancellation window. Spends
-    the link and emails a note of the cancellation to where the link went."""
-    now = now or timezone.now()
-    text = (reason or "").strip()
-    if len(text) > REASON_MAX:
-        raise field_error(
-            BookingErrorCode.TOO_LONG, f"Keep this under {REASON_MAX} characters.", "reason"
-        )
-    profile = online_profile(require_enabled=False)
-    with transaction.atomic():
-        link = manage_token_get(secret=token, now=now, lock=True)
-        appointment = Appointment.objects.get(pk=link.appointment_id)
-        _check_changeable(appointment, profile=profile, now=now)
-        _spend_tokens(appointment.pk, now=now)
-        appointment = appointment_set_status(
-            actor=actor,
-            appointment_id=appointment.pk,
-            status=AppointmentStatus.CANCELLED,
-            reason=f"Cancelled online: {text}" if text else "Cancelled online by the client.",
-            now=now,
-        )
-        emails.send_cancellation(spa=spa, profile=profile, to=link.email, appointment=appointment)
-    return appointment
-
-
-def online_reschedule(
-    *,
-    actor: Actor,
-    spa: Spa,
-    token: str,
-    starts_at: dt.datetime | None,
-    now: dt.datetime | None = None,
-) -> Appointment:
-    """Move the booking a link manages to another start the booking page offers
-    with the same provider and services, until the cancellation window. Spends
-    the link and emails a new one to where it went."""
-    now = now or timezone.now()
-    profile = online_profile()
-    with transaction.atomic():
-        link = manage_token_get(secret=token, now=now, lock=True)
-        appointment = Appointment.objects.get(pk=link.appointment_id)
-        _check_changeable(appointment, profile=profile, now=now)
-        try:
-            start = _start(starts_at)
-        except ValidationError as exc:
-            raise ValidationError({"starts_at": exc}) from None
-        _within_policy(start, profile=profile, now=now)
-        # The services booked, in order; they stay bookable by this patient even
-        # if the menu changed since.
-        service_ids = list(
-            appointment.lines.order_by("position").values_list("service_id", flat=True)
-        )
-        by_id = Service.objects.prefetch_related("required_resource_types").in_bulk(service_ids)
-        location = Location.objects.prefetch_related("hours").get(pk=appointment.location_id)
-        if not location.is_active:  # closed since: nothing is offered there
-            raise field_error(BookingErrorCode.SLOT_TAKEN, _NOT_FREE, "starts_at")
-        services = [by_id[pk] for pk in service_ids]
-        # Planned once: the slot with the same provider, its own time left out.
-        offered = offered_slots_at(
-            location=location,
-            services=services,
-            starts_at=start,
-            now=now,
-            provider_ids=[appointment.provider_id],
-            exclude_appointment_id=appointment.pk,
-        )
-        if not offered:
-            raise field_error(BookingErrorCode.SLOT_TAKEN, _NOT_FREE, "starts_at")
-        _spend_tokens(appointment.pk, now=now)
-        try:
-            appointment = appointment_reschedule(
-                actor=actor,
-                appointment_id=appointment.pk,
-                starts_at=start,
-                now=now,
-                planned=PlannedMove(slot=offered[0][0], services=services),
-            )
-        except ValidationError as exc:
-            codes = _codes(exc)
-            if codes <= _NOT_FREE_CODES:
-                raise field_error(BookingErrorCode.SLOT_TAKEN, _NOT_FREE, "starts_at") from exc
-            if "NOT_RESCHEDULABLE" in codes:  # changed by the spa meanwhile
-                raise field_error(
-                    BookingErrorCode.NOT_CHANGEABLE, _NOT_CHANGEABLE, "token"
-                ) from exc
-            raise
-        secret = _issue_token(appointment, email=link.email)
-        emails.send_booking_link(
-            spa=spa,
-            profile=profile,
-            to=link.email,
-            appointment=appointment,
-            secret=secret,
-            moved=True,
         )
     return appointment
