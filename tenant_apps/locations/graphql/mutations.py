@@ -12,7 +12,6 @@ from core.graphql.arguments import given_fields, record_pk
 from core.graphql.mutations import SpaMutation
 from core.graphql.relay import pk_from_global_id
 from shared_apps.accounts.permissions import MANAGERS
-from tenant_apps.locations import services
 from tenant_apps.locations.errors import LocationErrorCode
 from tenant_apps.locations.graphql.types import (
     WEEKDAY_DESCRIPTION,
@@ -21,6 +20,17 @@ from tenant_apps.locations.graphql.types import (
     ResourceKindEnum,
     ResourceNode,
     ResourceTypeNode,
+)
+from tenant_apps.locations.services.locations import (
+    location_create,
+    location_hours_set,
+    location_update,
+)
+from tenant_apps.locations.services.resources import (
+    resource_create,
+    resource_type_create,
+    resource_type_update,
+    resource_update,
 )
 from tenant_apps.locations.weekly import WeeklyInterval
 
@@ -134,7 +144,7 @@ class CreateLocation(LocationMutation):
 
     @classmethod
     def perform(cls, root, info, membership, input):
-        return cls(location=services.location_create(**given_fields(input)))
+        return cls(location=location_create(**given_fields(input)))
 
 
 class UpdateLocation(LocationMutation):
@@ -151,9 +161,7 @@ class UpdateLocation(LocationMutation):
 
     @classmethod
     def perform(cls, root, info, membership, id, input):
-        location = services.location_update(
-            location_id=record_pk(id, "Location"), **given_fields(input)
-        )
+        location = location_update(location_id=record_pk(id, "Location"), **given_fields(input))
         return cls(location=location)
 
 
@@ -174,7 +182,7 @@ class SetLocationHours(LocationMutation):
 
     @classmethod
     def perform(cls, root, info, membership, location_id, hours):
-        location = services.location_hours_set(
+        location = location_hours_set(
             location_id=pk_from_global_id(location_id, "Location"),
             hours=[WeeklyInterval(h.weekday, h.opens_at, h.closes_at) for h in hours],
         )
@@ -193,7 +201,7 @@ class CreateResourceType(LocationMutation):
 
     @classmethod
     def perform(cls, root, info, membership, input):
-        return cls(resource_type=services.resource_type_create(**given_fields(input)))
+        return cls(resource_type=resource_type_create(**given_fields(input)))
 
 
 class UpdateResourceType(LocationMutation):
@@ -209,7 +217,7 @@ class UpdateResourceType(LocationMutation):
 
     @classmethod
     def perform(cls, root, info, membership, id, input):
-        resource_type = services.resource_type_update(
+        resource_type = resource_type_update(
             resource_type_id=record_pk(id, "ResourceType"), **given_fields(input)
         )
         return cls(resource_type=resource_type)
@@ -228,7 +236,7 @@ class CreateResource(LocationMutation):
     @classmethod
     def perform(cls, root, info, membership, input):
         fields = given_fields(input)
-        resource = services.resource_create(
+        resource = resource_create(
             location_id=pk_from_global_id(fields.pop("location_id"), "Location"),
             resource_type_id=pk_from_global_id(fields.pop("resource_type_id"), "ResourceType"),
             **fields,
@@ -252,7 +260,7 @@ class UpdateResource(LocationMutation):
         fields = given_fields(input)
         resource_pk = record_pk(id, "Resource")
         resource_type_pk = _resource_type_pk(fields.pop("resource_type_id", None))
-        resource = services.resource_update(
+        resource = resource_update(
             resource_id=resource_pk, resource_type_id=resource_type_pk, **fields
         )
         return cls(resource=resource)

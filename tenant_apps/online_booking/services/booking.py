@@ -45,10 +45,7 @@ from tenant_apps.online_booking.selectors import (
 )
 from tenant_apps.online_booking.services.links import issue_token
 from tenant_apps.profile.models import SpaProfile
-from tenant_apps.scheduling.models import (
-    Appointment,
-    AppointmentSource,
-)
+from tenant_apps.scheduling.models import Appointment, AppointmentSource
 from tenant_apps.scheduling.selectors.availability import bookable_location, bookable_services
 from tenant_apps.scheduling.services.booking import MAX_NOTES, appointment_book_slot
 from tenants.models import Spa

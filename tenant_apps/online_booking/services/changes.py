@@ -19,10 +19,7 @@ from tenant_apps.catalog.models import Service
 from tenant_apps.locations.models import Location
 from tenant_apps.online_booking import emails
 from tenant_apps.online_booking.errors import BookingErrorCode
-from tenant_apps.online_booking.selectors import (
-    offered_slots_at,
-    online_profile,
-)
+from tenant_apps.online_booking.selectors import offered_slots_at, online_profile
 from tenant_apps.online_booking.services.booking import (
     NOT_FREE,
     NOT_FREE_CODES,
@@ -37,10 +34,7 @@ from tenant_apps.online_booking.services.links import (
     manage_token_get,
     spend_tokens,
 )
-from tenant_apps.scheduling.models import (
-    Appointment,
-    AppointmentStatus,
-)
+from tenant_apps.scheduling.models import Appointment, AppointmentStatus
 from tenant_apps.scheduling.services.changes import (
     PlannedMove,
     appointment_reschedule,

@@ -18,11 +18,7 @@ from tenant_apps.audit.models import AuditAction
 from tenant_apps.audit.services import Actor, audit_record
 from tenant_apps.online_booking.errors import BookingErrorCode
 from tenant_apps.profile.models import SpaProfile
-from tenant_apps.scheduling.models import (
-    RESCHEDULABLE_STATUSES,
-    Appointment,
-    ManageToken,
-)
+from tenant_apps.scheduling.models import RESCHEDULABLE_STATUSES, Appointment, ManageToken
 
 # A booking's start may be minutes away (a spa with no minimum notice); the link
 # still outlives its creation.

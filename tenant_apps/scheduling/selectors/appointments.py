@@ -9,11 +9,7 @@ from typing import Any, Protocol
 
 from django.db.models import Prefetch, QuerySet
 
-from tenant_apps.scheduling.models import (
-    Appointment,
-    AppointmentService,
-    ResourceBooking,
-)
+from tenant_apps.scheduling.models import Appointment, AppointmentService, ResourceBooking
 
 
 def appointment_list(

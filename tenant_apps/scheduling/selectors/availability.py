@@ -33,11 +33,7 @@ from tenant_apps.scheduling.availability import (
     find_slots,
 )
 from tenant_apps.scheduling.errors import AppointmentErrorCode
-from tenant_apps.scheduling.models import (
-    HOLDING_STATUSES,
-    Appointment,
-    ResourceBooking,
-)
+from tenant_apps.scheduling.models import HOLDING_STATUSES, Appointment, ResourceBooking
 from tenant_apps.staff.models import Credential, StaffProfile, TimeOff, WorkingHours
 
 MAX_SERVICES = 5

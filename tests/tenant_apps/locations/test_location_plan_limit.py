@@ -12,7 +12,7 @@ from django_tenants.utils import schema_context
 from core.graphql.relay import to_global_id
 from shared_apps.billing.models import Plan, Subscription, SubscriptionStatus
 from tenant_apps.locations.models import Location
-from tenant_apps.locations.services import location_create, location_update
+from tenant_apps.locations.services.locations import location_create, location_update
 from tenants.db import connection
 from tenants.models import Spa
 from tenants.services import spa_provision
