@@ -33,6 +33,7 @@ from django.db import transaction
 from shared_apps.accounts.models import Membership, Role, User
 from tenant_apps.catalog.models import Service, ServiceCategory
 from tenant_apps.clients.models import Client, MarketingConsent
+from tenant_apps.locations.models import Location, LocationHours, Resource, ResourceType
 from tenant_apps.scheduling.models import (
     HOLDING_STATUSES,
     Appointment,
@@ -41,11 +42,7 @@ from tenant_apps.scheduling.models import (
     AppointmentService,
     AppointmentSource,
     AppointmentStatus,
-    Location,
-    LocationHours,
-    Resource,
     ResourceBooking,
-    ResourceType,
 )
 from tenant_apps.staff.models import Credential, StaffProfile, TimeOff, TimeOffKind, WorkingHours
 from tenants.db import connection

@@ -82,7 +82,8 @@ def frontdesk() -> FrontDesk:
     from shared_apps.accounts.models import Membership
     from shared_apps.accounts.services import token_issue
     from tenant_apps.catalog.models import Service
-    from tenant_apps.scheduling.models import Appointment, Location
+    from tenant_apps.locations.models import Location
+    from tenant_apps.scheduling.models import Appointment
     from tenants.models import Spa
     from tenants.services import spa_provision
 
@@ -131,14 +132,14 @@ def _seed() -> Any:
     from tenant_apps.audit.services import Actor
     from tenant_apps.catalog.models import Service, ServiceCategory
     from tenant_apps.clients.models import Client as Patient
-    from tenant_apps.scheduling.appointments import appointment_book
-    from tenant_apps.scheduling.models import (
+    from tenant_apps.locations.models import (
         Location,
         LocationHours,
         Resource,
         ResourceKind,
         ResourceType,
     )
+    from tenant_apps.scheduling.services.booking import appointment_book
     from tenant_apps.staff.models import Credential, StaffProfile, WorkingHours
 
     rng = random.Random(5)

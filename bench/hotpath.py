@@ -259,7 +259,7 @@ def instrument(phases: Phases) -> Callable[[], None]:
     """Time the request's phases; returns the undo."""
     import core.graphql.view as view_module
     import shared_apps.accounts.middleware as auth_module
-    import tenant_apps.scheduling.graphql.calendar_queries as calendar_module
+    import tenant_apps.scheduling.graphql.queries as calendar_module
     from core.graphql.view import PlatformGraphQLView
     from tenants.middleware import SpaRoutingMiddleware
 

@@ -1,11 +1,11 @@
 """The public booking API, served at /booking/graphql/ on each spa's host, to
-anyone (tenant_apps/scheduling/booking). Nothing of the spa API is in it."""
+anyone (tenant_apps/online_booking). Nothing of the spa API is in it."""
 
 import graphene
 
 from core.graphql.schema import api_schema
-from tenant_apps.scheduling.booking.graphql.mutations import BookingMutations
-from tenant_apps.scheduling.booking.graphql.queries import BookingQueries
+from tenant_apps.online_booking.graphql.mutations import BookingMutations
+from tenant_apps.online_booking.graphql.queries import BookingQueries
 
 
 class Query(BookingQueries, graphene.ObjectType):

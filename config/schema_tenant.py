@@ -12,6 +12,8 @@ from tenant_apps.catalog.graphql.mutations import CatalogMutations
 from tenant_apps.catalog.graphql.queries import CatalogQueries
 from tenant_apps.clients.graphql.mutations import ClientMutations
 from tenant_apps.clients.graphql.queries import ClientQueries
+from tenant_apps.locations.graphql.mutations import LocationMutations
+from tenant_apps.locations.graphql.queries import LocationQueries
 from tenant_apps.profile.graphql.mutations import ProfileMutations
 from tenant_apps.scheduling.graphql.mutations import SchedulingMutations
 from tenant_apps.scheduling.graphql.queries import SchedulingQueries
@@ -25,6 +27,7 @@ class Query(
     AccountQueries,
     ClientQueries,
     StaffQueries,
+    LocationQueries,
     SchedulingQueries,
     CatalogQueries,
     AuditQueries,
@@ -38,6 +41,7 @@ class Mutation(
     AccountMutations,
     ClientMutations,
     StaffMutations,
+    LocationMutations,
     SchedulingMutations,
     CatalogMutations,
     ProfileMutations,

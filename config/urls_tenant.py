@@ -10,8 +10,8 @@ from core.graphql.view import PlatformGraphQLView
 from shared_apps.accounts.graphql.impersonation import impersonation_guard
 from tenant_apps.audit.services import audit_flush_reads, phi_read_observers
 from tenant_apps.clients.models import Client
-from tenant_apps.scheduling.booking.pages import booking_asset, booking_page, manage_page
-from tenant_apps.scheduling.booking.throttling import booking_throttle
+from tenant_apps.online_booking.pages import booking_asset, booking_page, manage_page
+from tenant_apps.online_booking.throttling import booking_throttle
 from tenant_apps.scheduling.models import Appointment
 
 urlpatterns = [
@@ -43,7 +43,7 @@ urlpatterns = [
         ),
         name="booking-graphql",
     ),
-    # The patients' pages (tenant_apps/scheduling/booking/pages.py). The manage
+    # The patients' pages (tenant_apps/online_booking/pages.py). The manage
     # link is /booking/manage#<token>, exactly: no trailing slash.
     # GraphiQL's files, for the page /graphql/ shows a browser (settings.GRAPHIQL).
     path("graphiql/<str:name>", graphiql_asset, name="graphiql-asset"),

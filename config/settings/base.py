@@ -47,7 +47,9 @@ SHARED_APPS = [
 TENANT_APPS = [
     "tenant_apps.profile",
     "tenant_apps.audit",
+    "tenant_apps.locations",
     "tenant_apps.scheduling",
+    "tenant_apps.online_booking",
     "tenant_apps.staff",
     "tenant_apps.catalog",
     "tenant_apps.clients",
@@ -144,7 +146,7 @@ RATELIMIT_IP_META_KEY = CLIENT_IP_HEADER
 # Password-reset emails: per address and per client address (django-ratelimit).
 RESET_LINK_RATE_PER_EMAIL = "3/h"
 RESET_LINK_RATE_PER_IP = "20/h"
-# The public booking API (tenant_apps/scheduling/booking), per spa and client
+# The public booking API (tenant_apps/online_booking), per spa and client
 # address, per root field run (aliases count); over the limit: 429. Bookings
 # are also limited per email address typed (confirmation emails to one inbox).
 BOOKING_RATES = {"browse": "120/m", "availability": "60/m", "book": "10/m", "manage": "20/m"}

@@ -22,7 +22,7 @@ from tenant_apps.catalog.models import (
     Service,
     ServiceCategory,
 )
-from tenant_apps.scheduling.models import ResourceType
+from tenant_apps.locations.models import ResourceType
 from tenant_apps.staff.models import CredentialKind
 
 MAX_DESCRIPTION_LENGTH = 2000

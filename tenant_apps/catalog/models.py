@@ -78,7 +78,7 @@ class Service(models.Model):
         help_text="A provider needs one of these to perform the service; empty: anyone.",
     )
     required_resource_types = models.ManyToManyField(
-        "scheduling.ResourceType",
+        "locations.ResourceType",
         blank=True,
         related_name="services",
         help_text="Kinds of room or device the service needs, one of each.",

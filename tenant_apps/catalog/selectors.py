@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.db.models import Prefetch, Q, QuerySet
 
 from tenant_apps.catalog.models import Product, Service, ServiceCategory
-from tenant_apps.scheduling.models import ResourceType
+from tenant_apps.locations.models import ResourceType
 
 
 def service_category_list(*, active: bool | None = None) -> QuerySet[ServiceCategory]:

@@ -21,7 +21,7 @@ from tenant_apps.clients import validation as v
 from tenant_apps.clients.errors import ClientErrorCode
 from tenant_apps.clients.models import Client, ConsentSource, MarketingConsent
 from tenant_apps.clients.selectors import client_find_duplicates
-from tenant_apps.scheduling.models import Location
+from tenant_apps.locations.models import Location
 
 
 class _ClientDetails(TypedDict, total=False):

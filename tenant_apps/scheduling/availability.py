@@ -55,7 +55,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
-from tenant_apps.scheduling.weekly import WeeklyInterval
+from tenant_apps.locations.weekly import WeeklyInterval
 
 UNAVAILABLE_CODES = (
     "OUTSIDE_POLICY",

@@ -7,8 +7,8 @@ from django.contrib.postgres.fields import RangeOperators
 from django.db import models
 from django.db.models import F, Q
 
-from tenant_apps.scheduling.models import Location, Weekday
-from tenant_apps.scheduling.weekly import id_range, weekly_range
+from tenant_apps.locations.models import Location, Weekday
+from tenant_apps.locations.weekly import id_range, weekly_range
 
 
 class CredentialKind(models.TextChoices):

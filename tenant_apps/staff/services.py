@@ -2,7 +2,7 @@
 
 Everything runs with the connection on the spa's schema. Bad input raises
 ValidationError({field: ValidationError(message, code=...)}), every field's
-error at once, with codes from `tenant_apps.staff.graphql.types.STAFF_ERROR_CODES`.
+error at once, with codes from `StaffErrorCode` (tenant_apps/staff/errors.py).
 """
 
 from __future__ import annotations
@@ -17,9 +17,12 @@ from django.db import transaction
 from django.db.models import Model, QuerySet
 from django.utils import timezone
 
+from core.errors import field_error
+from core.updates import apply_changes
 from shared_apps.accounts.models import Membership
-from tenant_apps.scheduling.models import Location
-from tenant_apps.scheduling.weekly import WeeklyInterval, weekly_intervals_check
+from tenant_apps.locations.models import Location
+from tenant_apps.locations.weekly import WeeklyInterval, weekly_intervals_check
+from tenant_apps.staff.errors import StaffErrorCode
 from tenant_apps.staff.models import (
     Credential,
     CredentialKind,
@@ -47,16 +50,16 @@ def _max_length(model: type[Model], field: str) -> int:
 
 
 def _not_found(field: str, what: str) -> ValidationError:
-    return ValidationError({field: ValidationError(f"No such {what}.", code="NOT_FOUND")})
+    return field_error(StaffErrorCode.NOT_FOUND, f"No such {what}.", field)
 
 
 def _clean_display_name(value: str) -> str:
     name = (value or "").strip()
     limit = _max_length(StaffProfile, "display_name")
     if not name:
-        raise ValidationError("Enter a name.", code="NAME_REQUIRED")
+        raise field_error(StaffErrorCode.NAME_REQUIRED, "Enter a name.")
     if len(name) > limit:
-        raise ValidationError(f"Keep the name under {limit} characters.", code="NAME_TOO_LONG")
+        raise field_error(StaffErrorCode.NAME_TOO_LONG, f"Keep the name under {limit} characters.")
     return name
 
 
@@ -107,16 +110,19 @@ def staff_profile_update(
         staff = _row(StaffProfile.objects.select_for_update(), staff_id)
         if staff is None:
             raise _not_found("id", "staff member")
+        changes: dict[str, object] = {}
         if display_name is not None:
             try:
-                staff.display_name = _clean_display_name(display_name)
+                changes["display_name"] = _clean_display_name(display_name)
             except ValidationError as exc:
                 raise ValidationError({"display_name": exc}) from None
         if is_provider is not None:
-            staff.is_provider = is_provider
+            changes["is_provider"] = is_provider
         if is_active is not None:
-            staff.is_active = is_active
-        staff.save()
+            changes["is_active"] = is_active
+        changed = apply_changes(staff, changes)
+        if changed:
+            staff.save(update_fields=[*changed, "updated_at"])
     return staff
 
 
@@ -139,29 +145,31 @@ def credential_set(
     """
     errors: dict[str, ValidationError] = {}
     if kind not in CredentialKind.values:
-        errors["kind"] = ValidationError("Unknown credential.", code="CREDENTIAL_UNKNOWN")
+        errors["kind"] = field_error(StaffErrorCode.CREDENTIAL_UNKNOWN, "Unknown credential.")
     licence_number = (licence_number or "").strip()
     if not licence_number:
-        errors["licence_number"] = ValidationError(
-            "Enter the licence number.", code="LICENCE_REQUIRED"
+        errors["licence_number"] = field_error(
+            StaffErrorCode.LICENCE_REQUIRED, "Enter the licence number."
         )
     elif len(licence_number) > _max_length(Credential, "licence_number"):
-        errors["licence_number"] = ValidationError("The number is too long.", code="TOO_LONG")
+        errors["licence_number"] = field_error(StaffErrorCode.TOO_LONG, "The number is too long.")
     issuing_region = (issuing_region or "").strip()
     if not issuing_region:
-        errors["issuing_region"] = ValidationError(
-            "Enter the state or region that issued the licence.", code="REGION_REQUIRED"
+        errors["issuing_region"] = field_error(
+            StaffErrorCode.REGION_REQUIRED, "Enter the state or region that issued the licence."
         )
     elif len(issuing_region) > _max_length(Credential, "issuing_region"):
-        errors["issuing_region"] = ValidationError("The region is too long.", code="TOO_LONG")
+        errors["issuing_region"] = field_error(StaffErrorCode.TOO_LONG, "The region is too long.")
     if expires_on < _spa_today():
-        errors["expires_on"] = ValidationError(
-            "This licence has already expired.", code="EXPIRY_IN_PAST"
+        errors["expires_on"] = field_error(
+            StaffErrorCode.EXPIRY_IN_PAST, "This licence has already expired."
         )
     with transaction.atomic():
         staff = _row(StaffProfile.objects.select_for_update(), staff_id)
         if staff is None:
-            errors["staff_member_id"] = ValidationError("No such staff member.", code="NOT_FOUND")
+            errors["staff_member_id"] = field_error(
+                StaffErrorCode.NOT_FOUND, "No such staff member."
+            )
         if errors or staff is None:
             raise ValidationError(errors)
         credential, _ = Credential.objects.update_or_create(
@@ -201,13 +209,17 @@ def working_hours_set(
         # check reads what the insert will meet.
         staff = _row(StaffProfile.objects.select_for_update(), staff_id)
         if staff is None:
-            errors["staff_member_id"] = ValidationError("No such staff member.", code="NOT_FOUND")
+            errors["staff_member_id"] = field_error(
+                StaffErrorCode.NOT_FOUND, "No such staff member."
+            )
         location = _row(Location.objects.all(), location_id)
         if location is None:
-            errors["location_id"] = ValidationError("No such location.", code="LOCATION_NOT_FOUND")
+            errors["location_id"] = field_error(
+                StaffErrorCode.LOCATION_NOT_FOUND, "No such location."
+            )
         elif hours and not location.is_active:
-            errors["location_id"] = ValidationError(
-                "This location is closed.", code="LOCATION_INACTIVE"
+            errors["location_id"] = field_error(
+                StaffErrorCode.LOCATION_INACTIVE, "This location is closed."
             )
         elsewhere: list[WorkingHours] = []
         if staff is not None:
@@ -252,22 +264,24 @@ def time_off_add(
     errors: dict[str, ValidationError] = {}
     for field, value in (("starts_at", starts_at), ("ends_at", ends_at)):
         if timezone.is_naive(value):
-            errors[field] = ValidationError(
-                "Give the time with its UTC offset.", code="RANGE_INVALID"
+            errors[field] = field_error(
+                StaffErrorCode.RANGE_INVALID, "Give the time with its UTC offset."
             )
     if not errors and ends_at <= starts_at:
-        errors["ends_at"] = ValidationError(
-            "The end must be after the start.", code="RANGE_INVALID"
+        errors["ends_at"] = field_error(
+            StaffErrorCode.RANGE_INVALID, "The end must be after the start."
         )
     if kind not in TimeOffKind.values:
-        errors["kind"] = ValidationError("Unknown kind of time off.", code="KIND_INVALID")
+        errors["kind"] = field_error(StaffErrorCode.KIND_INVALID, "Unknown kind of time off.")
     reason = (reason or "").strip()
     if len(reason) > _max_length(TimeOff, "reason"):
-        errors["reason"] = ValidationError("Keep the reason short.", code="TOO_LONG")
+        errors["reason"] = field_error(StaffErrorCode.TOO_LONG, "Keep the reason short.")
     with transaction.atomic():
         staff = _row(StaffProfile.objects.all(), staff_id)
         if staff is None:
-            errors["staff_member_id"] = ValidationError("No such staff member.", code="NOT_FOUND")
+            errors["staff_member_id"] = field_error(
+                StaffErrorCode.NOT_FOUND, "No such staff member."
+            )
         if errors or staff is None:
             raise ValidationError(errors)
         return TimeOff.objects.create(

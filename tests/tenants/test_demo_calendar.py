@@ -9,14 +9,13 @@ from django.utils import timezone
 
 from shared_apps.accounts.models import Membership, Role
 from tenant_apps.catalog.models import Service, ServiceCategory
+from tenant_apps.locations.models import Location, Resource
 from tenant_apps.scheduling.models import (
     HOLDING_STATUSES,
     Appointment,
     AppointmentService,
     AppointmentSource,
     AppointmentStatus,
-    Location,
-    Resource,
     ResourceBooking,
 )
 from tenant_apps.staff.models import Credential, StaffProfile, TimeOff, WorkingHours

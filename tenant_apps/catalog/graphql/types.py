@@ -15,8 +15,8 @@ from core.graphql.pagination import CountableConnection
 from core.graphql.relay import SpaNode
 from tenant_apps.catalog.errors import CatalogErrorCode
 from tenant_apps.catalog.models import Product, ProductKind, Service, ServiceCategory
-from tenant_apps.scheduling.graphql.types import ResourceTypeNode
-from tenant_apps.staff.models import CredentialKind
+from tenant_apps.locations.graphql.types import ResourceTypeNode
+from tenant_apps.staff.graphql.types import CredentialEnum
 
 CatalogErrorCodeEnum, CatalogError = error_type("Catalog", CatalogErrorCode)
 
@@ -30,13 +30,6 @@ def _described_by_labels(type_description: str):
     return describe
 
 
-CredentialEnum = graphene.Enum.from_enum(
-    CredentialKind,
-    name="Credential",
-    description=_described_by_labels(
-        "A professional credential a provider holds and a service may require."
-    ),
-)
 ProductKindEnum = graphene.Enum.from_enum(
     ProductKind,
     name="ProductKind",

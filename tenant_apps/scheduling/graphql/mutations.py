@@ -1,272 +1,236 @@
-"""Managing locations, their opening hours, resource types and resources (rooms
-and devices): owners and managers. Nothing is deleted; `isActive: false` closes
-a location or retires a resource and keeps it for the appointments that name it.
-The calendar's mutations are in `calendar_mutations`.
+"""Booking, moving and progressing appointments at the desk.
 
-Updates change only the input fields given; a field given as null is left as it is.
+Any member may call these; a member with the provider role only for their own
+appointments (another provider's answer NOT_FOUND, as if they did not exist).
+Every change is recorded in the appointment's history and the PHI audit log.
 """
 
-import graphene
-from django.core.exceptions import ValidationError
+from __future__ import annotations
 
-from core.graphql.arguments import given_fields, record_pk
+from typing import Any
+
+import graphene
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+
+from core.errors import field_error
+from core.graphql.arguments import record_pk
 from core.graphql.mutations import SpaMutation
 from core.graphql.relay import pk_from_global_id
-from shared_apps.accounts.permissions import MANAGERS
-from tenant_apps.scheduling import services
-from tenant_apps.scheduling.graphql.calendar_mutations import CalendarMutations
+from shared_apps.accounts.permissions import MEMBERS
+from tenant_apps.audit.services import Actor
+from tenant_apps.scheduling.errors import AppointmentErrorCode
 from tenant_apps.scheduling.graphql.types import (
-    SCHEDULING_ERROR_CODES,
-    WEEKDAY_DESCRIPTION,
-    LocationNode,
-    ResourceKindEnum,
-    ResourceNode,
-    ResourceTypeNode,
-    SchedulingError,
+    AppointmentError,
+    AppointmentNode,
+    provider_scope,
 )
-from tenant_apps.scheduling.weekly import WeeklyInterval
+from tenant_apps.scheduling.models import AppointmentStatus
+from tenant_apps.scheduling.selectors.availability import MAX_SERVICES
+from tenant_apps.scheduling.services.booking import MAX_NOTES, appointment_book
+from tenant_apps.scheduling.services.changes import (
+    MAX_REASON,
+    appointment_reschedule,
+    appointment_set_notes,
+    appointment_set_status,
+)
 
 
-class SchedulingMutation(SpaMutation):
+class AppointmentMutation(SpaMutation):
     class Meta:
         abstract = True
 
-    error_codes = frozenset(SCHEDULING_ERROR_CODES)
+    permission = MEMBERS
+    error_codes = frozenset(AppointmentErrorCode)
     errors = graphene.List(
-        graphene.NonNull(SchedulingError),
+        graphene.NonNull(AppointmentError),
         required=True,
         description="Why nothing was changed; empty on success.",
     )
+    appointment = graphene.Field(AppointmentNode, description="Null on errors.")
 
 
-# Inputs. An update input makes every field optional; its create input extends it
-# and requires what a record cannot do without.
-
-_NAME = "Unique in the spa, ignoring case."
-_TIMEZONE = "IANA name, e.g. America/New_York."
-_PHONE = "E.164, or national to the location's country; empty to clear."
+def _service_pks(service_ids: list[str]) -> list[int | None]:
+    # An ID that names no service here stays None: the service reports NOT_FOUND.
+    return [pk_from_global_id(global_id, "Service") for global_id in service_ids]
 
 
-class UpdateLocationInput(graphene.InputObjectType):
-    """The fields of a location to change (an empty string clears an optional one)."""
-
-    name = graphene.String(description=_NAME)
-    address_line1 = graphene.String(description="Street and number.")
-    address_line2 = graphene.String(description="Suite, floor.")
-    city = graphene.String(description="Town or city.")
-    region = graphene.String(description="State, province or county.")
-    postal_code = graphene.String(description="ZIP or postal code.")
-    country = graphene.String(description="ISO 3166-1 alpha-2 code; new locations: US.")
-    timezone = graphene.String(description=_TIMEZONE)
-    phone = graphene.String(description=_PHONE)
-    is_active = graphene.Boolean(description="False closes the location; new locations: true.")
+_SERVICES = f"The Services, performed back to back in this order (1 to {MAX_SERVICES})."
+_STARTS_AT = "When the first service starts, with its UTC offset. Any minute will do."
 
 
-class CreateLocationInput(UpdateLocationInput):
-    """A new location."""
+class BookAppointmentInput(graphene.InputObjectType):
+    """A new appointment."""
 
-    name = graphene.String(required=True, description=_NAME)
-    timezone = graphene.String(required=True, description=_TIMEZONE)
-
-
-class LocationHoursInput(graphene.InputObjectType):
-    """One opening interval, in the location's local wall time."""
-
-    weekday = graphene.Int(required=True, description=WEEKDAY_DESCRIPTION)
-    opens_at = graphene.Time(required=True, description="Local wall time, e.g. 09:00:00.")
-    closes_at = graphene.Time(required=True, description="Local wall time, after `opensAt`.")
-
-
-class UpdateResourceTypeInput(graphene.InputObjectType):
-    """The fields of a resource type to change."""
-
-    name = graphene.String(description=_NAME)
-    kind = ResourceKindEnum(description="A room, or a device.")
-
-
-class CreateResourceTypeInput(UpdateResourceTypeInput):
-    """A new kind of room or device."""
-
-    name = graphene.String(required=True, description=_NAME)
-    kind = ResourceKindEnum(required=True, description="A room, or a device.")
-
-
-class UpdateResourceInput(graphene.InputObjectType):
-    """The fields of a room or device to change (it stays at its location)."""
-
-    name = graphene.String(description="Unique at its location, ignoring case.")
-    resource_type_id = graphene.ID(
-        description="Its ResourceType; not while upcoming appointments hold it."
+    client_id = graphene.ID(required=True, description="The Client.")
+    provider_id = graphene.ID(
+        required=True, description="The StaffMember who treats them (a provider: themselves)."
     )
-    is_active = graphene.Boolean(description="False retires it; new resources: true.")
+    location_id = graphene.ID(required=True, description="The Location.")
+    service_ids = graphene.List(graphene.NonNull(graphene.ID), required=True, description=_SERVICES)
+    starts_at = graphene.DateTime(required=True, description=_STARTS_AT)
+    notes = graphene.String(description=f"For the team, up to {MAX_NOTES} characters.")
 
 
-class CreateResourceInput(UpdateResourceInput):
-    """A new room or device."""
-
-    location_id = graphene.ID(required=True, description="The Location it is at.")
-    name = graphene.String(required=True, description="Unique at its location, ignoring case.")
-    resource_type_id = graphene.ID(required=True, description="Its ResourceType.")
-
-
-def _resource_type_pk(global_id: str | None) -> int | None:
-    """The ResourceType's primary key; NOT_FOUND when the ID names none here
-    (rather than read as "not given")."""
-    if global_id is None:
-        return None
-    pk = pk_from_global_id(global_id, "ResourceType")
-    if pk is None:
-        raise ValidationError(
-            {"resource_type_id": ValidationError("No such resource type.", code="NOT_FOUND")}
-        )
-    return pk
-
-
-# Mutations
-
-
-class CreateLocation(SchedulingMutation):
-    """Open a new location. An active one past the plan's limit of active locations:
-    PLAN_LIMIT_REACHED."""
-
-    permission = MANAGERS
+class BookAppointment(AppointmentMutation):
+    """Book a client with a provider for services back to back; the rooms and
+    devices they need are chosen and held. Opening hours, working hours,
+    credentials and everyone's other appointments are kept (the online booking
+    notice and horizon are not). SLOT_TAKEN when someone got there first."""
 
     class Arguments:
-        input = CreateLocationInput(required=True, description="The new location.")
-
-    location = graphene.Field(LocationNode, description="Null on errors.")
+        input = BookAppointmentInput(required=True, description="The appointment.")
 
     @classmethod
     def perform(cls, root, info, membership, input):
-        return cls(location=services.location_create(**given_fields(input)))
+        appointment = appointment_book(
+            actor=Actor.of_request(info.context),
+            client_id=pk_from_global_id(input.client_id, "Client"),
+            provider_id=pk_from_global_id(input.provider_id, "StaffMember"),
+            location_id=pk_from_global_id(input.location_id, "Location"),
+            service_ids=_service_pks(input.service_ids),
+            starts_at=input.starts_at,
+            notes=input.notes or "",
+            provider_scope=provider_scope(membership),
+        )
+        return cls(appointment=appointment)
 
 
-class UpdateLocation(SchedulingMutation):
-    """Change a location; `isActive: false` closes it, keeping its records. Reopening
-    one past the plan's limit of active locations: PLAN_LIMIT_REACHED."""
-
-    permission = MANAGERS
+class RescheduleAppointment(AppointmentMutation):
+    """Move a booked or confirmed appointment to another time, and optionally to
+    another provider or other services; rooms and devices are chosen afresh.
+    The history keeps what it had before."""
 
     class Arguments:
-        id = graphene.ID(required=True, description="The Location.")
-        input = UpdateLocationInput(required=True, description="The fields to change.")
-
-    location = graphene.Field(LocationNode, description="Null on errors.")
+        id = graphene.ID(required=True, description="The Appointment.")
+        starts_at = graphene.DateTime(required=True, description=_STARTS_AT)
+        provider_id = graphene.ID(description="Another StaffMember; null: the same.")
+        service_ids = graphene.List(
+            graphene.NonNull(graphene.ID), description=f"{_SERVICES} Null: the same."
+        )
 
     @classmethod
-    def perform(cls, root, info, membership, id, input):
-        location = services.location_update(
-            location_id=record_pk(id, "Location"), **given_fields(input)
+    def perform(cls, root, info, membership, id, starts_at, provider_id=None, service_ids=None):
+        appointment_pk = record_pk(id, "Appointment")
+        provider_pk = None
+        if provider_id is not None:
+            provider_pk = pk_from_global_id(provider_id, "StaffMember")
+            if provider_pk is None:
+                # Not "the same provider": an ID that names no one here.
+                raise field_error(
+                    AppointmentErrorCode.NOT_FOUND, "No such provider.", "provider_id"
+                )
+        appointment = appointment_reschedule(
+            actor=Actor.of_request(info.context),
+            appointment_id=appointment_pk,
+            starts_at=starts_at,
+            provider_id=provider_pk,
+            service_ids=_service_pks(service_ids) if service_ids is not None else None,
+            provider_scope=provider_scope(membership),
         )
-        return cls(location=location)
+        return cls(appointment=appointment)
 
 
-class SetLocationHours(SchedulingMutation):
-    """Replace a location's whole weekly opening hours. Weekdays left out are closed."""
+def _set_status(info: Any, membership: Any, id: str, status: str, reason: str = "") -> Any:
+    try:
+        return appointment_set_status(
+            actor=Actor.of_request(info.context),
+            appointment_id=record_pk(id, "Appointment"),
+            status=status,
+            reason=reason,
+            provider_scope=provider_scope(membership),
+        )
+    except ValidationError as exc:
+        # The service names `status`, which these mutations take no argument for:
+        # the refusal is about the appointment as a whole.
+        if hasattr(exc, "error_dict") and "status" in exc.error_dict:
+            errors = dict(exc.error_dict)
+            errors.setdefault(NON_FIELD_ERRORS, []).extend(errors.pop("status"))
+            raise ValidationError(errors) from exc
+        raise
 
-    permission = MANAGERS
+
+class CancelAppointment(AppointmentMutation):
+    """Cancel an appointment (not one completed or already over), freeing its
+    time, rooms and devices. The reason is kept on it."""
 
     class Arguments:
-        location_id = graphene.ID(required=True, description="The Location.")
-        hours = graphene.List(
-            graphene.NonNull(LocationHoursInput),
-            required=True,
-            description="The whole week; none may overlap another.",
+        id = graphene.ID(required=True, description="The Appointment.")
+        reason = graphene.String(
+            required=True, description=f"Why, for the team (up to {MAX_REASON} characters)."
         )
-
-    location = graphene.Field(LocationNode, description="Null on errors.")
 
     @classmethod
-    def perform(cls, root, info, membership, location_id, hours):
-        location = services.location_hours_set(
-            location_id=pk_from_global_id(location_id, "Location"),
-            hours=[WeeklyInterval(h.weekday, h.opens_at, h.closes_at) for h in hours],
+    def perform(cls, root, info, membership, id, reason):
+        return cls(
+            appointment=_set_status(info, membership, id, AppointmentStatus.CANCELLED, reason)
         )
-        return cls(location=location)
 
 
-class CreateResourceType(SchedulingMutation):
-    """Add a kind of room or device that services can need."""
+class _StatusMutation(AppointmentMutation):
+    class Meta:
+        abstract = True
 
-    permission = MANAGERS
+    status: str
 
     class Arguments:
-        input = CreateResourceTypeInput(required=True, description="The new resource type.")
-
-    resource_type = graphene.Field(ResourceTypeNode, description="Null on errors.")
+        id = graphene.ID(required=True, description="The Appointment.")
 
     @classmethod
-    def perform(cls, root, info, membership, input):
-        return cls(resource_type=services.resource_type_create(**given_fields(input)))
+    def perform(cls, root, info, membership, id):
+        return cls(appointment=_set_status(info, membership, id, cls.status))
 
 
-class UpdateResourceType(SchedulingMutation):
-    """Rename a kind of room or device, or change its kind."""
+class ConfirmAppointment(_StatusMutation):
+    """Mark a booked appointment confirmed by the client."""
 
-    permission = MANAGERS
+    status = AppointmentStatus.CONFIRMED
+
+
+class CheckInAppointment(_StatusMutation):
+    """Mark the client arrived (from booked or confirmed)."""
+
+    status = AppointmentStatus.CHECKED_IN
+
+
+class CompleteAppointment(_StatusMutation):
+    """Mark a checked-in appointment done."""
+
+    status = AppointmentStatus.COMPLETED
+
+
+class MarkNoShow(_StatusMutation):
+    """Mark that the client did not come (once the start has passed), freeing the
+    rooms and devices for the rest of the slot."""
+
+    status = AppointmentStatus.NO_SHOW
+
+
+class UpdateAppointmentNotes(AppointmentMutation):
+    """Replace an appointment's notes for the team."""
 
     class Arguments:
-        id = graphene.ID(required=True, description="The ResourceType.")
-        input = UpdateResourceTypeInput(required=True, description="The fields to change.")
-
-    resource_type = graphene.Field(ResourceTypeNode, description="Null on errors.")
+        id = graphene.ID(required=True, description="The Appointment.")
+        notes = graphene.String(
+            required=True, description=f"Up to {MAX_NOTES} characters; empty clears them."
+        )
 
     @classmethod
-    def perform(cls, root, info, membership, id, input):
-        resource_type = services.resource_type_update(
-            resource_type_id=record_pk(id, "ResourceType"), **given_fields(input)
+    def perform(cls, root, info, membership, id, notes):
+        appointment = appointment_set_notes(
+            actor=Actor.of_request(info.context),
+            appointment_id=record_pk(id, "Appointment"),
+            notes=notes,
+            provider_scope=provider_scope(membership),
         )
-        return cls(resource_type=resource_type)
+        return cls(appointment=appointment)
 
 
-class CreateResource(SchedulingMutation):
-    """Add a room or device at a location."""
-
-    permission = MANAGERS
-
-    class Arguments:
-        input = CreateResourceInput(required=True, description="The new resource.")
-
-    resource = graphene.Field(ResourceNode, description="Null on errors.")
-
-    @classmethod
-    def perform(cls, root, info, membership, input):
-        fields = given_fields(input)
-        resource = services.resource_create(
-            location_id=pk_from_global_id(fields.pop("location_id"), "Location"),
-            resource_type_id=pk_from_global_id(fields.pop("resource_type_id"), "ResourceType"),
-            **fields,
-        )
-        return cls(resource=resource)
-
-
-class UpdateResource(SchedulingMutation):
-    """Rename a room or device, change its type, or retire it (`isActive: false`)."""
-
-    permission = MANAGERS
-
-    class Arguments:
-        id = graphene.ID(required=True, description="The Resource.")
-        input = UpdateResourceInput(required=True, description="The fields to change.")
-
-    resource = graphene.Field(ResourceNode, description="Null on errors.")
-
-    @classmethod
-    def perform(cls, root, info, membership, id, input):
-        fields = given_fields(input)
-        resource_pk = record_pk(id, "Resource")
-        resource_type_pk = _resource_type_pk(fields.pop("resource_type_id", None))
-        resource = services.resource_update(
-            resource_id=resource_pk, resource_type_id=resource_type_pk, **fields
-        )
-        return cls(resource=resource)
-
-
-class SchedulingMutations(CalendarMutations, graphene.ObjectType):
-    create_location = CreateLocation.Field()
-    update_location = UpdateLocation.Field()
-    set_location_hours = SetLocationHours.Field()
-    create_resource_type = CreateResourceType.Field()
-    update_resource_type = UpdateResourceType.Field()
-    create_resource = CreateResource.Field()
-    update_resource = UpdateResource.Field()
+class SchedulingMutations(graphene.ObjectType):
+    book_appointment = BookAppointment.Field()
+    reschedule_appointment = RescheduleAppointment.Field()
+    cancel_appointment = CancelAppointment.Field()
+    confirm_appointment = ConfirmAppointment.Field()
+    check_in_appointment = CheckInAppointment.Field()
+    complete_appointment = CompleteAppointment.Field()
+    mark_no_show = MarkNoShow.Field()
+    update_appointment_notes = UpdateAppointmentNotes.Field()

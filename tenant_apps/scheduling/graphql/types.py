@@ -1,184 +1,326 @@
-"""Locations, their opening hours, resource types and resources (rooms and
-devices) in the spa API. The calendar's types are in `calendar_types`."""
+"""The calendar in the spa API: appointments, their services, rooms and history,
+and the free slots of the availability search.
 
-from typing import ClassVar
+A member with the provider role sees only their own appointments: the root
+fields pass `provider_scope` to the selectors, and `node(id:)` of someone
+else's appointment answers null (`AppointmentNode.get_node`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, ClassVar
 
 import graphene
+from django.db.models import Choices
 from graphene_django import DjangoObjectType
 
 from core.graphql.mutations import error_type
 from core.graphql.pagination import CountableConnection
-from core.graphql.relay import SpaNode
+from core.graphql.relay import SpaNode, to_global_id
+from shared_apps.accounts.models import Membership, Role
+from tenant_apps.catalog.graphql.types import ServiceNode
+from tenant_apps.clients.graphql.types import ClientNode
+from tenant_apps.locations.graphql.types import LocationNode, ResourceNode
+from tenant_apps.scheduling.errors import AppointmentErrorCode
 from tenant_apps.scheduling.models import (
-    Location,
-    LocationHours,
-    Resource,
-    ResourceKind,
-    ResourceType,
+    Appointment,
+    AppointmentEvent,
+    AppointmentEventKind,
+    AppointmentService,
+    AppointmentSource,
+    AppointmentStatus,
+)
+from tenant_apps.scheduling.selectors.appointments import (
+    appointment_lines,
+    appointment_list,
+    appointment_resource_bookings,
+)
+from tenant_apps.staff.graphql.types import StaffMemberNode
+
+AppointmentErrorCodeEnum, AppointmentError = error_type("Appointment", AppointmentErrorCode)
+
+
+def provider_scope(membership: Membership | None) -> int | None:
+    """The public user id a caller's view of the calendar is limited to: a
+    provider's own; None (everything) for front desk, managers and owners."""
+    if membership is not None and membership.role == Role.PROVIDER:
+        return membership.user_id
+    return None
+
+
+def _labels(type_description: str):
+    def describe(value: Choices | None) -> str:
+        return type_description if value is None else str(value.label)
+
+    return describe
+
+
+AppointmentStatusEnum = graphene.Enum.from_enum(
+    AppointmentStatus,
+    name="AppointmentStatus",
+    description=_labels(
+        "Where an appointment is in its life: booked, confirmed, checked in, then "
+        "completed; or cancelled, or a no-show (both free the time)."
+    ),
+)
+AppointmentSourceEnum = graphene.Enum.from_enum(
+    AppointmentSource,
+    name="AppointmentSource",
+    description=_labels("Who made the booking: staff, or the client online."),
+)
+AppointmentEventKindEnum = graphene.Enum.from_enum(
+    AppointmentEventKind,
+    name="AppointmentEventKind",
+    description=_labels("What happened to an appointment."),
 )
 
-SCHEDULING_ERROR_CODES = [
-    "NOT_FOUND",
-    "NAME_REQUIRED",
-    "NAME_TOO_LONG",
-    "NAME_TAKEN",
-    "TIMEZONE_INVALID",
-    "COUNTRY_INVALID",
-    "PHONE_INVALID",
-    "TOO_LONG",
-    "HOURS_INVALID",
-    "HOURS_OVERLAP",
-    "KIND_INVALID",
-    "IN_USE",
-    "PLAN_LIMIT_REACHED",
-]
-SchedulingErrorCode, SchedulingError = error_type("Scheduling", SCHEDULING_ERROR_CODES)
 
-ResourceKindEnum = graphene.Enum.from_enum(ResourceKind, description="A room, or a device.")
-
-WEEKDAY_DESCRIPTION = "ISO weekday: 1 is Monday, 7 is Sunday."
-
-
-class ResourceTypeNode(DjangoObjectType):
-    """A kind of room or device that a service can need ("Treatment room", "CO2 laser")."""
+class AppointmentServiceNode(DjangoObjectType):
+    """One service of an appointment, at its own time in the sequence, with the
+    price quoted when it was booked."""
 
     class Meta:
-        model = ResourceType
-        name = "ResourceType"
-        interfaces = (SpaNode,)
-        fields = ("name",)
+        model = AppointmentService
+        name = "AppointmentService"
+        fields = ("position", "starts_at", "ends_at", "price_cents", "currency")
 
-    kind = graphene.Field(ResourceKindEnum, required=True)
+    service = graphene.Field(ServiceNode, required=True, description="The catalog service.")
+    position = graphene.Int(required=True, description="0 for the first service, then 1, ...")
+    starts_at = graphene.DateTime(required=True, description="In UTC.")
+    ends_at = graphene.DateTime(required=True, description="In UTC, after `startsAt`.")
+    price_cents = graphene.Int(
+        required=True, description="The price when booked, in the currency's cents."
+    )
+    currency = graphene.String(required=True, description="ISO 4217 code, e.g. USD.")
 
-    # What the resolvers read (core/graphql/projection.py).
-    column_reads: ClassVar[dict[str, tuple[str, ...]]] = {"kind": ("kind",)}
+    # core/graphql/projection.py: the service is joined, and read as selected.
+    column_reads: ClassVar[dict[str, tuple[str, ...]]] = {"service": ("service",)}
 
     @staticmethod
-    def resolve_kind(root, info):
+    def resolve_service(root: AppointmentService, info):
+        # Lists join it (tenant_apps/scheduling/selectors/appointments.py).
+        return root.service
+
+
+def _global_ids(type_name: str, pks: Any) -> list[str] | None:
+    if not isinstance(pks, list):
+        return None
+    return [to_global_id(type_name, pk) for pk in pks]
+
+
+class AppointmentEventNode(DjangoObjectType):
+    """Something that happened to an appointment: booked, moved (with what it had
+    before), a status change, or new notes."""
+
+    class Meta:
+        model = AppointmentEvent
+        name = "AppointmentEvent"
+        fields = ("occurred_at", "actor_role")
+
+    kind = graphene.Field(AppointmentEventKindEnum, required=True)
+    occurred_at = graphene.DateTime(required=True, description="In UTC.")
+    actor_user_id = graphene.ID(
+        description="The user id of who did it (as `me { id }` gives it); null: the client "
+        "online, or the system."
+    )
+    actor_role = graphene.String(
+        required=True, description="Their role then (owner, provider, ...), or anonymous."
+    )
+    from_status = graphene.Field(
+        AppointmentStatusEnum, description="For a status change: the status before."
+    )
+    to_status = graphene.Field(
+        AppointmentStatusEnum,
+        description="For a booking or a status change: the status after.",
+    )
+    previous_starts_at = graphene.DateTime(description="For a move: the start before.")
+    previous_ends_at = graphene.DateTime(description="For a move: the end before.")
+    previous_provider_id = graphene.ID(description="For a move: the StaffMember before.")
+    previous_service_ids = graphene.List(
+        graphene.NonNull(graphene.ID), description="For a move: the Services before, in order."
+    )
+    previous_resource_ids = graphene.List(
+        graphene.NonNull(graphene.ID), description="For a move: the Resources held before."
+    )
+
+    @staticmethod
+    def resolve_kind(root: AppointmentEvent, info):
         return root.kind
 
+    @staticmethod
+    def resolve_actor_user_id(root: AppointmentEvent, info):
+        return root.actor_user_id
 
-class ResourceTypeConnection(CountableConnection):
+    @staticmethod
+    def resolve_from_status(root: AppointmentEvent, info):
+        return root.from_status or None
+
+    @staticmethod
+    def resolve_to_status(root: AppointmentEvent, info):
+        return root.to_status or None
+
+    @staticmethod
+    def resolve_previous_starts_at(root: AppointmentEvent, info):
+        value = root.previous.get("starts_at")
+        return dt.datetime.fromisoformat(value) if isinstance(value, str) else None
+
+    @staticmethod
+    def resolve_previous_ends_at(root: AppointmentEvent, info):
+        value = root.previous.get("ends_at")
+        return dt.datetime.fromisoformat(value) if isinstance(value, str) else None
+
+    @staticmethod
+    def resolve_previous_provider_id(root: AppointmentEvent, info):
+        pk = root.previous.get("provider_id")
+        return to_global_id("StaffMember", pk) if isinstance(pk, int) else None
+
+    @staticmethod
+    def resolve_previous_service_ids(root: AppointmentEvent, info):
+        return _global_ids("Service", root.previous.get("service_ids"))
+
+    @staticmethod
+    def resolve_previous_resource_ids(root: AppointmentEvent, info):
+        return _global_ids("Resource", root.previous.get("resource_ids"))
+
+
+class AppointmentNode(DjangoObjectType):
+    """A client's visit: one provider performs one or more services back to back,
+    in rooms and with devices held for them. Reading its client is logged in the
+    PHI audit log, as every read of a client is."""
+
     class Meta:
-        node = ResourceTypeNode
-
-
-class LocationHoursNode(DjangoObjectType):
-    """One opening interval of a location on a weekday, in the location's local
-    wall time. A day may have several (closed over lunch); a day with none is closed."""
-
-    class Meta:
-        model = LocationHours
-        name = "LocationHours"
-        interfaces = (SpaNode,)
-        fields = ("weekday", "opens_at", "closes_at")
-        convert_choices_to_enum = False
-
-    weekday = graphene.Int(required=True, description=WEEKDAY_DESCRIPTION)
-    opens_at = graphene.Time(required=True, description="Local wall time.")
-    closes_at = graphene.Time(required=True, description="Local wall time, after `opensAt`.")
-
-
-class LocationNode(DjangoObjectType):
-    """A place where the spa sees clients, with its own timezone and opening hours."""
-
-    class Meta:
-        model = Location
-        name = "Location"
+        model = Appointment
+        name = "Appointment"
         interfaces = (SpaNode,)
         fields = (
-            "name",
-            "address_line1",
-            "address_line2",
-            "city",
-            "region",
-            "postal_code",
-            "country",
-            "timezone",
-            "phone",
-            "is_active",
+            "client",
+            "provider",
+            "location",
+            "starts_at",
+            "ends_at",
+            "blocked_from",
+            "blocked_until",
+            "notes",
+            "cancellation_reason",
+            "cancelled_at",
+            "created_at",
+            "updated_at",
         )
 
-    name = graphene.String(required=True, description="Unique in the spa, ignoring case.")
-    address_line1 = graphene.String(required=True, description="May be empty.")
-    address_line2 = graphene.String(required=True, description="May be empty.")
-    city = graphene.String(required=True, description="May be empty.")
-    region = graphene.String(required=True, description="State, province or county; may be empty.")
-    postal_code = graphene.String(required=True, description="May be empty.")
-    country = graphene.String(required=True, description="ISO 3166-1 alpha-2 code, e.g. US.")
-    timezone = graphene.String(
+    client = graphene.Field(ClientNode, required=True, description="Who is seen.")
+    provider = graphene.Field(StaffMemberNode, required=True, description="Who treats them.")
+    location = graphene.Field(LocationNode, required=True, description="Where.")
+    status = graphene.Field(AppointmentStatusEnum, required=True)
+    source = graphene.Field(AppointmentSourceEnum, required=True)
+    starts_at = graphene.DateTime(required=True, description="When the client is seen, in UTC.")
+    ends_at = graphene.DateTime(required=True, description="When the last service ends, in UTC.")
+    blocked_from = graphene.DateTime(
+        required=True, description="The provider is busy from here: `startsAt` less preparation."
+    )
+    blocked_until = graphene.DateTime(
+        required=True, description="The provider is busy until here: `endsAt` plus clean-up."
+    )
+    notes = graphene.String(required=True, description="For the team; may be empty.")
+    cancellation_reason = graphene.String(
+        required=True, description="Why it was cancelled; empty unless cancelled."
+    )
+    cancelled_at = graphene.DateTime(description="When it was cancelled; null unless cancelled.")
+    booked_by_user_id = graphene.ID(
+        description="The user id of who booked it; null: booked online or by the system."
+    )
+    created_at = graphene.DateTime(required=True)
+    updated_at = graphene.DateTime(required=True)
+    services = graphene.List(
+        graphene.NonNull(AppointmentServiceNode),
         required=True,
-        description="IANA name, e.g. America/New_York: opening and working hours here are "
-        "wall times in it.",
+        description="The services, in the order they are performed.",
     )
-    phone = graphene.String(required=True, description="E.164, or empty.")
-    is_active = graphene.Boolean(
-        required=True, description="False: closed, kept for the record and not offered."
-    )
-    hours = graphene.List(
-        graphene.NonNull(LocationHoursNode),
+    resources = graphene.List(
+        graphene.NonNull(ResourceNode),
         required=True,
-        description="Weekly opening hours, by weekday and time.",
+        description="The rooms and devices it holds.",
+    )
+    history = graphene.List(
+        graphene.NonNull(AppointmentEventNode),
+        required=True,
+        description="What happened to it, oldest first.",
     )
 
-    # core/graphql/projection.py: prefetched by the location's key.
-    column_reads: ClassVar[dict[str, tuple[str, ...]]] = {"hours": ()}
-
-    @staticmethod
-    def resolve_hours(root, info):
-        # Lists prefetch these (selectors.location_list).
-        return root.hours.all()
-
-
-class LocationConnection(CountableConnection):
-    """A page of locations."""
-
-    class Meta:
-        node = LocationNode
-
-
-class ResourceNode(DjangoObjectType):
-    """A room or a device at a location ("Treatment room 2", "CO2 laser"), of a kind
-    services can need. Retired ones are inactive; appointments keep them."""
-
-    class Meta:
-        model = Resource
-        name = "Resource"
-        interfaces = (SpaNode,)
-        fields = ("name", "is_active")
-
-    name = graphene.String(required=True, description="Unique at its location, ignoring case.")
-    kind = graphene.Field(ResourceKindEnum, required=True, description="Its type's kind.")
-    resource_type = graphene.Field(ResourceTypeNode, required=True, description="What it is.")
-    location = graphene.Field(LocationNode, required=True, description="Where it is.")
-    is_active = graphene.Boolean(
-        required=True, description="False: retired, kept for the record and not booked."
-    )
-
-    # What the resolvers read (core/graphql/projection.py).
+    # What the resolvers read, for lists that load only the selected columns
+    # (core/graphql/projection.py); the relations are prefetched by key.
     column_reads: ClassVar[dict[str, tuple[str, ...]]] = {
-        "kind": ("resource_type__kind",),
-        "resource_type": ("resource_type",),
-        "location": ("location",),
+        "status": ("status",),
+        "source": ("source",),
+        "booked_by_user_id": ("booked_by_user_id",),
+        "services": (),
+        "resources": (),
+        "history": (),
     }
 
-    # Lists join the type and the location (selectors.resource_list); so do the
-    # appointments that hold resources (selectors.appointment_prefetches).
-    @staticmethod
-    def resolve_kind(root, info):
-        return root.resource_type.kind
+    @classmethod
+    def get_node(cls, info, id):
+        scope = provider_scope(getattr(info.context, "membership", None))
+        return appointment_list(provider_user_id=scope).filter(pk=id).first()
 
     @staticmethod
-    def resolve_resource_type(root, info):
-        return root.resource_type
+    def resolve_status(root: Appointment, info):
+        return root.status
 
     @staticmethod
-    def resolve_location(root, info):
-        return root.location
+    def resolve_source(root: Appointment, info):
+        return root.source
+
+    @staticmethod
+    def resolve_booked_by_user_id(root: Appointment, info):
+        return root.booked_by_user_id
+
+    # Lists prefetch what a query selects (tenant_apps/scheduling/graphql/queries.py); a single
+    # appointment loads each relation with one query.
+    @staticmethod
+    def resolve_services(root: Appointment, info):
+        return appointment_lines(root)
+
+    @staticmethod
+    def resolve_resources(root: Appointment, info):
+        return [booking.resource for booking in appointment_resource_bookings(root)]
+
+    @staticmethod
+    def resolve_history(root: Appointment, info):
+        return root.history.all()
 
 
-class ResourceConnection(CountableConnection):
-    """A page of rooms and devices."""
+class AppointmentConnection(CountableConnection):
+    """A page of appointments, by start time."""
 
     class Meta:
-        node = ResourceNode
+        node = AppointmentNode
+
+
+class SlotServiceType(graphene.ObjectType):
+    """One service of a slot, at its own time in the sequence."""
+
+    class Meta:
+        name = "SlotService"
+
+    service = graphene.Field(ServiceNode, required=True)
+    starts_at = graphene.DateTime(required=True, description="In UTC.")
+    ends_at = graphene.DateTime(required=True, description="In UTC.")
+
+
+class SlotType(graphene.ObjectType):
+    """A start at which the services can be booked with this provider, with the
+    rooms and devices that would be held (chosen again when booking)."""
+
+    class Meta:
+        name = "Slot"
+
+    starts_at = graphene.DateTime(required=True, description="In UTC.")
+    ends_at = graphene.DateTime(required=True, description="In UTC.")
+    provider = graphene.Field(StaffMemberNode, required=True)
+    services = graphene.List(
+        graphene.NonNull(SlotServiceType), required=True, description="In order."
+    )
+    resources = graphene.List(
+        graphene.NonNull(ResourceNode), required=True, description="The rooms and devices."
+    )

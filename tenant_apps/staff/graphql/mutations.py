@@ -11,12 +11,12 @@ from core.graphql.arguments import given_fields
 from core.graphql.mutations import SpaMutation
 from core.graphql.relay import pk_from_global_id
 from shared_apps.accounts.permissions import MANAGERS
-from tenant_apps.catalog.graphql.types import CredentialEnum
-from tenant_apps.scheduling.graphql.types import WEEKDAY_DESCRIPTION
-from tenant_apps.scheduling.weekly import WeeklyInterval
+from tenant_apps.locations.graphql.types import WEEKDAY_DESCRIPTION
+from tenant_apps.locations.weekly import WeeklyInterval
 from tenant_apps.staff import services
+from tenant_apps.staff.errors import StaffErrorCode
 from tenant_apps.staff.graphql.types import (
-    STAFF_ERROR_CODES,
+    CredentialEnum,
     StaffCredentialNode,
     StaffError,
     StaffMemberNode,
@@ -29,7 +29,7 @@ class StaffMutation(SpaMutation):
     class Meta:
         abstract = True
 
-    error_codes = frozenset(STAFF_ERROR_CODES)
+    error_codes = frozenset(StaffErrorCode)
     errors = graphene.List(
         graphene.NonNull(StaffError),
         required=True,

@@ -4,34 +4,37 @@ from typing import ClassVar
 from zoneinfo import ZoneInfo
 
 import graphene
+from django.db.models import Choices
 from django.utils import timezone
 from graphene_django import DjangoObjectType
 
 from core.graphql.mutations import error_type
 from core.graphql.pagination import CountableConnection
 from core.graphql.relay import SpaNode
-from tenant_apps.catalog.graphql.types import CredentialEnum
-from tenant_apps.scheduling.graphql.types import WEEKDAY_DESCRIPTION, LocationNode
-from tenant_apps.staff.models import Credential, StaffProfile, TimeOff, TimeOffKind, WorkingHours
+from tenant_apps.locations.graphql.types import WEEKDAY_DESCRIPTION, LocationNode
+from tenant_apps.staff.errors import StaffErrorCode
+from tenant_apps.staff.models import (
+    Credential,
+    CredentialKind,
+    StaffProfile,
+    TimeOff,
+    TimeOffKind,
+    WorkingHours,
+)
 from tenant_apps.staff.selectors import UPCOMING_TIME_OFF, time_off_upcoming
 
-STAFF_ERROR_CODES = [
-    "NOT_FOUND",
-    "NAME_REQUIRED",
-    "NAME_TOO_LONG",
-    "CREDENTIAL_UNKNOWN",
-    "LICENCE_REQUIRED",
-    "REGION_REQUIRED",
-    "EXPIRY_IN_PAST",
-    "TOO_LONG",
-    "HOURS_INVALID",
-    "HOURS_OVERLAP",
-    "LOCATION_NOT_FOUND",
-    "LOCATION_INACTIVE",
-    "RANGE_INVALID",
-    "KIND_INVALID",
-]
-StaffErrorCode, StaffError = error_type("Staff", STAFF_ERROR_CODES)
+StaffErrorCodeEnum, StaffError = error_type("Staff", StaffErrorCode)
+
+
+def _credential_description(value: Choices | None) -> str:
+    if value is None:
+        return "A professional credential a provider holds and a service may require."
+    return str(value.label)
+
+
+CredentialEnum = graphene.Enum.from_enum(
+    CredentialKind, name="Credential", description=_credential_description
+)
 
 
 def _time_off_kind_description(value: TimeOffKind | None) -> str:

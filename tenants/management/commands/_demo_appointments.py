@@ -19,7 +19,7 @@ from django.core.exceptions import ValidationError
 
 from tenant_apps.audit.services import Actor
 from tenant_apps.catalog.models import Service
-from tenant_apps.scheduling.appointments import appointment_book, appointment_set_status
+from tenant_apps.locations.models import Location
 from tenant_apps.scheduling.availability import (
     Interval,
     ProviderSpec,
@@ -32,9 +32,10 @@ from tenant_apps.scheduling.models import (
     Appointment,
     AppointmentSource,
     AppointmentStatus,
-    Location,
 )
-from tenant_apps.scheduling.selectors import availability_inputs, policy_of
+from tenant_apps.scheduling.selectors.availability import availability_inputs, policy_of
+from tenant_apps.scheduling.services.booking import appointment_book
+from tenant_apps.scheduling.services.changes import appointment_set_status
 from tenants.management.commands._demo_calendar_data import VISITS
 
 DAYS_BACK = DAYS_AHEAD = 7

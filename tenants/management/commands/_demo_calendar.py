@@ -28,14 +28,10 @@ from shared_apps.accounts.models import User
 from tenant_apps.catalog.models import Service, ServiceCategory
 from tenant_apps.catalog.services import service_category_create, service_create
 from tenant_apps.clients.models import Client
-from tenant_apps.scheduling.models import Location, ResourceType
-from tenant_apps.scheduling.services import (
-    location_create,
-    location_hours_set,
-    resource_create,
-    resource_type_create,
-)
-from tenant_apps.scheduling.weekly import WeeklyInterval
+from tenant_apps.locations.models import Location, ResourceType
+from tenant_apps.locations.services.locations import location_create, location_hours_set
+from tenant_apps.locations.services.resources import resource_create, resource_type_create
+from tenant_apps.locations.weekly import WeeklyInterval
 from tenant_apps.staff.models import Credential, StaffProfile, TimeOff, TimeOffKind
 from tenant_apps.staff.services import (
     credential_set,

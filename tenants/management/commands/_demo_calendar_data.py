@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from tenant_apps.scheduling.models import ResourceKind
+from tenant_apps.locations.models import ResourceKind
 from tenant_apps.staff.models import CredentialKind
 
 RN, NP, PA, MD = CredentialKind.RN, CredentialKind.NP, CredentialKind.PA, CredentialKind.MD

@@ -12,6 +12,7 @@ from tests.shared_apps.billing.matrix import MATRIX as BILLING_MATRIX
 from tests.tenant_apps.audit.matrix import MATRIX as AUDIT_MATRIX
 from tests.tenant_apps.catalog.matrix import MATRIX as CATALOG_MATRIX
 from tests.tenant_apps.clients.matrix import MATRIX as CLIENTS_MATRIX
+from tests.tenant_apps.locations.matrix import MATRIX as LOCATIONS_MATRIX
 from tests.tenant_apps.profile.matrix import MATRIX as PROFILE_MATRIX
 from tests.tenant_apps.scheduling.matrix import MATRIX as SCHEDULING_MATRIX
 from tests.tenant_apps.staff.matrix import MATRIX as STAFF_MATRIX
@@ -62,6 +63,7 @@ MATRIX: dict[str, tuple[str, Permission]] = {
     **BILLING_MATRIX,
     **CATALOG_MATRIX,
     **CLIENTS_MATRIX,
+    **LOCATIONS_MATRIX,
     **PROFILE_MATRIX,
     **SCHEDULING_MATRIX,
     **STAFF_MATRIX,

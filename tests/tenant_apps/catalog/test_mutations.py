@@ -5,7 +5,7 @@ import pytest
 
 from core.graphql.relay import to_global_id
 from tenant_apps.catalog.models import Product, Service, ServiceCategory
-from tenant_apps.scheduling.models import ResourceType
+from tenant_apps.locations.models import ResourceType
 from tenants.db import connection
 from tests.tenant_apps.catalog.factories import (
     ProductFactory,

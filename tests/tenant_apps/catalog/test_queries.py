@@ -4,7 +4,7 @@ and IDs that stay in their spa."""
 import pytest
 
 from core.graphql.relay import to_global_id
-from tenant_apps.scheduling.models import ResourceKind, ResourceType
+from tenant_apps.locations.models import ResourceKind, ResourceType
 from tenants.db import connection
 from tests.tenant_apps.catalog.factories import (
     ProductFactory,

@@ -16,7 +16,7 @@ from tenant_apps.catalog.services import (
     service_create,
     service_update,
 )
-from tenant_apps.scheduling.models import ResourceKind, ResourceType
+from tenant_apps.locations.models import ResourceKind, ResourceType
 from tenants.db import connection
 from tenants.models import Spa
 from tests.tenant_apps.catalog.factories import (

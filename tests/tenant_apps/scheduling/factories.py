@@ -1,15 +1,15 @@
-"""factory_boy factories for scheduling records; use them on a spa's schema
+"""factory_boy factories for the calendar's records (appointments); use them on a spa's schema
 (`on_spa(spa)` or `@pytest.mark.spa`)."""
 
 import datetime as dt
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import factory
 
 from tenant_apps.catalog.models import Service
 from tenant_apps.clients.models import Client
+from tenant_apps.locations.models import Location, Resource, ResourceType
 from tenant_apps.scheduling.models import (
     HOLDING_STATUSES,
     Appointment,
@@ -18,67 +18,18 @@ from tenant_apps.scheduling.models import (
     AppointmentService,
     AppointmentSource,
     AppointmentStatus,
-    Location,
-    LocationHours,
-    Resource,
     ResourceBooking,
-    ResourceKind,
-    ResourceType,
 )
 from tenant_apps.staff.models import StaffProfile
-from tenants.db import connection
-from tenants.models import Spa
+from tests.tenant_apps.locations.factories import (
+    LocationFactory,
+    LocationHoursFactory,
+    ResourceFactory,
+    ResourceTypeFactory,
+    on_spa,  # noqa: F401 (other apps' tests take it from here)
+)
 
-
-@contextmanager
-def on_spa(spa: Spa) -> Iterator[None]:
-    """Run the block on `spa`'s schema (global IDs minted inside belong to it)."""
-    connection.set_tenant(spa)
-    try:
-        yield
-    finally:
-        connection.set_schema_to_public()
-
-
-class LocationFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Location
-
-    name = factory.Sequence(lambda n: f"Location {n:03}")
-    city = "New York"
-    region = "NY"
-    country = "US"
-    timezone = "America/New_York"
-
-
-class LocationHoursFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = LocationHours
-
-    location = factory.SubFactory(LocationFactory)
-    weekday = 1
-    opens_at = "09:00"
-    closes_at = "17:00"
-
-
-class ResourceTypeFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = ResourceType
-
-    name = factory.Sequence(lambda n: f"Room {n:03}")
-    kind = ResourceKind.ROOM
-
-
-class ResourceFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Resource
-
-    location = factory.SubFactory(LocationFactory)
-    resource_type = factory.SubFactory(ResourceTypeFactory)
-    name = factory.Sequence(lambda n: f"Treatment room {n:03}")
-
-
-# Staff factories import this module (for LocationFactory): name them by path.
+# Staff factories are named by path (as they always were).
 _STAFF_PROFILE = "tests.tenant_apps.staff.factories.StaffProfileFactory"
 
 

@@ -8,6 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tenant_apps.locations.weekly import WeeklyInterval
 from tenant_apps.scheduling.availability import (
     Interval,
     LocationSpec,
@@ -22,7 +23,6 @@ from tenant_apps.scheduling.availability import (
     check_slot,
     find_slots,
 )
-from tenant_apps.scheduling.weekly import WeeklyInterval
 
 NY = ZoneInfo("America/New_York")
 UTC = dt.UTC

@@ -15,7 +15,8 @@ from core.graphql.relay import to_global_id
 from tenant_apps.audit.services import Actor
 from tenant_apps.clients.models import ConsentSource
 from tenant_apps.clients.services import Consent, client_update
-from tests.tenant_apps.scheduling.factories import a_desk, a_monday, appointments_bulk, on_spa
+from tests.tenant_apps.locations.factories import on_spa
+from tests.tenant_apps.scheduling.factories import a_desk, a_monday, appointments_bulk
 
 MONDAY = a_monday()
 NEW_YORK = ZoneInfo("America/New_York")

@@ -12,7 +12,7 @@ from tenant_apps.staff.models import (
     TimeOffKind,
     WorkingHours,
 )
-from tests.tenant_apps.scheduling.factories import LocationFactory
+from tests.tenant_apps.locations.factories import LocationFactory
 
 
 class StaffProfileFactory(factory.django.DjangoModelFactory):

@@ -9,7 +9,7 @@ from django.db import IntegrityError, transaction
 from core.graphql.relay import to_global_id
 from tenant_apps.staff.models import Credential, CredentialKind
 from tenant_apps.staff.services import credential_set
-from tests.tenant_apps.scheduling.factories import on_spa
+from tests.tenant_apps.locations.factories import on_spa
 from tests.tenant_apps.staff.factories import CredentialFactory, StaffProfileFactory
 
 SET = """

@@ -11,7 +11,7 @@ from core.graphql.relay import to_global_id
 from shared_apps.accounts.models import Role
 from tenant_apps.staff.models import StaffProfile
 from tenant_apps.staff.services import UNNAMED, staff_profile_ensure
-from tests.tenant_apps.scheduling.factories import on_spa
+from tests.tenant_apps.locations.factories import on_spa
 from tests.tenant_apps.staff.factories import StaffProfileFactory
 
 INVITE = """

@@ -6,7 +6,7 @@ import pytest
 
 from core.graphql.relay import to_global_id
 from tenant_apps.staff.models import Credential, CredentialKind, StaffProfile, TimeOff, WorkingHours
-from tests.tenant_apps.scheduling.factories import LocationFactory, on_spa
+from tests.tenant_apps.locations.factories import LocationFactory, on_spa
 from tests.tenant_apps.staff.factories import (
     CredentialFactory,
     StaffProfileFactory,

@@ -7,7 +7,7 @@ from django.db import IntegrityError, transaction
 
 from core.graphql.relay import to_global_id
 from tenant_apps.staff.models import TimeOff
-from tests.tenant_apps.scheduling.factories import on_spa
+from tests.tenant_apps.locations.factories import on_spa
 from tests.tenant_apps.staff.factories import StaffProfileFactory, TimeOffFactory
 
 ADD = """

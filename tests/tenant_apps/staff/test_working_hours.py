@@ -7,7 +7,7 @@ from django.db import IntegrityError, transaction
 
 from core.graphql.relay import to_global_id
 from tenant_apps.staff.models import WorkingHours
-from tests.tenant_apps.scheduling.factories import LocationFactory, on_spa
+from tests.tenant_apps.locations.factories import LocationFactory, on_spa
 from tests.tenant_apps.staff.factories import StaffProfileFactory, WorkingHoursFactory
 
 SET = """

@@ -1,0 +1,27 @@
+"""Why the patients' booking API refuses (tenant_apps/online_booking/selectors.py and
+services.py); the API's `BookingErrorCode`. What a location or services
+refuse comes from the calendar's checks (`scheduling.selectors.availability.bookable_*`),
+with codes of the same names."""
+
+from core.errors import ErrorCode
+
+
+class BookingErrorCode(ErrorCode):
+    ONLINE_BOOKING_DISABLED = "ONLINE_BOOKING_DISABLED"
+    NOT_FOUND = "NOT_FOUND"
+    SERVICES_INVALID = "SERVICES_INVALID"
+    SERVICE_UNAVAILABLE = "SERVICE_UNAVAILABLE"
+    RANGE_INVALID = "RANGE_INVALID"
+    START_INVALID = "START_INVALID"
+    OUTSIDE_POLICY = "OUTSIDE_POLICY"
+    SLOT_TAKEN = "SLOT_TAKEN"
+    NAME_REQUIRED = "NAME_REQUIRED"
+    EMAIL_REQUIRED = "EMAIL_REQUIRED"
+    EMAIL_INVALID = "EMAIL_INVALID"
+    PHONE_REQUIRED = "PHONE_REQUIRED"
+    PHONE_INVALID = "PHONE_INVALID"
+    TOO_LONG = "TOO_LONG"
+    RATE_LIMITED = "RATE_LIMITED"
+    TOKEN_INVALID = "TOKEN_INVALID"  # noqa: S105 (an error code, not a secret)
+    NOT_CHANGEABLE = "NOT_CHANGEABLE"
+    OUTSIDE_CANCELLATION_WINDOW = "OUTSIDE_CANCELLATION_WINDOW"

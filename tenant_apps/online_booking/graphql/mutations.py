@@ -1,0 +1,155 @@
+"""Mutations of the public booking API: book, and cancel or move a booking with
+its manage link. Anyone may run them; each answers `errors: [{field, code,
+message}]` (BookingErrorCode) and the booking, never anything about the client
+record. Rate limited per client address (tenant_apps/online_booking/throttling.py), and booking
+also per email address typed."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import graphene
+from django.conf import settings
+from django_ratelimit.core import is_ratelimited
+
+from core.errors import field_error
+from core.graphql.mutations import SpaMutation
+from core.graphql.relay import pk_from_global_id
+from shared_apps.accounts.permissions import ANYONE
+from tenant_apps.online_booking import selectors
+from tenant_apps.online_booking.errors import BookingErrorCode
+from tenant_apps.online_booking.graphql.types import (
+    LOCATION_ID,
+    PROVIDER_ID,
+    SERVICE_ID,
+    BookingError,
+    PublicAppointment,
+)
+from tenant_apps.online_booking.services.booking import online_actor, online_book
+from tenant_apps.online_booking.services.changes import online_cancel, online_reschedule
+
+
+class BookInput(graphene.InputObjectType):
+    location_id = graphene.ID(required=True)
+    service_ids = graphene.List(
+        graphene.NonNull(graphene.ID),
+        required=True,
+        description="1 to 5 services, performed back to back in this order.",
+    )
+    starts_at = graphene.DateTime(
+        required=True, description="A start `availability` offered, with its UTC offset."
+    )
+    provider_id = graphene.ID(description="A provider `availability` offered; null: any free one.")
+    first_name = graphene.String(required=True)
+    last_name = graphene.String(required=True)
+    email = graphene.String(required=True, description="Where the confirmation and link go.")
+    phone = graphene.String(
+        required=True, description="With a country code, or national for the location's country."
+    )
+    notes = graphene.String(description="For the spa (what you would like, questions).")
+
+
+class BookingMutation(SpaMutation):
+    class Meta:
+        abstract = True
+
+    permission = ANYONE
+    error_codes = frozenset(BookingErrorCode)
+    errors = graphene.List(graphene.NonNull(BookingError), required=True)
+    appointment = graphene.Field(PublicAppointment)
+
+
+def _too_many_bookings_for(request: Any, email: str) -> bool:
+    """Bookings per email address typed (whoever's it is), so no inbox gets a
+    flood of confirmations from many client addresses."""
+    spa = getattr(request, "spa", None)
+    address = (email or "").strip().lower()
+    return bool(address) and is_ratelimited(
+        request,
+        group=f"booking:email:{spa.schema_name if spa is not None else 'public'}",
+        key=lambda _group, _request: address,
+        rate=settings.BOOKING_RATE_PER_EMAIL,
+        increment=True,
+    )
+
+
+class Book(BookingMutation):
+    """Book a start `availability` offered, for the person described. The answer
+    (and the email to `email`, with the link to cancel or move it) is the same
+    whether or not the spa already knows this person."""
+
+    class Arguments:
+        input = BookInput(required=True)
+
+    @classmethod
+    def perform(cls, root, info, membership, input):
+        request = info.context
+        if _too_many_bookings_for(request, input.email):
+            raise field_error(
+                BookingErrorCode.RATE_LIMITED,
+                "Too many bookings with this email address. Try again later.",
+                "email",
+            )
+        appointment = online_book(
+            actor=online_actor(request),
+            spa=request.spa,
+            location_id=pk_from_global_id(input.location_id, LOCATION_ID),
+            service_ids=[pk_from_global_id(pk, SERVICE_ID) for pk in input.service_ids],
+            starts_at=input.starts_at,
+            provider_id=(
+                selectors.ANY_PROVIDER
+                if input.provider_id is None
+                else pk_from_global_id(input.provider_id, PROVIDER_ID)
+            ),
+            first_name=input.first_name,
+            last_name=input.last_name,
+            email=input.email,
+            phone=input.phone,
+            notes=input.notes or "",
+        )
+        return cls(appointment=appointment, errors=[])
+
+
+class Cancel(BookingMutation):
+    """Cancel the booking a manage link manages, until the cancellation window
+    (OUTSIDE_CANCELLATION_WINDOW after). Spends the link."""
+
+    class Arguments:
+        token = graphene.String(required=True)
+        reason = graphene.String(description="For the spa; optional.")
+
+    @classmethod
+    def perform(cls, root, info, membership, token, reason=None):
+        appointment = online_cancel(
+            actor=online_actor(info.context),
+            spa=info.context.spa,
+            token=token,
+            reason=reason or "",
+        )
+        return cls(appointment=appointment, errors=[])
+
+
+class Reschedule(BookingMutation):
+    """Move the booking a manage link manages to another start `availability`
+    offers with the same provider and services, until the cancellation window.
+    Spends the link; a new one is emailed."""
+
+    class Arguments:
+        token = graphene.String(required=True)
+        starts_at = graphene.DateTime(required=True)
+
+    @classmethod
+    def perform(cls, root, info, membership, token, starts_at):
+        appointment = online_reschedule(
+            actor=online_actor(info.context),
+            spa=info.context.spa,
+            token=token,
+            starts_at=starts_at,
+        )
+        return cls(appointment=appointment, errors=[])
+
+
+class BookingMutations(graphene.ObjectType):
+    book = Book.Field()
+    cancel = Cancel.Field()
+    reschedule = Reschedule.Field()
