@@ -37,6 +37,8 @@ SHARED_APPS = [
     "axes",
     "shared_apps.accounts",
     "shared_apps.billing",
+    # Code only: provisioning with owner and trial, signup, export and restore.
+    "shared_apps.lifecycle",
     # The super-admin console (root domain, /console/): sessions, messages, TOTP.
     "django.contrib.sessions",
     "django.contrib.messages",
@@ -123,7 +125,7 @@ AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 # A success must clear only that account's failures: axes' own reset on success
 # also clears everything from the client's address, so an attacker could guess
 # at a victim, sign in to their own account, and guess again. The sign-in service
-# resets by account itself (shared_apps/accounts/services.py).
+# resets by account itself (shared_apps/accounts/services/tokens.py).
 AXES_RESET_ON_SUCCESS = False
 # Attempts during a lockout do not restart it (else one request per 15 minutes
 # keeps anyone locked out for ever).

@@ -1,13 +1,12 @@
 """Sign-in, invitations, password reset and team management on a spa's API."""
 
 import graphene
-from django.core.exceptions import ValidationError
 
+from core.errors import field_error
 from core.graphql.arguments import enum_value
 from core.graphql.mutations import SpaMutation
-from shared_apps.accounts import services
+from shared_apps.accounts.errors import AccountErrorCode
 from shared_apps.accounts.graphql.types import (
-    ACCOUNT_ERROR_CODES,
     AccountError,
     InvitationType,
     MemberType,
@@ -15,22 +14,38 @@ from shared_apps.accounts.graphql.types import (
     RoleEnum,
 )
 from shared_apps.accounts.permissions import ANYONE, MANAGERS, MEMBERS
+from shared_apps.accounts.services.invitations import (
+    invitation_accept,
+    invitation_create,
+    invitation_revoke,
+)
+from shared_apps.accounts.services.me import me_update
+from shared_apps.accounts.services.passwords import (
+    password_change,
+    password_reset_confirm,
+    password_reset_request,
+)
+from shared_apps.accounts.services.team import member_change_role, member_set_active
+from shared_apps.accounts.services.tokens import (
+    auth_login,
+    token_issue,
+    token_revoke,
+    tokens_revoke_for_membership,
+)
 
 
 def _id(value: str, field: str = "id") -> int:
     try:
         return int(value)
     except (TypeError, ValueError):
-        raise ValidationError(
-            {field: ValidationError("No such record.", code="NOT_FOUND")}
-        ) from None
+        raise field_error(AccountErrorCode.NOT_FOUND, "No such record.", field) from None
 
 
 class AccountMutation(SpaMutation):
     class Meta:
         abstract = True
 
-    error_codes = frozenset(ACCOUNT_ERROR_CODES)
+    error_codes = frozenset(AccountErrorCode)
     errors = graphene.List(graphene.NonNull(AccountError), required=True)
 
 
@@ -51,9 +66,7 @@ class Login(AccountMutation):
     @classmethod
     def perform(cls, root, info, membership, email, password):
         request = info.context
-        issued = services.auth_login(
-            request=request, spa=request.spa, email=email, password=password
-        )
+        issued = auth_login(request=request, spa=request.spa, email=email, password=password)
         return cls(
             token=issued.secret,
             expires_at=issued.token.expires_at,
@@ -68,7 +81,7 @@ class Logout(AccountMutation):
 
     @classmethod
     def perform(cls, root, info, membership):
-        services.token_revoke(token=info.context.api_token)
+        token_revoke(token=info.context.api_token)
         return cls()
 
 
@@ -81,7 +94,7 @@ class LogoutEverywhere(AccountMutation):
 
     @classmethod
     def perform(cls, root, info, membership):
-        return cls(revoked=services.tokens_revoke_for_membership(membership=membership))
+        return cls(revoked=tokens_revoke_for_membership(membership=membership))
 
 
 class UpdateMe(AccountMutation):
@@ -97,7 +110,7 @@ class UpdateMe(AccountMutation):
 
     @classmethod
     def perform(cls, root, info, membership, name=None, phone=None):
-        services.me_update(user=membership.user, name=name, phone=phone)
+        me_update(user=membership.user, name=name, phone=phone)
         return cls(me=MeType.from_membership(membership))
 
 
@@ -112,7 +125,7 @@ class ChangePassword(AccountMutation):
 
     @classmethod
     def perform(cls, root, info, membership, current_password, new_password):
-        services.password_change(
+        password_change(
             request=info.context,
             token=info.context.api_token,
             current_password=current_password,
@@ -132,7 +145,7 @@ class RequestPasswordReset(AccountMutation):
 
     @classmethod
     def perform(cls, root, info, membership, email):
-        services.password_reset_request(request=info.context, spa=info.context.spa, email=email)
+        password_reset_request(request=info.context, spa=info.context.spa, email=email)
         return cls()
 
 
@@ -149,7 +162,7 @@ class ResetPassword(AccountMutation):
 
     @classmethod
     def perform(cls, root, info, membership, uid, token, new_password):
-        services.password_reset_confirm(uid=uid, token=token, new_password=new_password)
+        password_reset_confirm(uid=uid, token=token, new_password=new_password)
         return cls()
 
 
@@ -166,7 +179,7 @@ class InviteMember(AccountMutation):
 
     @classmethod
     def perform(cls, root, info, membership, email, role):
-        issued = services.invitation_create(
+        issued = invitation_create(
             spa=info.context.spa, invited_by=membership, email=email, role=enum_value(role)
         )
         return cls(invitation=InvitationType.from_invitation(issued.invitation))
@@ -182,7 +195,7 @@ class RevokeInvitation(AccountMutation):
 
     @classmethod
     def perform(cls, root, info, membership, id):
-        invitation = services.invitation_revoke(spa=info.context.spa, invitation_id=_id(id))
+        invitation = invitation_revoke(spa=info.context.spa, invitation_id=_id(id))
         return cls(invitation=InvitationType.from_invitation(invitation))
 
 
@@ -202,10 +215,8 @@ class AcceptInvitation(AccountMutation):
 
     @classmethod
     def perform(cls, root, info, membership, token, name, password):
-        joined = services.invitation_accept(
-            spa=info.context.spa, secret=token, name=name, password=password
-        )
-        issued = services.token_issue(membership=joined)
+        joined = invitation_accept(spa=info.context.spa, secret=token, name=name, password=password)
+        issued = token_issue(membership=joined)
         return cls(token=issued.secret, me=MeType.from_membership(joined))
 
 
@@ -220,7 +231,7 @@ class ChangeMemberRole(AccountMutation):
 
     @classmethod
     def perform(cls, root, info, membership, id, role):
-        member = services.member_change_role(
+        member = member_change_role(
             spa=info.context.spa, actor=membership, membership_id=_id(id), role=enum_value(role)
         )
         return cls(member=MemberType.from_membership(member))
@@ -240,7 +251,7 @@ class _SetMemberActive(AccountMutation):
 
     @classmethod
     def perform(cls, root, info, membership, id):
-        member = services.member_set_active(
+        member = member_set_active(
             spa=info.context.spa, actor=membership, membership_id=_id(id), active=cls.active
         )
         return cls(member=MemberType.from_membership(member))

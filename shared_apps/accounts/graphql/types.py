@@ -1,6 +1,7 @@
 import graphene
 
 from core.graphql.mutations import error_type
+from shared_apps.accounts.errors import AccountErrorCode
 from shared_apps.accounts.models import Role
 
 RoleEnum = graphene.Enum(
@@ -9,25 +10,7 @@ RoleEnum = graphene.Enum(
     description="A member's role in the spa.",
 )
 
-ACCOUNT_ERROR_CODES = [
-    "INVALID_CREDENTIALS",
-    "TOO_MANY_ATTEMPTS",
-    "EMAIL_INVALID",
-    "ALREADY_MEMBER",
-    "ROLE_INVALID",
-    "ROLE_NOT_ALLOWED",
-    "NOT_FOUND",
-    "LAST_OWNER",
-    "INVITATION_INVALID",
-    "INVITATION_EXPIRED",
-    "NAME_REQUIRED",
-    "NAME_TOO_LONG",
-    "PASSWORD_TOO_WEAK",
-    "RESET_LINK_INVALID",
-    "PHONE_INVALID",
-    "IMPERSONATION_FORBIDDEN",
-]
-AccountErrorCode, AccountError = error_type("Account", ACCOUNT_ERROR_CODES)
+AccountErrorCodeEnum, AccountError = error_type("Account", AccountErrorCode)
 
 
 class ImpersonationType(graphene.ObjectType):

@@ -17,6 +17,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from shared_apps.accounts.models import Membership, User
 from shared_apps.console.staff import staff_enroll, staff_grant
+from shared_apps.lifecycle.services import spa_provision
 from tenant_apps.profile.services import profile_update
 from tenants.db import connection
 from tenants.management.commands._demo_calendar import Seeded, seed_calendar
@@ -24,7 +25,6 @@ from tenants.management.commands._demo_calendar_data import provider_people
 from tenants.management.commands._demo_records import seed_records
 from tenants.models import SpaStatus
 from tenants.selectors import spa_get
-from tenants.services import spa_provision
 
 DEMO_SPAS = [
     {

@@ -5,7 +5,7 @@ import logging
 import pytest
 from django.core.management import call_command
 
-from shared_apps.accounts.services import invitation_create
+from shared_apps.accounts.services.invitations import invitation_create
 from shared_apps.billing.models import Subscription
 from tests.shared_apps.billing.conftest import sign
 

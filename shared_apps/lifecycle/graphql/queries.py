@@ -2,7 +2,7 @@ import graphene
 
 from core.graphql.relay import SpaNode
 from shared_apps.accounts.permissions import ANYONE, MEMBERS, permission
-from tenants.graphql.types import SlugAvailabilityType, SpaType
+from shared_apps.lifecycle.graphql.types import SlugAvailabilityType, SpaType
 from tenants.selectors import slug_availability
 
 
