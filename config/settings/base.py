@@ -26,6 +26,8 @@ ROOT_DOMAIN = env("ROOT_DOMAIN", default="localhost").lower().rstrip(".")
 ALLOWED_HOSTS = ["*"]
 
 SHARED_APPS = [
+    # Code only: the API's domain-free building blocks and `manage.py graphql_sdl`.
+    "core",
     # `tenants` comes before django_tenants so its migrate_schemas (which also keeps
     # the spa template schema current) overrides the library's.
     "tenants",
@@ -45,6 +47,8 @@ SHARED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "shared_apps.console",
+    # Code only: `manage.py demo` (development data), above every app.
+    "demo",
 ]
 TENANT_APPS = [
     "tenant_apps.profile",
@@ -55,6 +59,14 @@ TENANT_APPS = [
     "tenant_apps.clients",
 ]
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
+
+# The GraphQL schemas and where their SDL is committed (`manage.py graphql_sdl`,
+# core/management/commands/graphql_sdl.py; tests/test_project.py checks them).
+GRAPHQL_SCHEMAS = {
+    "config/schema_tenant.graphql": "config.schema_tenant.schema",
+    "config/schema_public.graphql": "config.schema_public.schema",
+    "config/schema_booking.graphql": "config.schema_booking.schema",
+}
 
 TENANT_MODEL = "tenants.Spa"
 TENANT_DOMAIN_MODEL = "tenants.Domain"
