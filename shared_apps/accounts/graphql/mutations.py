@@ -5,11 +5,12 @@ import graphene
 from core.errors import field_error
 from core.graphql.arguments import enum_value
 from core.graphql.mutations import SpaMutation
+from core.graphql.relay import pk_from_global_id
 from shared_apps.accounts.errors import AccountErrorCode
 from shared_apps.accounts.graphql.types import (
     AccountError,
-    InvitationType,
-    MemberType,
+    InvitationNode,
+    MemberNode,
     MeType,
     RoleEnum,
 )
@@ -34,11 +35,12 @@ from shared_apps.accounts.services.tokens import (
 )
 
 
-def _id(value: str, field: str = "id") -> int:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        raise field_error(AccountErrorCode.NOT_FOUND, "No such record.", field) from None
+def _pk(global_id: str, type_name: str) -> int:
+    """The row a global ID names (one of this spa's `type_name`), or NOT_FOUND."""
+    pk = pk_from_global_id(global_id, type_name)
+    if pk is None:
+        raise field_error(AccountErrorCode.NOT_FOUND, "No such record.", "id")
+    return pk
 
 
 class AccountMutation(SpaMutation):
@@ -175,14 +177,14 @@ class InviteMember(AccountMutation):
         email = graphene.String(required=True)
         role = RoleEnum(required=True)
 
-    invitation = graphene.Field(InvitationType)
+    invitation = graphene.Field(InvitationNode)
 
     @classmethod
     def perform(cls, root, info, membership, email, role):
         issued = invitation_create(
             spa=info.context.spa, invited_by=membership, email=email, role=enum_value(role)
         )
-        return cls(invitation=InvitationType.from_invitation(issued.invitation))
+        return cls(invitation=issued.invitation)
 
 
 class RevokeInvitation(AccountMutation):
@@ -191,12 +193,12 @@ class RevokeInvitation(AccountMutation):
     class Arguments:
         id = graphene.ID(required=True)
 
-    invitation = graphene.Field(InvitationType)
+    invitation = graphene.Field(InvitationNode)
 
     @classmethod
     def perform(cls, root, info, membership, id):
-        invitation = invitation_revoke(spa=info.context.spa, invitation_id=_id(id))
-        return cls(invitation=InvitationType.from_invitation(invitation))
+        invitation = invitation_revoke(spa=info.context.spa, invitation_id=_pk(id, "Invitation"))
+        return cls(invitation=invitation)
 
 
 class AcceptInvitation(AccountMutation):
@@ -224,17 +226,20 @@ class ChangeMemberRole(AccountMutation):
     permission = MANAGERS
 
     class Arguments:
-        id = graphene.ID(required=True, description="The member's id.")
+        id = graphene.ID(required=True, description="The member's global ID.")
         role = RoleEnum(required=True)
 
-    member = graphene.Field(MemberType)
+    member = graphene.Field(MemberNode)
 
     @classmethod
     def perform(cls, root, info, membership, id, role):
         member = member_change_role(
-            spa=info.context.spa, actor=membership, membership_id=_id(id), role=enum_value(role)
+            spa=info.context.spa,
+            actor=membership,
+            membership_id=_pk(id, "Member"),
+            role=enum_value(role),
         )
-        return cls(member=MemberType.from_membership(member))
+        return cls(member=member)
 
 
 class _SetMemberActive(AccountMutation):
@@ -245,16 +250,19 @@ class _SetMemberActive(AccountMutation):
     active: bool
 
     class Arguments:
-        id = graphene.ID(required=True, description="The member's id.")
+        id = graphene.ID(required=True, description="The member's global ID.")
 
-    member = graphene.Field(MemberType)
+    member = graphene.Field(MemberNode)
 
     @classmethod
     def perform(cls, root, info, membership, id):
         member = member_set_active(
-            spa=info.context.spa, actor=membership, membership_id=_id(id), active=cls.active
+            spa=info.context.spa,
+            actor=membership,
+            membership_id=_pk(id, "Member"),
+            active=cls.active,
         )
-        return cls(member=MemberType.from_membership(member))
+        return cls(member=member)
 
 
 class DeactivateMember(_SetMemberActive):

@@ -13,6 +13,7 @@ from shared_apps.accounts.secrets import digest
 from shared_apps.accounts.services.invitations import invitation_create
 from shared_apps.accounts.services.team import member_change_role
 from tests.factories import PASSWORD
+from tests.shared_apps.accounts.ids import global_id
 
 LOGIN = (
     'mutation {{ login(email: "{email}", password: "{password}") {{ token errors {{ code }} }} }}'
@@ -105,7 +106,8 @@ def test_an_invitation_dies_with_its_authors_authority(
     secret = mailoutbox[0].body.split("token=")[1].split()[0]
     owner = signed_in(glow, Role.OWNER)
     owner.graphql(
-        f'mutation {{ deactivateMember(id: "{manager.membership.pk}") {{ errors {{ code }} }} }}'
+        f'mutation {{ deactivateMember(id: "{global_id(glow, "Member", manager.membership.pk)}") '
+        "{ errors { code } } }"
     )
 
     answer = client_for(glow).graphql(
