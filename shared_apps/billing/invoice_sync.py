@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from core.updates import apply_changes
 from shared_apps.billing.models import Invoice, InvoiceStatus
-from shared_apps.billing.stripe_gateway import RemoteInvoice
+from shared_apps.billing.stripe_objects import RemoteInvoice
 
 logger = logging.getLogger(__name__)
 
