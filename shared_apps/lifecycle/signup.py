@@ -2,9 +2,9 @@
 
 All or nothing. Everything that can be checked is checked first (slug, names,
 email, password, plan, timezone). Then the owner's account is created, the spa
-is provisioned, and the transaction that opens it (trialing) also creates its
-subscription (the plan's trial) and the owner's token (`spa_provision`'s
-`on_open`). A failure anywhere removes the spa being provisioned (schema
+is provisioned (services.py: `spa_provision`), and the transaction that opens it
+(trialing) also makes the owner's membership, the plan's trial subscription and
+the owner's token (its `on_open`). A failure anywhere removes the spa being provisioned (schema
 included) and the account if signup created it.
 
 Someone who already has an account (an owner of another spa, say) signs up

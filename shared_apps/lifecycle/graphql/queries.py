@@ -1,3 +1,6 @@
+"""The spa the request was routed to (tenant API), and whether a slug is free
+for signup (public API)."""
+
 import graphene
 
 from core.graphql.relay import SpaNode
