@@ -30,6 +30,22 @@ from zoneinfo import ZoneInfo
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
+from demo.calendar_data import (
+    AESTHETICIAN,
+    CALENDARS,
+    INJECTORS,
+    LASER_AND_DEVICES,
+    LASER_SUITE,
+    MENU,
+    PRESCRIBERS,
+    RESOURCE_TYPES,
+    RN,
+    SANTA_MONICA,
+    TREATMENT_ROOM,
+    VISITS,
+    DemoService,
+    week,
+)
 from shared_apps.accounts.models import Membership, Role, User
 from tenant_apps.catalog.models import Service, ServiceCategory
 from tenant_apps.clients.models import Client, MarketingConsent
@@ -46,22 +62,6 @@ from tenant_apps.scheduling.models import (
 )
 from tenant_apps.staff.models import Credential, StaffProfile, TimeOff, TimeOffKind, WorkingHours
 from tenants.db import connection
-from tenants.management.commands._demo_calendar_data import (
-    AESTHETICIAN,
-    CALENDARS,
-    INJECTORS,
-    LASER_AND_DEVICES,
-    LASER_SUITE,
-    MENU,
-    PRESCRIBERS,
-    RESOURCE_TYPES,
-    RN,
-    SANTA_MONICA,
-    TREATMENT_ROOM,
-    VISITS,
-    DemoService,
-    week,
-)
 from tenants.models import Spa
 
 PASSWORD = "bench-password-2026"  # noqa: S105 (benchmark data on a loopback-only cluster)

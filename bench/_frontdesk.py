@@ -80,12 +80,12 @@ def frontdesk() -> FrontDesk:
 
     from core.graphql.relay import to_global_id
     from shared_apps.accounts.models import Membership
-    from shared_apps.accounts.services import token_issue
+    from shared_apps.accounts.services.tokens import token_issue
+    from shared_apps.lifecycle.services import spa_provision
     from tenant_apps.catalog.models import Service
     from tenant_apps.locations.models import Location
     from tenant_apps.scheduling.models import Appointment
     from tenants.models import Spa
-    from tenants.services import spa_provision
 
     spa = Spa.objects.filter(slug="frontdesk").first() or spa_provision(
         slug="frontdesk",

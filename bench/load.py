@@ -170,7 +170,7 @@ def _token(membership) -> str:
     from django.utils import timezone
 
     from shared_apps.accounts.models import ApiToken
-    from shared_apps.accounts.services import token_issue
+    from shared_apps.accounts.services.tokens import token_issue
 
     issued = token_issue(membership=membership)
     ApiToken.objects.filter(pk=issued.token.pk).update(last_used_at=timezone.now())

@@ -28,7 +28,7 @@ def main() -> None:
 
     from django.core.management import call_command
 
-    from tenants.services import spa_provision
+    from shared_apps.lifecycle.services import spa_provision
 
     started = time.perf_counter()
     for i in range(args.spas):

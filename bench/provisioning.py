@@ -39,9 +39,9 @@ def main() -> None:
     from django.core.management import call_command
     from django_tenants.clone import CloneSchema
 
+    from shared_apps.lifecycle.services import spa_provision
     from tenants import schema_template
     from tenants.db import connection
-    from tenants.services import spa_provision
 
     template = schema_template.template_schema()
     with connection.cursor() as cursor:

@@ -149,10 +149,10 @@ def main() -> None:
     from django_tenants.utils import tenant_context
 
     from shared_apps.accounts.models import Membership
-    from shared_apps.accounts.services import token_issue
+    from shared_apps.accounts.services.tokens import token_issue
+    from shared_apps.lifecycle.services import spa_provision
     from tenant_apps.clients.models import Client as Patient
     from tenants.models import Spa
-    from tenants.services import spa_provision
 
     spa = Spa.objects.filter(slug="records").first() or spa_provision(
         slug="records", name="Records Bench", timezone_name="UTC", owner_email="o@bench.example"

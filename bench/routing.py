@@ -34,10 +34,10 @@ def main() -> None:
     from django.http import HttpResponse
     from django.test import Client, RequestFactory
 
+    from shared_apps.lifecycle.services import spa_provision
     from tenants.middleware import SpaRoutingMiddleware
     from tenants.models import Spa
     from tenants.routing import directory
-    from tenants.services import spa_provision
 
     middleware = SpaRoutingMiddleware(lambda request: HttpResponse())
     factory = RequestFactory()

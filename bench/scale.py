@@ -3,7 +3,7 @@
     .venv/bin/python bench/scale.py [--spas 1000] [--fresh] [--no-checks] [--stop]
                                     [--one-connection]
 
-Each spa goes through `tenants.services.spa_provision` (the product path, timed
+Each spa goes through `shared_apps.lifecycle.services.spa_provision` (the product path, timed
 alone), then gets demo-sized data in bulk (bench/_data.py: 5 providers, 20
 services, 500 clients, two weeks of appointments; timed apart). Prints the
 provisioning time per spa by tenths of the run (does it stay flat?), the data
@@ -114,9 +114,9 @@ def main() -> None:
     from django.utils import timezone
 
     from shared_apps.accounts.models import Membership
+    from shared_apps.lifecycle.services import spa_provision
     from tenants.db import connection
     from tenants.models import Spa
-    from tenants.services import spa_provision
 
     folder = data_dir() or ROOT / ".data" / "bench-scale-url"
     folder.mkdir(parents=True, exist_ok=True)

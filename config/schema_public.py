@@ -5,7 +5,7 @@ import graphene
 from core.graphql.schema import api_schema
 from shared_apps.billing.graphql.mutations import PlatformBillingMutations
 from shared_apps.billing.graphql.queries import PlatformBillingQueries
-from tenants.graphql.queries import PlatformSpaQueries
+from shared_apps.lifecycle.graphql.queries import PlatformSpaQueries
 
 
 class Query(PlatformSpaQueries, PlatformBillingQueries, graphene.ObjectType):

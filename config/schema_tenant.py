@@ -7,6 +7,7 @@ from shared_apps.accounts.graphql.mutations import AccountMutations
 from shared_apps.accounts.graphql.queries import AccountQueries
 from shared_apps.billing.graphql.mutations import BillingMutations
 from shared_apps.billing.graphql.queries import BillingQueries
+from shared_apps.lifecycle.graphql.queries import SpaQueries
 from tenant_apps.audit.graphql.queries import AuditQueries
 from tenant_apps.catalog.graphql.mutations import CatalogMutations
 from tenant_apps.catalog.graphql.queries import CatalogQueries
@@ -19,7 +20,6 @@ from tenant_apps.scheduling.graphql.mutations import SchedulingMutations
 from tenant_apps.scheduling.graphql.queries import SchedulingQueries
 from tenant_apps.staff.graphql.mutations import StaffMutations
 from tenant_apps.staff.graphql.queries import StaffQueries
-from tenants.graphql.queries import SpaQueries
 
 
 class Query(

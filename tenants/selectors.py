@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 
+from tenants.errors import TenancyErrorCode
 from tenants.models import Spa
 from tenants.validators import validate_slug
 
@@ -31,7 +32,10 @@ def slug_availability(*, slug: str) -> SlugAvailability:
         return SlugAvailability(slug=slug, available=False, code=exc.code, message=exc.messages[0])
     if Spa.objects.filter(slug=slug).exists():
         return SlugAvailability(
-            slug=slug, available=False, code="SLUG_TAKEN", message="That address is taken."
+            slug=slug,
+            available=False,
+            code=TenancyErrorCode.SLUG_TAKEN.value,
+            message="That address is taken.",
         )
     return SlugAvailability(slug=slug, available=True)
 

@@ -1,44 +1,26 @@
-"""Writes to spas and domains: provisioning, lifecycle, custom domains.
+"""Writes to spas and domains: status changes and custom domains.
 
-Every function here raises `django.core.exceptions.ValidationError` with a stable
-code for bad input, and forgets cached routes when it changes one.
+Provisioning is in tenants/provisioning.py. Every function here raises
+`django.core.exceptions.ValidationError` with a stable code for bad input, and
+forgets cached routes when it changes one.
 """
 
 from __future__ import annotations
 
-import logging
-from collections.abc import Callable
-
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.management import call_command
-from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django_tenants.utils import schema_exists
 
-from tenants.db import connection
-from tenants.locks import advisory_lock
+from core.errors import field_error
+from tenants.errors import TenancyErrorCode
 from tenants.models import Domain, Spa, SpaStatus, SpaStatusChange
 from tenants.routing import invalidate_routing
-from tenants.schema_template import (
-    UnsupportedTemplateError,
-    schema_clone_from_template,
-    template_ensure_current,
-)
-from tenants.validators import (
-    normalize_hostname,
-    platform_hosts,
-    schema_name_for_slug,
-    validate_hostname,
-    validate_slug,
-    validate_timezone,
-)
-
-logger = logging.getLogger(__name__)
+from tenants.validators import normalize_hostname, platform_hosts, validate_hostname
 
 # The statuses a spa may move to from each status. Provisioning ends only through
-# spa_provision; closed is final (a closed spa comes back only by restore).
+# spa_provision (tenants/provisioning.py); closed is final (a closed spa comes
+# back only by restore).
 ALLOWED_TRANSITIONS: dict[str, frozenset[str]] = {
     SpaStatus.PROVISIONING: frozenset(),
     SpaStatus.TRIALING: frozenset(
@@ -58,251 +40,6 @@ def platform_subdomain(slug: str) -> str:
     return f"{slug}.{settings.ROOT_DOMAIN}"
 
 
-# --- Provisioning ----------------------------------------------------------------------------
-
-
-def spa_provision(
-    *,
-    slug: str,
-    name: str,
-    timezone_name: str,
-    owner_email: str,
-    status: str = SpaStatus.ACTIVE,
-    on_open: Callable[[Spa], None] | None = None,
-) -> Spa:
-    """Create a spa, its platform subdomain and its schema; return it ready to serve.
-
-    `on_open(spa)`, if given, runs inside the transaction that opens the spa (with
-    its owner's membership): what it writes commits with the opening or not at
-    all, and if it raises, the spa stays in `provisioning` (for
-    `spa_provision_cancel`). Signup creates the spa's subscription there.
-
-    Idempotent and resumable: called again with the same arguments it returns the
-    finished spa, or finishes one that an earlier call left in `provisioning` (a
-    crash, a killed process). Different spas may be provisioned concurrently.
-    Runs outside any transaction: it commits between its steps so that a failure
-    leaves a spa in `provisioning`, which routes to 503 and which a re-run finishes
-    (or `spa_provision_cancel` removes).
-    """
-    name = (name or "").strip()
-    owner_email = (owner_email or "").strip().lower()
-    _validate_new_spa(
-        slug=slug, name=name, timezone_name=timezone_name, owner_email=owner_email, status=status
-    )
-    if connection.in_atomic_block:
-        raise RuntimeError("spa_provision commits between its steps; call it outside a transaction")
-    # Spas and domains live in the public schema, whichever spa the caller was on.
-    connection.set_schema_to_public()
-
-    spa = _spa_register(
-        slug=slug,
-        name=name,
-        timezone_name=timezone_name,
-        owner_email=owner_email,
-        initial_status=status,
-    )
-    if spa.status != SpaStatus.PROVISIONING:
-        return spa  # already provisioned by an earlier call with these arguments
-    with advisory_lock(f"spa-provision:{spa.pk}"):
-        spa.refresh_from_db()
-        if spa.status == SpaStatus.PROVISIONING:  # not finished by a concurrent call
-            _schema_build(spa)
-            _spa_mark_provisioned(spa, on_open=on_open)
-    return spa
-
-
-def spa_provision_resume(*, spa: Spa, on_open: Callable[[Spa], None] | None = None) -> Spa:
-    """Finish provisioning a spa left in `provisioning`, with the arguments it was created with.
-
-    `on_open` as for `spa_provision` (the caller's own work at opening, e.g. the
-    console's subscription and audit entry): the spa's row does not remember it."""
-    return spa_provision(
-        slug=spa.slug,
-        name=spa.name,
-        timezone_name=spa.timezone,
-        owner_email=spa.owner_email,
-        status=spa.initial_status,
-        on_open=on_open,
-    )
-
-
-def spa_provision_cancel(*, spa: Spa) -> None:
-    """Remove a spa that never finished provisioning: its schema, domains and row."""
-    if connection.in_atomic_block:
-        raise RuntimeError("spa_provision_cancel drops a schema; call it outside a transaction")
-    with advisory_lock(f"spa-provision:{spa.pk}"), transaction.atomic():
-        locked = Spa.objects.select_for_update().filter(pk=spa.pk).first()
-        if locked is None:
-            return
-        if locked.status != SpaStatus.PROVISIONING:
-            raise ValidationError(
-                "Only a spa that is still provisioning can be cancelled.",
-                code="SPA_NOT_PROVISIONING",
-            )
-        with connection.cursor() as cursor:
-            cursor.execute(f'DROP SCHEMA IF EXISTS "{locked.schema_name}" CASCADE')
-        # Model.delete() of TenantMixin would try to drop the schema itself.
-        Domain.objects.filter(tenant=locked).delete()
-        Spa.objects.filter(pk=locked.pk).delete()
-        invalidate_routing()
-
-
-def _validate_new_spa(
-    *, slug: str, name: str, timezone_name: str, owner_email: str, status: str
-) -> None:
-    errors: dict[str, list[ValidationError]] = {}
-    for field, check in (
-        ("slug", lambda: validate_slug(slug)),
-        ("timezone", lambda: validate_timezone(timezone_name)),
-        ("owner_email", lambda: validate_email(owner_email)),
-    ):
-        try:
-            check()
-        except ValidationError as exc:
-            code = exc.code if field != "owner_email" else "EMAIL_INVALID"
-            errors[field] = [ValidationError(exc.messages[0], code=code)]
-    if not name:
-        errors["name"] = [ValidationError("Enter the spa's name.", code="NAME_REQUIRED")]
-    elif len(name) > Spa._meta.get_field("name").max_length:
-        errors["name"] = [ValidationError("The name is too long.", code="NAME_TOO_LONG")]
-    if status not in PROVISIONED_STATUSES:
-        errors["status"] = [
-            ValidationError("A new spa starts as trialing or active.", code="STATUS_INVALID")
-        ]
-    if errors:
-        raise ValidationError(errors)
-
-
-def _spa_register(
-    *,
-    slug: str,
-    name: str,
-    timezone_name: str,
-    owner_email: str,
-    initial_status: str,
-    must_be_new: bool = False,
-) -> Spa:
-    """Step 1: the Spa row (status provisioning) and its subdomain, committed together.
-
-    With `must_be_new` an existing spa is never handed back (a restore must not
-    touch one), even one registered a moment ago by a concurrent call."""
-    slug_taken = ValidationError(
-        {"slug": ValidationError("That slug is taken.", code="SLUG_TAKEN")}
-    )
-    existing = Spa.objects.filter(slug=slug).first()
-    if existing is not None and must_be_new:
-        raise slug_taken
-    if existing is None:
-        schema_name = schema_name_for_slug(slug)
-        if schema_exists(schema_name):
-            # The schema of an earlier spa at this address (its row deleted, its data
-            # kept): a new spa must never adopt another spa's records.
-            logger.warning("slug %s refused: schema %s exists without a spa", slug, schema_name)
-            raise slug_taken
-        try:
-            with transaction.atomic():
-                spa = Spa.objects.create(
-                    slug=slug,
-                    schema_name=schema_name,
-                    name=name,
-                    timezone=timezone_name,
-                    owner_email=owner_email,
-                    status=SpaStatus.PROVISIONING,
-                    initial_status=initial_status,
-                )
-                Domain.objects.create(
-                    tenant=spa,
-                    domain=platform_subdomain(slug),
-                    is_primary=True,
-                    verified_at=timezone.now(),
-                )
-            return spa
-        except (IntegrityError, ValidationError):
-            # A concurrent call registered the same slug first: the unique index says
-            # so, or django-tenants' own schema-name check before the insert does.
-            existing = Spa.objects.filter(slug=slug).first()
-            if existing is None or must_be_new:
-                raise slug_taken from None
-    requested = (name, timezone_name, owner_email, initial_status)
-    if (
-        existing.name,
-        existing.timezone,
-        existing.owner_email,
-        existing.initial_status,
-    ) != requested:
-        raise slug_taken
-    return existing
-
-
-def _schema_owner_mark(spa: Spa) -> str:
-    """The comment a spa's schema carries, naming the spa row that owns it."""
-    return f"spa:{spa.pk}"
-
-
-def _schema_build(spa: Spa) -> None:
-    """Step 2: the spa's schema with every tenant table, by template clone or migrations."""
-    template_ensure_current()
-    mark = _schema_owner_mark(spa)
-    if schema_exists(spa.schema_name):
-        # Left by an earlier attempt at this spa, to be migrated on; anything else
-        # (another spa's data) is never adopted.
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT obj_description(%s::regnamespace, 'pg_namespace')", [spa.schema_name]
-            )
-            (found,) = cursor.fetchone()
-        if found != mark:
-            raise ValidationError(
-                "The spa's schema exists but belongs to no provisioning of this spa.",
-                code="SCHEMA_NOT_OWNED",
-            )
-    elif settings.SPA_SCHEMA_STRATEGY == "clone":
-        try:
-            schema_clone_from_template(spa.schema_name, comment=mark)
-            return
-        except UnsupportedTemplateError as exc:
-            logger.warning("template clone not possible (%s); running migrations instead", exc)
-    # Plain migrations: the configured strategy, the fallback, or a schema left half
-    # migrated by an earlier attempt (migrations already applied are skipped).
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(f'CREATE SCHEMA IF NOT EXISTS "{spa.schema_name}"')
-        cursor.execute(f'COMMENT ON SCHEMA "{spa.schema_name}" IS %s', [mark])
-    call_command(
-        "migrate_schemas",
-        tenant=True,
-        schema_name=spa.schema_name,
-        interactive=False,
-        verbosity=0,
-    )
-    connection.set_schema_to_public()
-
-
-def _spa_mark_provisioned(spa: Spa, *, on_open: Callable[[Spa], None] | None = None) -> None:
-    """Step 3: the owner's membership, then open the spa in the status asked for."""
-    from shared_apps.accounts.services import membership_ensure_owner
-
-    with transaction.atomic():
-        membership_ensure_owner(spa=spa, email=spa.owner_email)
-        opened = Spa.objects.filter(pk=spa.pk, status=SpaStatus.PROVISIONING).update(
-            status=spa.initial_status,
-            status_changed_at=timezone.now(),
-            status_reason="provisioned",
-            updated_at=timezone.now(),
-        )
-        if opened:
-            SpaStatusChange.objects.create(
-                spa=spa,
-                from_status=SpaStatus.PROVISIONING,
-                to_status=spa.initial_status,
-                cause="provisioning",
-            )
-        if opened and on_open is not None:
-            spa.refresh_from_db()
-            on_open(spa)
-        invalidate_routing()
-    spa.refresh_from_db()
-
-
 # --- Lifecycle -------------------------------------------------------------------------------
 
 
@@ -316,7 +53,7 @@ def spa_set_status(*, spa: Spa, status: str, reason: str = "", cause: str = "con
     billing (shared_apps/billing/dunning.py).
     """
     if status not in SpaStatus.values:
-        raise ValidationError({"status": ValidationError("Unknown status.", code="STATUS_INVALID")})
+        raise field_error(TenancyErrorCode.STATUS_INVALID, "Unknown status.", "status")
     with transaction.atomic():
         locked = Spa.objects.select_for_update().get(pk=spa.pk)
         if locked.status == status:
@@ -326,7 +63,7 @@ def spa_set_status(*, spa: Spa, status: str, reason: str = "", cause: str = "con
                 {
                     "status": ValidationError(
                         f"A {locked.get_status_display().lower()} spa cannot become {status}.",
-                        code="STATUS_TRANSITION_INVALID",
+                        code=TenancyErrorCode.STATUS_TRANSITION_INVALID.value,
                     )
                 }
             )
@@ -362,12 +99,8 @@ def domain_add(*, spa: Spa, domain: str, primary: bool = False, verified: bool =
             created.save()
             invalidate_routing()
     except IntegrityError:
-        raise ValidationError(
-            {
-                "domain": ValidationError(
-                    "That domain belongs to a spa already.", code="DOMAIN_TAKEN"
-                )
-            }
+        raise field_error(
+            TenancyErrorCode.DOMAIN_TAKEN, "That domain belongs to a spa already.", "domain"
         ) from None
     return created
 
@@ -384,12 +117,8 @@ def domain_verify(*, domain: Domain) -> Domain:
 def domain_move(*, domain: Domain, to_spa: Spa) -> Domain:
     """Give a custom domain to another spa; requests for it go there from now on."""
     if domain.domain == platform_subdomain(domain.tenant.slug):
-        raise ValidationError(
-            {
-                "domain": ValidationError(
-                    "A spa's own subdomain cannot move.", code="DOMAIN_RESERVED"
-                )
-            }
+        raise field_error(
+            TenancyErrorCode.DOMAIN_RESERVED, "A spa's own subdomain cannot move.", "domain"
         )
     _clean_custom_domain(domain.domain, spa=to_spa)
     previous = domain.tenant
@@ -404,12 +133,8 @@ def domain_move(*, domain: Domain, to_spa: Spa) -> Domain:
 
 def domain_remove(*, domain: Domain) -> None:
     if domain.domain == platform_subdomain(domain.tenant.slug):
-        raise ValidationError(
-            {
-                "domain": ValidationError(
-                    "A spa's own subdomain cannot be removed.", code="DOMAIN_RESERVED"
-                )
-            }
+        raise field_error(
+            TenancyErrorCode.DOMAIN_RESERVED, "A spa's own subdomain cannot be removed.", "domain"
         )
     with transaction.atomic():
         domain.delete()
@@ -437,7 +162,7 @@ def _clean_custom_domain(domain: str, *, spa: Spa) -> str:
             {
                 "domain": ValidationError(
                     "Addresses under the platform's domain are given by spa slugs.",
-                    code="DOMAIN_RESERVED",
+                    code=TenancyErrorCode.DOMAIN_RESERVED.value,
                 )
             }
         )

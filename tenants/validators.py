@@ -13,6 +13,8 @@ from functools import lru_cache
 from django.conf import settings
 from django.core.exceptions import ValidationError
 
+from tenants.errors import TenancyErrorCode
+
 SLUG_MAX_LENGTH = 40
 # Lowercase letters, digits and single hyphens; starts and ends with a letter or digit.
 SLUG_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
@@ -100,19 +102,24 @@ _LABEL_RE = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
 def validate_slug(value: str) -> None:
     """A spa slug becomes a subdomain and (prefixed) a schema name."""
     if not isinstance(value, str) or not value:
-        raise ValidationError("Enter a slug for the spa.", code="SLUG_REQUIRED")
+        raise ValidationError(
+            "Enter a slug for the spa.", code=TenancyErrorCode.SLUG_REQUIRED.value
+        )
     if len(value) > SLUG_MAX_LENGTH:
         raise ValidationError(
-            f"A slug has at most {SLUG_MAX_LENGTH} characters.", code="SLUG_INVALID"
+            f"A slug has at most {SLUG_MAX_LENGTH} characters.",
+            code=TenancyErrorCode.SLUG_INVALID.value,
         )
     if not _SLUG_RE.match(value):
         raise ValidationError(
             "A slug uses lowercase letters, digits and single hyphens, and starts and ends "
             "with a letter or digit.",
-            code="SLUG_INVALID",
+            code=TenancyErrorCode.SLUG_INVALID.value,
         )
     if value in RESERVED_SLUGS:
-        raise ValidationError("That slug is reserved by the platform.", code="SLUG_RESERVED")
+        raise ValidationError(
+            "That slug is reserved by the platform.", code=TenancyErrorCode.SLUG_RESERVED.value
+        )
 
 
 def schema_name_for_slug(slug: str) -> str:
@@ -130,7 +137,7 @@ def validate_timezone(value: str) -> None:
     if value not in _timezones():
         raise ValidationError(
             "Choose a timezone from the IANA database, such as America/New_York.",
-            code="TIMEZONE_INVALID",
+            code=TenancyErrorCode.TIMEZONE_INVALID.value,
         )
 
 
@@ -140,13 +147,17 @@ def normalize_hostname(value: str) -> str:
     try:
         return host.encode("idna").decode("ascii")
     except UnicodeError as exc:
-        raise ValidationError("That is not a valid domain name.", code="DOMAIN_INVALID") from exc
+        raise ValidationError(
+            "That is not a valid domain name.", code=TenancyErrorCode.DOMAIN_INVALID.value
+        ) from exc
 
 
 def validate_hostname(host: str) -> None:
     labels = host.split(".")
     if len(host) > 253 or len(labels) < 2 or not all(_LABEL_RE.match(lbl) for lbl in labels):
-        raise ValidationError("That is not a valid domain name.", code="DOMAIN_INVALID")
+        raise ValidationError(
+            "That is not a valid domain name.", code=TenancyErrorCode.DOMAIN_INVALID.value
+        )
 
 
 def platform_hosts() -> frozenset[str]:

@@ -40,7 +40,7 @@ def django_db_setup(request, django_test_environment, django_db_blocker):
     """
     from django.test.utils import setup_databases, teardown_databases
 
-    from tenants.services import spa_provision
+    from shared_apps.lifecycle.services import spa_provision
 
     verbosity = request.config.option.verbose
     with django_db_blocker.unblock():
@@ -99,7 +99,7 @@ def committing(django_db_setup, django_db_blocker) -> Iterator[None]:
     from axes.models import AccessAttempt
 
     from shared_apps.accounts.models import User
-    from tenants.services import spa_provision_cancel
+    from tenants.provisioning import spa_provision_cancel
 
     with django_db_blocker.unblock():
         before = set(Spa.objects.values_list("pk", flat=True))
@@ -186,7 +186,7 @@ def member_of(db) -> Callable[..., Membership]:
 def signed_in(member_of, client_for) -> Callable[..., HostClient]:
     """`signed_in(spa, role)` or `signed_in(spa, membership=m)`: a client on the
     spa's host sending a fresh bearer token of that member."""
-    from shared_apps.accounts.services import token_issue
+    from shared_apps.accounts.services.tokens import token_issue
 
     def make(
         spa: Spa, role: str = "front_desk", *, membership: Membership | None = None

@@ -26,6 +26,8 @@ ROOT_DOMAIN = env("ROOT_DOMAIN", default="localhost").lower().rstrip(".")
 ALLOWED_HOSTS = ["*"]
 
 SHARED_APPS = [
+    # Code only: the API's domain-free building blocks and `manage.py graphql_sdl`.
+    "core",
     # `tenants` comes before django_tenants so its migrate_schemas (which also keeps
     # the spa template schema current) overrides the library's.
     "tenants",
@@ -37,12 +39,16 @@ SHARED_APPS = [
     "axes",
     "shared_apps.accounts",
     "shared_apps.billing",
+    # Code only: provisioning with owner and trial, signup, export and restore.
+    "shared_apps.lifecycle",
     # The super-admin console (root domain, /console/): sessions, messages, TOTP.
     "django.contrib.sessions",
     "django.contrib.messages",
     "django_otp",
     "django_otp.plugins.otp_totp",
     "shared_apps.console",
+    # Code only: `manage.py demo` (development data), above every app.
+    "demo",
 ]
 TENANT_APPS = [
     "tenant_apps.profile",
@@ -55,6 +61,14 @@ TENANT_APPS = [
     "tenant_apps.clients",
 ]
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
+
+# The GraphQL schemas and where their SDL is committed (`manage.py graphql_sdl`,
+# core/management/commands/graphql_sdl.py; tests/test_project.py checks them).
+GRAPHQL_SCHEMAS = {
+    "config/schema_tenant.graphql": "config.schema_tenant.schema",
+    "config/schema_public.graphql": "config.schema_public.schema",
+    "config/schema_booking.graphql": "config.schema_booking.schema",
+}
 
 TENANT_MODEL = "tenants.Spa"
 TENANT_DOMAIN_MODEL = "tenants.Domain"
@@ -125,7 +139,7 @@ AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 # A success must clear only that account's failures: axes' own reset on success
 # also clears everything from the client's address, so an attacker could guess
 # at a victim, sign in to their own account, and guess again. The sign-in service
-# resets by account itself (shared_apps/accounts/services.py).
+# resets by account itself (shared_apps/accounts/services/tokens.py).
 AXES_RESET_ON_SUCCESS = False
 # Attempts during a lockout do not restart it (else one request per 15 minutes
 # keeps anyone locked out for ever).

@@ -28,7 +28,7 @@ from collections.abc import Callable
 from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest, HttpResponse
 
-from shared_apps.accounts.services import token_authenticate
+from shared_apps.accounts.services.tokens import token_authenticate
 from tenants.middleware import error_response
 
 # Paths that never authenticate (the patients' booking API).

@@ -15,8 +15,9 @@ from typing import Literal
 
 from django.utils import timezone
 
+from core.updates import apply_changes
 from shared_apps.billing.models import Invoice, InvoiceStatus
-from shared_apps.billing.stripe_gateway import RemoteInvoice
+from shared_apps.billing.stripe_objects import RemoteInvoice
 
 logger = logging.getLogger(__name__)
 
@@ -76,10 +77,8 @@ def invoice_apply_remote(
             local.status,
         )
         return "kept_newer"
-    changed = [name for name, value in values.items() if getattr(local, name) != value]
+    changed = apply_changes(local, values)
     if not changed:
         return "unchanged"
-    for name in changed:
-        setattr(local, name, values[name])
     local.save(update_fields=[*changed, "updated_at"])
     return "updated"

@@ -16,6 +16,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from core.updates import apply_changes
 from shared_apps.billing import stripe_gateway
 from shared_apps.billing.models import Plan
 
@@ -53,8 +54,7 @@ def plan_save(*, code: str, **fields: Any) -> Plan:
     code = (code or "").strip().lower()
     with transaction.atomic():
         plan = Plan.objects.select_for_update().filter(code=code).first() or Plan(code=code)
-        for name, value in fields.items():
-            setattr(plan, name, value)
+        apply_changes(plan, fields)
         if isinstance(plan.currency, str):
             plan.currency = plan.currency.lower()
         plan.full_clean()

@@ -20,7 +20,7 @@ from shared_apps.billing.models import (
     Subscription,
 )
 from shared_apps.billing.services import subscription_seats_sync
-from shared_apps.billing.stripe_gateway import RemoteSubscription
+from shared_apps.billing.stripe_objects import RemoteSubscription
 from shared_apps.billing.sync import subscription_apply_remote
 from shared_apps.billing.webhooks import Receipt, stripe_event_receive
 

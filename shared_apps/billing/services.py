@@ -5,8 +5,8 @@ team.
 Stripe is called inside the request's transaction (the answer, a URL or the
 new state, is what the owner asked for), then its answer is applied to the
 mirror. If the local write then fails and rolls back, Stripe's webhook for the
-change brings the mirror up to date. Errors raise ValidationError with a code
-from `BILLING_ERROR_CODES` (graphql/types.py); Stripe being unreachable is
+change brings the mirror up to date. Errors raise `field_error` with a code
+from `BillingErrorCode` (errors.py); Stripe being unreachable is
 BILLING_PROVIDER_UNAVAILABLE, never a 500.
 """
 
@@ -20,9 +20,11 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from core.errors import field_error
 from shared_apps.accounts.emails import spa_base_url
 from shared_apps.accounts.models import Membership, Role
 from shared_apps.billing import stripe_gateway
+from shared_apps.billing.errors import BillingErrorCode
 from shared_apps.billing.models import Plan, Subscription, SubscriptionStatus
 from shared_apps.billing.selectors import provider_count
 from shared_apps.billing.stripe_gateway import BillingProviderError
@@ -35,14 +37,9 @@ logger = logging.getLogger(__name__)
 CHECKOUT_MIN_TRIAL = timedelta(hours=48)
 
 
-def _error(code: str, message: str, field: str | None = None) -> ValidationError:
-    error = ValidationError(message, code=code)
-    return ValidationError({field: error}) if field else error
-
-
 def _unavailable() -> ValidationError:
-    return _error(
-        "BILLING_PROVIDER_UNAVAILABLE",
+    return field_error(
+        BillingErrorCode.BILLING_PROVIDER_UNAVAILABLE,
         "Billing is unavailable at the moment. Try again in a few minutes.",
     )
 
@@ -55,9 +52,11 @@ def seats_wanted(*, spa_id: int) -> int:
 def _plan_for_sale(code: str) -> Plan:
     plan = Plan.objects.filter(code=(code or "").strip().lower(), active=True).first()
     if plan is None:
-        raise _error("PLAN_NOT_FOUND", "There is no such plan.", "plan")
+        raise field_error(BillingErrorCode.PLAN_NOT_FOUND, "There is no such plan.", "plan")
     if not plan.stripe_price_id:
-        raise _error("PLAN_NOT_AVAILABLE", "That plan cannot be bought yet.", "plan")
+        raise field_error(
+            BillingErrorCode.PLAN_NOT_AVAILABLE, "That plan cannot be bought yet.", "plan"
+        )
     return plan
 
 
@@ -94,8 +93,8 @@ def subscription_checkout_start(*, spa: Spa, plan_code: str) -> str:
     with transaction.atomic():
         subscription = _locked_subscription(spa)
         if subscription is not None and subscription.is_live:
-            raise _error(
-                "ALREADY_SUBSCRIBED",
+            raise field_error(
+                BillingErrorCode.ALREADY_SUBSCRIBED,
                 "The spa already has a subscription: change its plan or open the billing portal.",
             )
         if subscription is None:
@@ -141,8 +140,9 @@ def subscription_portal_url(*, spa: Spa) -> str:
     """A Stripe Billing Portal URL: payment methods, invoices, cancellation."""
     subscription = Subscription.objects.filter(spa=spa).first()
     if subscription is None or not subscription.stripe_customer_id:
-        raise _error(
-            "NO_BILLING_ACCOUNT", "The spa has no billing account yet: start a subscription first."
+        raise field_error(
+            BillingErrorCode.NO_BILLING_ACCOUNT,
+            "The spa has no billing account yet: start a subscription first.",
         )
     try:
         return stripe_gateway.billing_portal_url(
@@ -158,7 +158,7 @@ def subscription_change_plan(*, spa: Spa, plan_code: str) -> Subscription:
     with transaction.atomic():
         subscription = _locked_subscription(spa)
         if subscription is None:
-            raise _error("NO_SUBSCRIPTION", "The spa has no subscription.")
+            raise field_error(BillingErrorCode.NO_SUBSCRIPTION, "The spa has no subscription.")
         if not subscription.is_live:
             if (
                 subscription.status == SubscriptionStatus.TRIALING
@@ -167,11 +167,15 @@ def subscription_change_plan(*, spa: Spa, plan_code: str) -> Subscription:
                 offered = Plan.objects.filter(code=(plan_code or "").strip().lower(), active=True)
                 chosen = offered.first()
                 if chosen is None:
-                    raise _error("PLAN_NOT_FOUND", "There is no such plan.", "plan")
+                    raise field_error(
+                        BillingErrorCode.PLAN_NOT_FOUND, "There is no such plan.", "plan"
+                    )
                 subscription.plan = chosen
                 subscription.save(update_fields=["plan", "updated_at"])
                 return subscription
-            raise _error("NO_SUBSCRIPTION", "The spa has no subscription to change.")
+            raise field_error(
+                BillingErrorCode.NO_SUBSCRIPTION, "The spa has no subscription to change."
+            )
         plan = _plan_for_sale(plan_code)
         if plan.stripe_price_id == subscription.stripe_price_id:
             return subscription
@@ -195,7 +199,9 @@ def subscription_cancel(*, spa: Spa) -> Subscription:
     with transaction.atomic():
         subscription = _locked_subscription(spa)
         if subscription is None or not subscription.is_live:
-            raise _error("NO_SUBSCRIPTION", "The spa has no subscription to cancel.")
+            raise field_error(
+                BillingErrorCode.NO_SUBSCRIPTION, "The spa has no subscription to cancel."
+            )
         if subscription.cancel_at_period_end:
             return subscription
         try:

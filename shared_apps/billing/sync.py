@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from shared_apps.billing.dunning import spa_follow_billing
 from shared_apps.billing.models import Plan, Subscription, SubscriptionStatus
-from shared_apps.billing.stripe_gateway import RemoteSubscription
+from shared_apps.billing.stripe_objects import RemoteSubscription
 
 logger = logging.getLogger(__name__)
 

@@ -39,13 +39,12 @@ from shared_apps.billing.models import (
     StripeEventStatus,
     Subscription,
 )
-from shared_apps.billing.stripe_gateway import (
+from shared_apps.billing.stripe_gateway import invoice_retrieve, subscription_retrieve
+from shared_apps.billing.stripe_objects import (
     customer_of,
     id_of,
-    invoice_retrieve,
     invoice_subscription_id,
     spa_id_of,
-    subscription_retrieve,
     timestamp_to_datetime,
 )
 from shared_apps.billing.sync import subscription_apply_remote

@@ -11,7 +11,7 @@ from typing import Any
 from django import forms
 
 from shared_apps.billing.models import Plan, StripeEventStatus
-from shared_apps.billing.signup import DEFAULT_TIMEZONE
+from shared_apps.lifecycle.signup import DEFAULT_TIMEZONE
 from tenants.models import SpaStatus
 from tenants.selectors import slug_availability
 

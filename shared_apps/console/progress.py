@@ -12,8 +12,8 @@ another staff member's browser, or while another process is still working:
 4. open: the spa left `provisioning`.
 
 A spa still in `provisioning` is *running* while some process holds its
-provisioning advisory lock (tenants.services.spa_provision takes it for steps 2
-to 4), and *stalled* otherwise: the first step not done then failed, and the
+provisioning advisory lock (tenants.provisioning.spa_provision takes it for
+steps 2 to 4), and *stalled* otherwise: the first step not done then failed, and the
 page offers resume and cancel.
 """
 

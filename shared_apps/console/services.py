@@ -14,38 +14,33 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest
 
+from core.errors import field_error
 from shared_apps.accounts.models import User
-from shared_apps.accounts.services import owner_welcome_resend
+from shared_apps.accounts.services.owner import owner_welcome_resend
 from shared_apps.billing.models import Plan, StripeEvent, StripeEventStatus, Subscription
 from shared_apps.billing.reconcile import stripe_events_replay
-from shared_apps.billing.services import subscription_change_plan, subscription_start_trial
+from shared_apps.billing.services import subscription_change_plan
 from shared_apps.billing.webhooks import Receipt
 from shared_apps.console.audit import console_audit
+from shared_apps.console.errors import ConsoleErrorCode
 from shared_apps.console.models import ConsoleAction
+from shared_apps.lifecycle.services import spa_provision, spa_provision_resume
 from tenants.models import Domain, Spa, SpaStatus, SpaStatusChange
+from tenants.provisioning import spa_provision_cancel
 from tenants.services import (
     ALLOWED_TRANSITIONS,
     domain_add,
     domain_remove,
     domain_verify,
     platform_subdomain,
-    spa_provision,
-    spa_provision_cancel,
-    spa_provision_resume,
     spa_set_status,
 )
 
 # Events the console replays: the ones whose effect never happened.
 REPLAYABLE = frozenset({StripeEventStatus.FAILED, StripeEventStatus.UNMATCHED})
-
-
-def _error(code: str, message: str, field: str | None = None) -> ValidationError:
-    error = ValidationError(message, code=code)
-    return ValidationError({field: error}) if field else error
 
 
 # --- Suspend and reactivate --------------------------------------------------------------------
@@ -88,8 +83,8 @@ def status_moves(*, spa: Spa) -> list[StatusMove]:
 def _status_move(*, request: HttpRequest, spa: Spa, action: str, reason: str) -> Spa:
     reason = (reason or "").strip()
     if not reason:
-        raise _error(
-            "REASON_REQUIRED",
+        raise field_error(
+            ConsoleErrorCode.REASON_REQUIRED,
             "Give a reason: it goes in the spa's history and the audit log.",
             "reason",
         )
@@ -98,8 +93,8 @@ def _status_move(*, request: HttpRequest, spa: Spa, action: str, reason: str) ->
         move = next((m for m in status_moves(spa=locked) if m.action == action), None)
         if move is None:
             verb = "suspended" if action == ConsoleAction.SUSPEND else "reactivated"
-            raise _error(
-                "STATUS_TRANSITION_INVALID",
+            raise field_error(
+                ConsoleErrorCode.STATUS_TRANSITION_INVALID,
                 f"The spa is {locked.get_status_display().lower()}: it cannot be {verb}.",
             )
         before = locked.status
@@ -140,7 +135,10 @@ def console_spa_change_plan(*, request: HttpRequest, spa: Spa, plan_code: str) -
     with transaction.atomic():
         before = Subscription.objects.select_related("plan").filter(spa=spa).first()
         if before is not None and before.plan.code == plan_code:
-            raise _error("PLAN_UNCHANGED", f"The spa is on the {before.plan.name} plan already.")
+            raise field_error(
+                ConsoleErrorCode.PLAN_UNCHANGED,
+                f"The spa is on the {before.plan.name} plan already.",
+            )
         subscription = subscription_change_plan(spa=spa, plan_code=plan_code)
         console_audit(
             request=request,
@@ -161,7 +159,7 @@ def console_spa_change_plan(*, request: HttpRequest, spa: Spa, plan_code: str) -
 def _custom_domain(*, spa: Spa, domain_id: int) -> Domain:
     found = Domain.objects.select_for_update().filter(tenant=spa, pk=domain_id).first()
     if found is None:
-        raise _error("NOT_FOUND", "The spa has no such domain.", "domain")
+        raise field_error(ConsoleErrorCode.NOT_FOUND, "The spa has no such domain.", "domain")
     return found
 
 
@@ -186,13 +184,17 @@ def console_domain_verify(
     platform does not look DNS up itself; the staff member confirms they checked
     the CNAME to the spa's subdomain (`dns_checked`), and the audit says who."""
     if not dns_checked:
-        raise _error(
-            "DNS_NOT_CHECKED", "Confirm that you have checked the DNS record first.", "dns_checked"
+        raise field_error(
+            ConsoleErrorCode.DNS_NOT_CHECKED,
+            "Confirm that you have checked the DNS record first.",
+            "dns_checked",
         )
     with transaction.atomic():
         found = _custom_domain(spa=spa, domain_id=domain_id)
         if found.verified_at is not None:
-            raise _error("DOMAIN_VERIFIED", f"{found.domain} is verified already.", "domain")
+            raise field_error(
+                ConsoleErrorCode.DOMAIN_VERIFIED, f"{found.domain} is verified already.", "domain"
+            )
         verified = domain_verify(domain=found)
         console_audit(
             request=request,
@@ -226,7 +228,10 @@ def console_owner_welcome_resend(*, request: HttpRequest, spa: Spa) -> User:
     """Send the owner a fresh welcome (set-password) link: accounts'
     `owner_welcome_resend` says who gets what and when it refuses."""
     if spa.status == SpaStatus.PROVISIONING:
-        raise _error("SPA_PROVISIONING", "The spa is not open yet: resume its provisioning first.")
+        raise field_error(
+            ConsoleErrorCode.SPA_PROVISIONING,
+            "The spa is not open yet: resume its provisioning first.",
+        )
     with transaction.atomic():
         owner = owner_welcome_resend(spa=spa)
         console_audit(
@@ -244,17 +249,15 @@ def console_owner_welcome_resend(*, request: HttpRequest, spa: Spa) -> User:
 def _plan_on_offer(plan_code: str) -> Plan:
     plan = Plan.objects.filter(code=(plan_code or "").strip().lower(), active=True).first()
     if plan is None:
-        raise _error("PLAN_NOT_FOUND", "There is no such plan.", "plan")
+        raise field_error(ConsoleErrorCode.PLAN_NOT_FOUND, "There is no such plan.", "plan")
     return plan
 
 
 def _opening(*, request: HttpRequest, plan: Plan, resumed: bool) -> Callable[[Spa], None]:
-    """What the console adds to the transaction that opens the spa: the plan's
-    trial subscription (billing's, as at signup) and the audit entry."""
+    """What the console adds to the transaction that opens the spa (after the
+    owner's membership and the plan's trial, as at signup): the audit entry."""
 
     def open_spa(spa: Spa) -> None:
-        if not Subscription.objects.filter(spa=spa).exists():
-            subscription_start_trial(spa=spa, plan=plan)
         console_audit(
             request=request,
             action=ConsoleAction.PROVISION,
@@ -275,12 +278,12 @@ def console_spa_provision(
     plan_code: str,
     status: str,
 ) -> Spa:
-    """Provision a spa with `tenants.services.spa_provision`, opening it with the
-    plan's trial subscription, exactly as signup does (billing's
-    `subscription_start_trial`). `status` is the spa's own: `trialing`, or
-    `active` (full access, not labelled a trial; billing is the same, so a spa
-    nobody pays for is still suspended when the plan's trial runs out: comping a
-    spa is not a console decision).
+    """Provision a spa with `shared_apps.lifecycle.services.spa_provision`, opening
+    it with its owner and the plan's trial subscription, exactly as signup does.
+    `status` is the spa's own: `trialing`, or `active` (full access, not
+    labelled a trial; billing is the same, so a spa nobody pays for is still
+    suspended when the plan's trial runs out: comping a spa is not a console
+    decision).
 
     Runs outside any transaction (provisioning commits between its steps). The
     audit entry commits with the opening; a failure before that leaves the spa
@@ -294,6 +297,7 @@ def console_spa_provision(
         timezone_name=timezone_name,
         owner_email=owner_email,
         status=status,
+        trial_plan=plan,
         on_open=_opening(request=request, plan=plan, resumed=False),
     )
 
@@ -302,7 +306,9 @@ def console_spa_provision_resume(*, request: HttpRequest, spa: Spa, plan_code: s
     """Finish a spa left in `provisioning` (`spa_provision_resume`), opening it
     with `plan`'s trial (the spa's row does not remember the plan asked for)."""
     plan = _plan_on_offer(plan_code)
-    return spa_provision_resume(spa=spa, on_open=_opening(request=request, plan=plan, resumed=True))
+    return spa_provision_resume(
+        spa=spa, trial_plan=plan, on_open=_opening(request=request, plan=plan, resumed=True)
+    )
 
 
 def console_spa_provision_cancel(*, request: HttpRequest, spa: Spa) -> None:
@@ -329,8 +335,8 @@ def console_stripe_event_replay(*, request: HttpRequest, event: StripeEvent) -> 
     with transaction.atomic():
         locked = StripeEvent.objects.select_for_update().get(pk=event.pk)
         if locked.status not in REPLAYABLE:
-            raise _error(
-                "EVENT_NOT_REPLAYABLE",
+            raise field_error(
+                ConsoleErrorCode.EVENT_NOT_REPLAYABLE,
                 f"Only failed or unmatched events are replayed; this one is "
                 f"{locked.get_status_display().lower()}.",
             )

@@ -6,9 +6,9 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db.migrations.executor import MigrationExecutor
 
+from shared_apps.lifecycle.services import spa_provision
 from tenants.db import connection
 from tenants.selectors import spa_schemas_behind
-from tenants.services import spa_provision
 
 pytestmark = pytest.mark.usefixtures("committing")
 

@@ -19,11 +19,11 @@ from tenant_apps.profile.models import SpaProfile
 from tenants import schema_template
 from tenants.db import connection
 from tenants.models import Domain, Spa, SpaStatus
-from tenants.services import (
-    _spa_register,  # the first step alone, to reproduce a crash after it
+from tenants.provisioning import (
     spa_provision,
     spa_provision_cancel,
     spa_provision_resume,
+    spa_register,  # the first step alone, to reproduce a crash after it
 )
 from tests.conftest import HostClient
 
@@ -38,7 +38,7 @@ ARGS = {
 
 def _register_only(initial_status: str = "active") -> Spa:
     """Step 1 of provisioning alone: the state a crash right after it leaves."""
-    return _spa_register(
+    return spa_register(
         slug="lumen",
         name="Lumen Skin",
         timezone_name="America/Chicago",

@@ -1,36 +1,53 @@
 """Sign-in, invitations, password reset and team management on a spa's API."""
 
 import graphene
-from django.core.exceptions import ValidationError
 
+from core.errors import field_error
 from core.graphql.arguments import enum_value
 from core.graphql.mutations import SpaMutation
-from shared_apps.accounts import services
+from core.graphql.relay import pk_from_global_id
+from shared_apps.accounts.errors import AccountErrorCode
 from shared_apps.accounts.graphql.types import (
-    ACCOUNT_ERROR_CODES,
     AccountError,
-    InvitationType,
-    MemberType,
+    InvitationNode,
+    MemberNode,
     MeType,
     RoleEnum,
 )
 from shared_apps.accounts.permissions import ANYONE, MANAGERS, MEMBERS
+from shared_apps.accounts.services.invitations import (
+    invitation_accept,
+    invitation_create,
+    invitation_revoke,
+)
+from shared_apps.accounts.services.me import me_update
+from shared_apps.accounts.services.passwords import (
+    password_change,
+    password_reset_confirm,
+    password_reset_request,
+)
+from shared_apps.accounts.services.team import member_change_role, member_set_active
+from shared_apps.accounts.services.tokens import (
+    auth_login,
+    token_issue,
+    token_revoke,
+    tokens_revoke_for_membership,
+)
 
 
-def _id(value: str, field: str = "id") -> int:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        raise ValidationError(
-            {field: ValidationError("No such record.", code="NOT_FOUND")}
-        ) from None
+def _pk(global_id: str, type_name: str) -> int:
+    """The row a global ID names (one of this spa's `type_name`), or NOT_FOUND."""
+    pk = pk_from_global_id(global_id, type_name)
+    if pk is None:
+        raise field_error(AccountErrorCode.NOT_FOUND, "No such record.", "id")
+    return pk
 
 
 class AccountMutation(SpaMutation):
     class Meta:
         abstract = True
 
-    error_codes = frozenset(ACCOUNT_ERROR_CODES)
+    error_codes = frozenset(AccountErrorCode)
     errors = graphene.List(graphene.NonNull(AccountError), required=True)
 
 
@@ -55,9 +72,7 @@ class Login(AccountMutation):
     @classmethod
     def perform(cls, root, info, membership, email, password):
         request = info.context
-        issued = services.auth_login(
-            request=request, spa=request.spa, email=email, password=password
-        )
+        issued = auth_login(request=request, spa=request.spa, email=email, password=password)
         return cls(
             token=issued.secret,
             expires_at=issued.token.expires_at,
@@ -73,7 +88,7 @@ class Logout(AccountMutation):
 
     @classmethod
     def perform(cls, root, info, membership):
-        services.token_revoke(token=info.context.api_token)
+        token_revoke(token=info.context.api_token)
         return cls()
 
 
@@ -87,7 +102,7 @@ class LogoutEverywhere(AccountMutation):
 
     @classmethod
     def perform(cls, root, info, membership):
-        return cls(revoked=services.tokens_revoke_for_membership(membership=membership))
+        return cls(revoked=tokens_revoke_for_membership(membership=membership))
 
 
 class UpdateMe(AccountMutation):
@@ -103,7 +118,7 @@ class UpdateMe(AccountMutation):
 
     @classmethod
     def perform(cls, root, info, membership, name=None, phone=None):
-        services.me_update(user=membership.user, name=name, phone=phone)
+        me_update(user=membership.user, name=name, phone=phone)
         return cls(me=MeType.from_membership(membership))
 
 
@@ -120,7 +135,7 @@ class ChangePassword(AccountMutation):
 
     @classmethod
     def perform(cls, root, info, membership, current_password, new_password):
-        services.password_change(
+        password_change(
             request=info.context,
             token=info.context.api_token,
             current_password=current_password,
@@ -141,7 +156,7 @@ class RequestPasswordReset(AccountMutation):
 
     @classmethod
     def perform(cls, root, info, membership, email):
-        services.password_reset_request(request=info.context, spa=info.context.spa, email=email)
+        password_reset_request(request=info.context, spa=info.context.spa, email=email)
         return cls()
 
 
@@ -159,7 +174,7 @@ class ResetPassword(AccountMutation):
 
     @classmethod
     def perform(cls, root, info, membership, uid, token, new_password):
-        services.password_reset_confirm(uid=uid, token=token, new_password=new_password)
+        password_reset_confirm(uid=uid, token=token, new_password=new_password)
         return cls()
 
 
@@ -172,14 +187,14 @@ class InviteMember(AccountMutation):
         email = graphene.String(required=True)
         role = RoleEnum(required=True)
 
-    invitation = graphene.Field(InvitationType)
+    invitation = graphene.Field(InvitationNode)
 
     @classmethod
     def perform(cls, root, info, membership, email, role):
-        issued = services.invitation_create(
+        issued = invitation_create(
             spa=info.context.spa, invited_by=membership, email=email, role=enum_value(role)
         )
-        return cls(invitation=InvitationType.from_invitation(issued.invitation))
+        return cls(invitation=issued.invitation)
 
 
 class RevokeInvitation(AccountMutation):
@@ -188,12 +203,12 @@ class RevokeInvitation(AccountMutation):
     class Arguments:
         id = graphene.ID(required=True)
 
-    invitation = graphene.Field(InvitationType)
+    invitation = graphene.Field(InvitationNode)
 
     @classmethod
     def perform(cls, root, info, membership, id):
-        invitation = services.invitation_revoke(spa=info.context.spa, invitation_id=_id(id))
-        return cls(invitation=InvitationType.from_invitation(invitation))
+        invitation = invitation_revoke(spa=info.context.spa, invitation_id=_pk(id, "Invitation"))
+        return cls(invitation=invitation)
 
 
 class AcceptInvitation(AccountMutation):
@@ -212,10 +227,8 @@ class AcceptInvitation(AccountMutation):
 
     @classmethod
     def perform(cls, root, info, membership, token, name, password):
-        joined = services.invitation_accept(
-            spa=info.context.spa, secret=token, name=name, password=password
-        )
-        issued = services.token_issue(membership=joined)
+        joined = invitation_accept(spa=info.context.spa, secret=token, name=name, password=password)
+        issued = token_issue(membership=joined)
         return cls(token=issued.secret, me=MeType.from_membership(joined))
 
 
@@ -223,17 +236,20 @@ class ChangeMemberRole(AccountMutation):
     permission = MANAGERS
 
     class Arguments:
-        id = graphene.ID(required=True, description="The member's id.")
+        id = graphene.ID(required=True, description="The member's global ID.")
         role = RoleEnum(required=True)
 
-    member = graphene.Field(MemberType)
+    member = graphene.Field(MemberNode)
 
     @classmethod
     def perform(cls, root, info, membership, id, role):
-        member = services.member_change_role(
-            spa=info.context.spa, actor=membership, membership_id=_id(id), role=enum_value(role)
+        member = member_change_role(
+            spa=info.context.spa,
+            actor=membership,
+            membership_id=_pk(id, "Member"),
+            role=enum_value(role),
         )
-        return cls(member=MemberType.from_membership(member))
+        return cls(member=member)
 
 
 class _SetMemberActive(AccountMutation):
@@ -244,16 +260,19 @@ class _SetMemberActive(AccountMutation):
     active: bool
 
     class Arguments:
-        id = graphene.ID(required=True, description="The member's id.")
+        id = graphene.ID(required=True, description="The member's global ID.")
 
-    member = graphene.Field(MemberType)
+    member = graphene.Field(MemberNode)
 
     @classmethod
     def perform(cls, root, info, membership, id):
-        member = services.member_set_active(
-            spa=info.context.spa, actor=membership, membership_id=_id(id), active=cls.active
+        member = member_set_active(
+            spa=info.context.spa,
+            actor=membership,
+            membership_id=_pk(id, "Member"),
+            active=cls.active,
         )
-        return cls(member=MemberType.from_membership(member))
+        return cls(member=member)
 
 
 class DeactivateMember(_SetMemberActive):

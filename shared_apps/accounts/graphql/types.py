@@ -1,7 +1,12 @@
 import graphene
 
 from core.graphql.mutations import error_type
-from shared_apps.accounts.models import Role
+from core.graphql.pagination import CountableConnection
+from core.graphql.relay import SpaNode, to_global_id
+from shared_apps.accounts.errors import AccountErrorCode
+from shared_apps.accounts.models import Invitation, Membership, Role
+from shared_apps.accounts.permissions import MANAGERS
+from shared_apps.accounts.selectors import invitation_get, member_get
 
 RoleEnum = graphene.Enum(
     "Role",
@@ -9,25 +14,7 @@ RoleEnum = graphene.Enum(
     description="A member's role in the spa.",
 )
 
-ACCOUNT_ERROR_CODES = [
-    "INVALID_CREDENTIALS",
-    "TOO_MANY_ATTEMPTS",
-    "EMAIL_INVALID",
-    "ALREADY_MEMBER",
-    "ROLE_INVALID",
-    "ROLE_NOT_ALLOWED",
-    "NOT_FOUND",
-    "LAST_OWNER",
-    "INVITATION_INVALID",
-    "INVITATION_EXPIRED",
-    "NAME_REQUIRED",
-    "NAME_TOO_LONG",
-    "PASSWORD_TOO_WEAK",
-    "RESET_LINK_INVALID",
-    "PHONE_INVALID",
-    "IMPERSONATION_FORBIDDEN",
-]
-AccountErrorCode, AccountError = error_type("Account", ACCOUNT_ERROR_CODES)
+AccountErrorCodeEnum, AccountError = error_type("Account", AccountErrorCode)
 
 
 class ImpersonationType(graphene.ObjectType):
@@ -51,7 +38,7 @@ class MeType(graphene.ObjectType):
 
     id = graphene.ID(required=True, description="The user's id (the same in every spa).")
     member_id = graphene.ID(
-        required=True, description="Your membership's id here: the id team mutations take."
+        required=True, description="Your `Member` global ID: the id team mutations take."
     )
     email = graphene.String(required=True)
     name = graphene.String(required=True)
@@ -70,7 +57,7 @@ class MeType(graphene.ObjectType):
         if (
             token is None
             or token.impersonated_by is None
-            or str(token.membership_id) != str(root.member_id)
+            or token.membership_id != root.membership_pk
         ):
             return None
         return ImpersonationType(
@@ -83,55 +70,82 @@ class MeType(graphene.ObjectType):
     @staticmethod
     def from_membership(membership):
         user = membership.user
-        return MeType(
+        me = MeType(
             id=user.pk,
-            member_id=membership.pk,
+            member_id=to_global_id("Member", membership.pk),
             email=user.email,
             name=user.name,
             phone=user.phone,
             role=membership.role,
         )
+        me.membership_pk = membership.pk
+        return me
 
 
-class MemberType(graphene.ObjectType):
-    """A person on the spa's team."""
+class MemberNode(graphene.ObjectType):
+    """A person on the spa's team (their membership)."""
 
     class Meta:
         name = "Member"
+        interfaces = (SpaNode,)
 
-    id = graphene.ID(required=True, description="The membership's id.")
     name = graphene.String(required=True)
     email = graphene.String(required=True)
     role = graphene.Field(RoleEnum, required=True)
     is_active = graphene.Boolean(required=True)
     joined_at = graphene.DateTime(required=True)
 
+    @classmethod
+    def is_type_of(cls, root, info) -> bool:
+        return isinstance(root, Membership)
+
+    @classmethod
+    def get_node(cls, info, id):
+        # Anyone on the team may see the team (`members`); nobody else.
+        if getattr(info.context, "membership", None) is None:
+            return None
+        return member_get(spa=info.context.spa, membership_id=id)
+
     @staticmethod
-    def from_membership(membership):
-        return MemberType(
-            id=membership.pk,
-            name=membership.user.name,
-            email=membership.user.email,
-            role=membership.role,
-            is_active=membership.is_active,
-            joined_at=membership.created_at,
-        )
+    def resolve_name(root: Membership, info) -> str:
+        return root.user.name
+
+    @staticmethod
+    def resolve_email(root: Membership, info) -> str:
+        return root.user.email
+
+    @staticmethod
+    def resolve_joined_at(root: Membership, info):
+        return root.created_at
 
 
-class InvitationType(graphene.ObjectType):
+class MemberConnection(CountableConnection):
+    class Meta:
+        node = MemberNode
+
+
+class InvitationNode(graphene.ObjectType):
     class Meta:
         name = "Invitation"
+        interfaces = (SpaNode,)
 
-    id = graphene.ID(required=True)
     email = graphene.String(required=True)
     role = graphene.Field(RoleEnum, required=True)
     expires_at = graphene.DateTime(required=True)
 
-    @staticmethod
-    def from_invitation(invitation):
-        return InvitationType(
-            id=invitation.pk,
-            email=invitation.email,
-            role=invitation.role,
-            expires_at=invitation.expires_at,
-        )
+    @classmethod
+    def is_type_of(cls, root, info) -> bool:
+        return isinstance(root, Invitation)
+
+    @classmethod
+    def get_node(cls, info, id):
+        # Invitations are the managers' (`invitations`).
+        membership = getattr(info.context, "membership", None)
+        if membership is None or membership.role not in (MANAGERS.roles or ()):
+            return None
+        return invitation_get(spa=info.context.spa, invitation_id=id)
+
+
+class InvitationConnection(CountableConnection):
+    class Meta:
+        node = InvitationNode

@@ -5,16 +5,16 @@ import graphene
 from core.graphql.mutations import SpaMutation
 from shared_apps.accounts.permissions import ANYONE, OWNERS
 from shared_apps.billing import services
+from shared_apps.billing.errors import BillingErrorCode
 from shared_apps.billing.graphql.types import (
-    BILLING_ERROR_CODES,
-    SIGN_UP_ERROR_CODES,
     BillingError,
     BillingType,
     SignedUpSpaType,
     SignUpError,
 )
 from shared_apps.billing.selectors import billing_overview
-from shared_apps.billing.signup import spa_sign_up
+from shared_apps.lifecycle.errors import SignUpErrorCode
+from shared_apps.lifecycle.signup import spa_sign_up
 
 
 class BillingMutation(SpaMutation):
@@ -22,7 +22,7 @@ class BillingMutation(SpaMutation):
         abstract = True
 
     permission = OWNERS
-    error_codes = frozenset(BILLING_ERROR_CODES)
+    error_codes = frozenset(BillingErrorCode)
     errors = graphene.List(graphene.NonNull(BillingError), required=True)
 
 
@@ -100,7 +100,7 @@ class SignUp(SpaMutation):
     permission = ANYONE
     # Provisions a spa, committing between its steps: outside the request transaction.
     autocommit = True
-    error_codes = frozenset(SIGN_UP_ERROR_CODES)
+    error_codes = frozenset(SignUpErrorCode)
     errors = graphene.List(graphene.NonNull(SignUpError), required=True)
 
     class Arguments:

@@ -1,8 +1,10 @@
 import graphene
 
 from core.graphql.mutations import error_type
+from shared_apps.billing.errors import BillingErrorCode
 from shared_apps.billing.models import SubscriptionStatus
 from shared_apps.billing.selectors import plan_list_active
+from shared_apps.lifecycle.errors import SignUpErrorCode
 
 SubscriptionStatusEnum = graphene.Enum(
     "SubscriptionStatus",
@@ -10,31 +12,8 @@ SubscriptionStatusEnum = graphene.Enum(
     description="The subscription's status, as Stripe names it.",
 )
 
-BILLING_ERROR_CODES = [
-    "PLAN_NOT_FOUND",
-    "PLAN_NOT_AVAILABLE",
-    "ALREADY_SUBSCRIBED",
-    "NO_SUBSCRIPTION",
-    "NO_BILLING_ACCOUNT",
-    "BILLING_PROVIDER_UNAVAILABLE",
-]
-BillingErrorCode, BillingError = error_type("Billing", BILLING_ERROR_CODES)
-
-SIGN_UP_ERROR_CODES = [
-    "SLUG_REQUIRED",
-    "SLUG_INVALID",
-    "SLUG_RESERVED",
-    "SLUG_TAKEN",
-    "NAME_REQUIRED",
-    "NAME_TOO_LONG",
-    "EMAIL_INVALID",
-    "EMAIL_TAKEN",
-    "PASSWORD_TOO_WEAK",
-    "PLAN_NOT_FOUND",
-    "TIMEZONE_INVALID",
-    "TOO_MANY_ATTEMPTS",
-]
-SignUpErrorCode, SignUpError = error_type("SignUp", SIGN_UP_ERROR_CODES)
+BillingErrorCodeEnum, BillingError = error_type("Billing", BillingErrorCode)
+SignUpErrorCodeEnum, SignUpError = error_type("SignUp", SignUpErrorCode)
 
 
 class PlanType(graphene.ObjectType):

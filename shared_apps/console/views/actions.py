@@ -51,7 +51,7 @@ def form_error_text(form: django_forms.Form) -> str:
 
 def _owner_state(spa: Spa) -> dict[str, Any]:
     """The owner (the account of spa.owner_email) as the resend button needs it:
-    what accounts.services.owner_welcome_resend would do."""
+    what accounts.services.owner.owner_welcome_resend would do."""
     membership = (
         Membership.objects.select_related("user")
         .filter(spa=spa, user__email=spa.owner_email)

@@ -1,8 +1,9 @@
 """Impersonating a spa member for support: start, the token's page, end.
 
 Platform staff open a spa's API as one of its active members, with a reason,
-for 15, 30 or 60 minutes (shared_apps.accounts.services.token_issue_impersonation
-says what is refused and what is recorded). Starting and ending are written to
+for 15, 30 or 60 minutes (`token_issue_impersonation`, in
+shared_apps/accounts/services/impersonation.py, says what is refused and what
+is recorded). Starting and ending are written to
 the console's audit log in the same transaction as the change, and to the
 spa's own audit log by the services.
 
@@ -34,7 +35,10 @@ from shared_apps.accounts.selectors import (
     impersonation_list_active,
     member_list,
 )
-from shared_apps.accounts.services import token_end_impersonation, token_issue_impersonation
+from shared_apps.accounts.services.impersonation import (
+    token_end_impersonation,
+    token_issue_impersonation,
+)
 from shared_apps.console.access import console_view
 from shared_apps.console.audit import console_audit
 from shared_apps.console.context import page

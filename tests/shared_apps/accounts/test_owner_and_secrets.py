@@ -6,7 +6,7 @@ import re
 import pytest
 
 from shared_apps.accounts.models import Membership, Role
-from tenants.services import spa_provision
+from shared_apps.lifecycle.services import spa_provision
 from tests.conftest import HostClient
 from tests.factories import PASSWORD
 

@@ -8,6 +8,7 @@ from config.schema_tenant import schema
 from core.graphql.mutations import SpaMutation
 from shared_apps.accounts.models import Role
 from shared_apps.accounts.permissions import ANYONE, MANAGERS, MEMBERS, Permission
+from tests.shared_apps.accounts.ids import global_id
 from tests.shared_apps.billing.matrix import MATRIX as BILLING_MATRIX
 from tests.tenant_apps.audit.matrix import MATRIX as AUDIT_MATRIX
 from tests.tenant_apps.catalog.matrix import MATRIX as CATALOG_MATRIX
@@ -25,8 +26,8 @@ MATRIX: dict[str, tuple[str, Permission]] = {
     "spa": ("{ spa { slug } }", ANYONE),
     "me": ("{ me { role } }", MEMBERS),
     "node": ('{ node(id: "eA") { id } }', MEMBERS),
-    "members": ("{ members { name } }", MEMBERS),
-    "invitations": ("{ invitations { email } }", MANAGERS),
+    "members": ("{ members(first: 5) { edges { node { name } } } }", MEMBERS),
+    "invitations": ("{ invitations(first: 5) { edges { node { email } } } }", MANAGERS),
     "login": ('mutation { login(email: "a@b.example", password: "x") { token } }', ANYONE),
     "logout": ("mutation { logout { errors { code } } }", MEMBERS),
     "logoutEverywhere": ("mutation { logoutEverywhere { revoked } }", MEMBERS),
@@ -127,7 +128,8 @@ def test_forbidden_mutation_changes_nothing(glow, member_of, signed_in):
     target = member_of(glow, Role.PROVIDER)
 
     answer = signed_in(glow, Role.FRONT_DESK).graphql(
-        f'mutation {{ deactivateMember(id: "{target.pk}") {{ errors {{ code }} }} }}'
+        f'mutation {{ deactivateMember(id: "{global_id(glow, "Member", target.pk)}") '
+        "{ errors { code } } }"
     )
 
     assert answer.error_codes == ["FORBIDDEN"]

@@ -8,8 +8,8 @@ from django.core import mail
 from django.db import connection, connections, transaction
 
 from shared_apps.billing.models import Plan, StripeEvent, Subscription, SubscriptionStatus
+from shared_apps.lifecycle.services import spa_provision
 from tenants.models import SpaStatus, SpaStatusChange
-from tenants.services import spa_provision
 from tests.conftest import HostClient
 from tests.shared_apps.billing.conftest import sign
 

@@ -5,7 +5,7 @@ from django.db import IntegrityError
 from django.utils import timezone
 
 from shared_apps.billing.models import Invoice, InvoiceStatus, StripeEvent
-from shared_apps.billing.stripe_gateway import invoice_from_object
+from shared_apps.billing.stripe_objects import invoice_from_object
 from tenants.models import SpaStatus
 from tests.shared_apps.billing.conftest import event_payload, sign
 

@@ -10,7 +10,8 @@ from django.test.utils import CaptureQueriesContext
 
 from shared_apps.billing.models import Invoice, StripeEvent, Subscription
 from shared_apps.billing.reconcile import subscriptions_reconcile
-from shared_apps.billing.stripe_gateway import invoice_list_for_customer, timestamp_to_datetime
+from shared_apps.billing.stripe_gateway import invoice_list_for_customer
+from shared_apps.billing.stripe_objects import timestamp_to_datetime
 from tests.shared_apps.billing.conftest import sign
 
 MIRRORED = (

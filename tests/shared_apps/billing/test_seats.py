@@ -5,8 +5,9 @@ import logging
 import pytest
 from django.core.management import call_command
 
-from shared_apps.accounts.services import invitation_create
+from shared_apps.accounts.services.invitations import invitation_create
 from shared_apps.billing.models import Subscription
+from tests.shared_apps.accounts.ids import global_id
 from tests.shared_apps.billing.conftest import sign
 
 
@@ -34,7 +35,8 @@ def test_seats_follow_role_changes_and_deactivation(
 
     # a second provider: 2 seats
     changed = owner.graphql(
-        f'mutation {{ changeMemberRole(id: "{desk.pk}", role: PROVIDER) {{ errors {{ code }} }} }}'
+        f'mutation {{ changeMemberRole(id: "{global_id(glow, "Member", desk.pk)}", '
+        "role: PROVIDER) { errors { code } } }"
     )
     assert changed.data["changeMemberRole"]["errors"] == []
     assert _remote_quantity(stripe_api, paying_glow) == 2
@@ -42,7 +44,10 @@ def test_seats_follow_role_changes_and_deactivation(
     assert paying_glow.seats == 2
 
     # one leaves: back to 1
-    owner.graphql(f'mutation {{ deactivateMember(id: "{desk.pk}") {{ errors {{ code }} }} }}')
+    owner.graphql(
+        f'mutation {{ deactivateMember(id: "{global_id(glow, "Member", desk.pk)}") '
+        "{ errors { code } } }"
+    )
     assert _remote_quantity(stripe_api, paying_glow) == 1
     paying_glow.refresh_from_db()
     assert paying_glow.seats == 1
@@ -78,7 +83,7 @@ def test_seats_that_did_not_reach_stripe_are_pushed_by_reconcile(
     # the role change stands although Stripe cannot be told
     with caplog.at_level(logging.ERROR, logger="shared_apps.billing.services"):
         changed = owner.graphql(
-            f'mutation {{ changeMemberRole(id: "{desk.pk}", role: PROVIDER) '
+            f'mutation {{ changeMemberRole(id: "{global_id(glow, "Member", desk.pk)}", role: PROVIDER) '
             "{ member { role } errors { code } } }"
         )
     assert changed.data["changeMemberRole"] == {"member": {"role": "PROVIDER"}, "errors": []}

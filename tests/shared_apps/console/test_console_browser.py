@@ -12,13 +12,13 @@ from typing import Any
 
 from playwright.sync_api import Page, expect
 
-from shared_apps.accounts.services import token_issue
+from shared_apps.accounts.services.tokens import token_issue
 from shared_apps.console.models import ConsoleAction, ConsoleAuditEntry
 from shared_apps.console.staff import staff_enroll, staff_grant
+from shared_apps.lifecycle.services import spa_provision
 from tenant_apps.audit.models import AuditEntry
 from tenants.db import connection
 from tenants.models import Spa, SpaStatus
-from tenants.services import spa_provision
 from tests.factories import PASSWORD, MembershipFactory
 from tests.shared_apps.console.conftest import sign_in_in_browser, totp_now
 

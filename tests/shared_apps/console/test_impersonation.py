@@ -20,11 +20,9 @@ from django_tenants.utils import tenant_context
 from config.schema_tenant import schema
 from shared_apps.accounts.graphql.impersonation import IMPERSONATION_FORBIDDEN_MUTATIONS
 from shared_apps.accounts.models import ApiToken, Membership, Role
-from shared_apps.accounts.services import (
-    password_change,
-    token_issue,
-    token_issue_impersonation,
-)
+from shared_apps.accounts.services.impersonation import token_issue_impersonation
+from shared_apps.accounts.services.passwords import password_change
+from shared_apps.accounts.services.tokens import token_issue
 from shared_apps.console.models import ConsoleAction, ConsoleAuditEntry
 from shared_apps.console.staff import staff_revoke
 from shared_apps.console.views.impersonation import impersonation_context

@@ -23,7 +23,7 @@ from shared_apps.console.models import ConsoleAction, ConsoleAuditEntry
 from shared_apps.console.staff import staff_enroll, staff_grant
 from tenants.locks import advisory_lock
 from tenants.models import Domain, Spa, SpaStatus
-from tenants.services import _spa_register
+from tenants.provisioning import spa_register
 from tests.conftest import HostClient
 from tests.factories import PASSWORD
 from tests.shared_apps.console.conftest import sign_in
@@ -58,7 +58,7 @@ def staff_console(committing) -> HostClient:
 
 def _registered(slug: str = "lumen") -> Spa:
     """What a crash right after step 1 leaves: the spa registered, no schema."""
-    return _spa_register(
+    return spa_register(
         slug=slug,
         name="Lumen Skin",
         timezone_name="America/Chicago",

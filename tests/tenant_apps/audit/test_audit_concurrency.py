@@ -5,11 +5,11 @@ import threading
 import pytest
 from django.db import connections
 
+from shared_apps.lifecycle.services import spa_provision
 from tenant_apps.audit.models import AuditAction, AuditEntry
 from tenant_apps.audit.selectors import audit_chain_verify
 from tenant_apps.audit.services import Actor, audit_record
 from tenants.db import connection
-from tenants.services import spa_provision
 
 WRITERS = 8
 EACH = 5

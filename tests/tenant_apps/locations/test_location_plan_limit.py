@@ -11,11 +11,11 @@ from django_tenants.utils import schema_context
 
 from core.graphql.relay import to_global_id
 from shared_apps.billing.models import Plan, Subscription, SubscriptionStatus
+from shared_apps.lifecycle.services import spa_provision
 from tenant_apps.locations.models import Location
 from tenant_apps.locations.services.locations import location_create, location_update
 from tenants.db import connection
 from tenants.models import Spa
-from tenants.services import spa_provision
 from tests.tenant_apps.locations.factories import LocationFactory, on_spa
 
 ONE_LOCATION = "Your plan allows 1 active location. Upgrade the plan or close a location first."

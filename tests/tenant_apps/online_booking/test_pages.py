@@ -12,13 +12,14 @@ import pytest
 from django.core.cache import cache
 from playwright.sync_api import Page, expect
 
+from shared_apps.lifecycle.services import spa_provision
 from tenant_apps.online_booking.emails import manage_link
 from tenant_apps.online_booking.pages import embedding_origins
 from tenant_apps.online_booking.selectors import booking_reference
 from tenant_apps.profile.models import SpaProfile
 from tenant_apps.scheduling.models import Appointment, AppointmentSource, AppointmentStatus
 from tenants.models import Spa, SpaStatus
-from tenants.services import spa_provision, spa_set_status
+from tenants.services import spa_set_status
 from tests.conftest import HostClient, host_of
 from tests.tenant_apps.locations.factories import on_spa
 from tests.tenant_apps.online_booking.online import DAY, a_calendar, at, book, token_from

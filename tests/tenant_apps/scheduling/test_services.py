@@ -12,6 +12,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connections, transaction
 
+from shared_apps.lifecycle.services import spa_provision
 from tenant_apps.audit.models import AuditAction, AuditEntry
 from tenant_apps.audit.services import Actor
 from tenant_apps.catalog.models import Service
@@ -35,7 +36,6 @@ from tenant_apps.scheduling.services.booking import appointment_book
 from tenant_apps.scheduling.services.changes import appointment_reschedule, appointment_set_status
 from tenant_apps.staff.models import CredentialKind, StaffProfile
 from tenants.db import connection
-from tenants.services import spa_provision
 from tests.tenant_apps.catalog.factories import ServiceFactory
 from tests.tenant_apps.clients.factories import ClientFactory
 from tests.tenant_apps.locations.factories import (

@@ -11,6 +11,7 @@ from core.graphql.relay import to_global_id
 from shared_apps.accounts.models import Role
 from tenant_apps.staff.models import StaffProfile
 from tenant_apps.staff.services import UNNAMED, staff_profile_ensure
+from tests.shared_apps.accounts.ids import global_id
 from tests.tenant_apps.locations.factories import on_spa
 from tests.tenant_apps.staff.factories import StaffProfileFactory
 
@@ -74,7 +75,8 @@ def test_becoming_a_provider_makes_the_profile_a_providers(glow, member_of, sign
         staff_profile_ensure(user_id=member.user_id, display_name="Ada M.", is_provider=False)
 
     answer = signed_in(glow, Role.MANAGER).graphql(
-        f'mutation {{ changeMemberRole(id: "{member.pk}", role: PROVIDER) {{ errors {{ code }} }} }}'
+        f'mutation {{ changeMemberRole(id: "{global_id(glow, "Member", member.pk)}", '
+        "role: PROVIDER) { errors { code } } }"
     )
 
     assert answer.data["changeMemberRole"]["errors"] == []

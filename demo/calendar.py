@@ -1,7 +1,7 @@
 """The calendar of a demo spa: locations with their rooms and devices, the
 service menu, the providers' credentials, weeks and time off, and two weeks of
-appointments around today (`_demo_calendar_data` says what they are,
-`_demo_appointments` books them).
+appointments around today (`demo/calendar_data.py` says what they are,
+`demo/appointments.py` books them).
 
 Everything goes through the services, so every rule the product keeps holds
 for the demo too.
@@ -24,6 +24,20 @@ from zoneinfo import ZoneInfo
 from django.db import transaction
 from django.utils import timezone
 
+from demo.appointments import (
+    DAYS_AHEAD,
+    DAYS_BACK,
+    seed_appointments,
+)
+from demo.calendar_data import (
+    CALENDARS,
+    MENU,
+    RESOURCE_TYPES,
+    DemoCalendar,
+    DemoLocation,
+    DemoProvider,
+    Hours,
+)
 from shared_apps.accounts.models import User
 from tenant_apps.catalog.models import Service, ServiceCategory
 from tenant_apps.catalog.services import service_category_create, service_create
@@ -40,20 +54,6 @@ from tenant_apps.staff.services import (
     working_hours_set,
 )
 from tenants.db import connection
-from tenants.management.commands._demo_appointments import (
-    DAYS_AHEAD,
-    DAYS_BACK,
-    seed_appointments,
-)
-from tenants.management.commands._demo_calendar_data import (
-    CALENDARS,
-    MENU,
-    RESOURCE_TYPES,
-    DemoCalendar,
-    DemoLocation,
-    DemoProvider,
-    Hours,
-)
 
 
 @dataclass

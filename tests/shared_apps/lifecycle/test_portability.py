@@ -12,6 +12,8 @@ from django.core.management import call_command
 from django.db import DatabaseError, transaction
 
 from shared_apps.accounts.models import Membership, Role, User
+from shared_apps.lifecycle.portability import _checksum, _sign, spa_export, spa_restore
+from shared_apps.lifecycle.services import spa_provision
 from tenant_apps.audit.selectors import audit_chain_verify
 from tenant_apps.audit.services import Actor
 from tenant_apps.clients.services import client_create
@@ -19,8 +21,8 @@ from tenant_apps.profile.services import profile_update
 from tenants import schema_template
 from tenants.db import connection
 from tenants.models import Spa, SpaStatus
-from tenants.portability import _checksum, _sign, spa_export, spa_restore
-from tenants.services import domain_add, spa_provision, spa_provision_cancel
+from tenants.provisioning import spa_provision_cancel
+from tenants.services import domain_add
 
 pytestmark = pytest.mark.usefixtures("committing")
 

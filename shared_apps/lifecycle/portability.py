@@ -36,22 +36,22 @@ from typing import IO, Any
 
 import psycopg
 from django.conf import settings
+from django.contrib.auth.hashers import make_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
+from core.errors import field_error
+from shared_apps.accounts.models import Membership, Role, User
+from shared_apps.accounts.services.owner import membership_ensure_owner
+from shared_apps.lifecycle.errors import RestoreErrorCode
 from tenants.db import connection
 from tenants.locks import advisory_lock
 from tenants.models import Spa, SpaStatus, SpaStatusChange
+from tenants.provisioning import spa_provision_cancel, spa_register, spa_schema_build
 from tenants.routing import invalidate_routing
-from tenants.services import (
-    _schema_build,
-    _spa_register,
-    domain_add,
-    platform_subdomain,
-    spa_provision_cancel,
-)
+from tenants.services import domain_add, platform_subdomain
 
 FORMAT = "medspa-spa-export/1"
 _SIGNING_SALT = "medspa.spa-export"
@@ -62,10 +62,6 @@ _OPENABLE = {SpaStatus.TRIALING, SpaStatus.ACTIVE, SpaStatus.PAST_DUE, SpaStatus
 
 def _qi(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
-
-
-def _invalid(message: str) -> ValidationError:
-    return ValidationError(message, code="ARCHIVE_INVALID")
 
 
 def _sign(manifest_bytes: bytes, secret: str | None = None) -> str:
@@ -144,8 +140,6 @@ def _add_bytes(tar: tarfile.TarFile, name: str, data: bytes) -> None:
 
 
 def _export_snapshot(*, spa: Spa, workdir: Path) -> dict[str, Any]:
-    from shared_apps.accounts.models import Membership
-
     schema = spa.schema_name
     with transaction.atomic():
         connection.set_schema_to_public()
@@ -208,7 +202,7 @@ def spa_restore(*, path: Path, slug: str | None = None) -> Spa:
         manifest = _verified_manifest(tar)
     source = manifest["spa"]
     same_slug = slug is None or slug == source["slug"]
-    spa = _spa_register(
+    spa = spa_register(
         slug=slug or source["slug"],
         name=source["name"],
         timezone_name=source["timezone"],
@@ -218,7 +212,7 @@ def spa_restore(*, path: Path, slug: str | None = None) -> Spa:
     )
     try:
         with advisory_lock(f"spa-provision:{spa.pk}"):
-            _schema_build(spa)
+            spa_schema_build(spa)
             with tarfile.open(path, "r:gz") as tar:
                 _load(spa=spa, manifest=manifest, tar=tar)
             _relink(spa=spa, manifest=manifest, same_slug=same_slug)
@@ -237,12 +231,17 @@ def _verified_manifest(tar: tarfile.TarFile) -> dict[str, Any]:
         manifest_bytes = _member_bytes(tar, "manifest.json", limit=64 * 1024 * 1024)
         signature = _member_bytes(tar, "manifest.sig", limit=1024).decode()
     except KeyError:
-        raise _invalid("This is not a spa export.") from None
+        raise field_error(RestoreErrorCode.ARCHIVE_INVALID, "This is not a spa export.") from None
     if not _signed_by_us(manifest_bytes, signature):
-        raise _invalid("This export was not made by this platform, or it was altered.")
+        raise field_error(
+            RestoreErrorCode.ARCHIVE_INVALID,
+            "This export was not made by this platform, or it was altered.",
+        )
     manifest = json.loads(manifest_bytes)
     if manifest.get("format") != FORMAT:
-        raise _invalid("This export's format is not supported.")
+        raise field_error(
+            RestoreErrorCode.ARCHIVE_INVALID, "This export's format is not supported."
+        )
     return manifest
 
 
@@ -250,7 +249,7 @@ def _member_bytes(tar: tarfile.TarFile, name: str, *, limit: int) -> bytes:
     member = tar.getmember(name)
     extracted = tar.extractfile(member) if member.isfile() else None
     if extracted is None or member.size > limit:
-        raise _invalid("This export is damaged.")
+        raise field_error(RestoreErrorCode.ARCHIVE_INVALID, "This export is damaged.")
     return extracted.read()
 
 
@@ -261,12 +260,13 @@ def _load(*, spa: Spa, manifest: dict[str, Any], tar: tarfile.TarFile) -> None:
             raise ValidationError(
                 "This export was made at another migration state; restore it with the release "
                 "that made it.",
-                code="ARCHIVE_MIGRATIONS_DIFFER",
+                code=RestoreErrorCode.ARCHIVE_MIGRATIONS_DIFFER.value,
             )
         tables = _tables(cursor, schema)
         if sorted(tables) != sorted(t["name"] for t in manifest["tables"]):
             raise ValidationError(
-                "This export's tables do not match.", code="ARCHIVE_MIGRATIONS_DIFFER"
+                "This export's tables do not match.",
+                code=RestoreErrorCode.ARCHIVE_MIGRATIONS_DIFFER.value,
             )
         # The rows come back exactly as exported: triggers (the audit log's chain,
         # and its refusal of TRUNCATE) stay off while they load, in this transaction.
@@ -281,10 +281,12 @@ def _load(*, spa: Spa, manifest: dict[str, Any], tar: tarfile.TarFile) -> None:
             try:
                 member = tar.getmember(f"tables/{table}.csv")
             except KeyError:
-                raise _invalid(f"This export has no data for {table}.") from None
+                raise field_error(
+                    RestoreErrorCode.ARCHIVE_INVALID, f"This export has no data for {table}."
+                ) from None
             stream = tar.extractfile(member)
             if stream is None:
-                raise _invalid("This export is damaged.")
+                raise field_error(RestoreErrorCode.ARCHIVE_INVALID, "This export is damaged.")
             _copy_in(cursor, schema, table, stream)
         _advance_identities(cursor, schema)
         # Check the deferred foreign keys now: a table with checks pending cannot
@@ -298,7 +300,8 @@ def _load(*, spa: Spa, manifest: dict[str, Any], tar: tarfile.TarFile) -> None:
                 expected["checksum"],
             ):
                 raise ValidationError(
-                    f"Table {expected['name']} did not come back exactly.", code="RESTORE_MISMATCH"
+                    f"Table {expected['name']} did not come back exactly.",
+                    code=RestoreErrorCode.RESTORE_MISMATCH.value,
                 )
 
 
@@ -336,11 +339,6 @@ def _advance_identities(cursor, schema: str) -> None:
 
 
 def _relink(*, spa: Spa, manifest: dict[str, Any], same_slug: bool) -> None:
-    from django.contrib.auth.hashers import make_password
-
-    from shared_apps.accounts.models import Membership, Role, User
-    from shared_apps.accounts.services import membership_ensure_owner
-
     with transaction.atomic():
         for person in manifest["team"]:
             user, _ = User.objects.get_or_create(

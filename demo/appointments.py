@@ -1,6 +1,6 @@
 """Two weeks of appointments around today for a demo location, found with the
 availability engine and booked through `appointment_book`, so every rule the
-product keeps holds for them too (see `_demo_calendar` for the rest).
+product keeps holds for them too (see `demo/calendar.py` for the rest).
 
 A day of a location is filled once: a day that already has an appointment is
 left alone. Each day has its own random generator, seeded by spa, location and
@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
 
+from demo.calendar_data import VISITS
 from tenant_apps.audit.services import Actor
 from tenant_apps.catalog.models import Service
 from tenant_apps.locations.models import Location
@@ -36,7 +37,6 @@ from tenant_apps.scheduling.models import (
 from tenant_apps.scheduling.selectors.availability import availability_inputs, policy_of
 from tenant_apps.scheduling.services.booking import appointment_book
 from tenant_apps.scheduling.services.changes import appointment_set_status
-from tenants.management.commands._demo_calendar_data import VISITS
 
 DAYS_BACK = DAYS_AHEAD = 7
 FILL = (0.60, 0.75)  # share of the providers' working time booked, per day

@@ -18,15 +18,12 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
+from shared_apps.lifecycle.portability import spa_export, spa_restore
+from shared_apps.lifecycle.services import spa_provision, spa_provision_resume
 from tenants.models import Spa, SpaStatus
-from tenants.portability import spa_export, spa_restore
+from tenants.provisioning import spa_provision_cancel
 from tenants.selectors import foreign_keys_crossing_spa_schemas, spa_get, spa_schemas_behind
-from tenants.services import (
-    spa_provision,
-    spa_provision_cancel,
-    spa_provision_resume,
-    spa_set_status,
-)
+from tenants.services import spa_set_status
 
 
 class Command(BaseCommand):

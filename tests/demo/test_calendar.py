@@ -7,6 +7,11 @@ import pytest
 from django.db import connection as db
 from django.utils import timezone
 
+from demo.appointments import DAYS_AHEAD, DAYS_BACK
+from demo.calendar import Seeded, seed_calendar
+from demo.calendar_data import CALENDARS, MENU, VISITS
+from demo.records import seed_records
+from demo.spas import demo_memberships, demo_users
 from shared_apps.accounts.models import Membership, Role
 from tenant_apps.catalog.models import Service, ServiceCategory
 from tenant_apps.locations.models import Location, Resource
@@ -20,11 +25,6 @@ from tenant_apps.scheduling.models import (
 )
 from tenant_apps.staff.models import Credential, StaffProfile, TimeOff, WorkingHours
 from tenants.db import connection
-from tenants.management.commands import demo
-from tenants.management.commands._demo_appointments import DAYS_AHEAD, DAYS_BACK
-from tenants.management.commands._demo_calendar import Seeded, seed_calendar
-from tenants.management.commands._demo_calendar_data import CALENDARS, MENU, VISITS
-from tenants.management.commands._demo_records import seed_records
 
 FINAL = {AppointmentStatus.COMPLETED, AppointmentStatus.CANCELLED, AppointmentStatus.NO_SHOW}
 
@@ -74,8 +74,8 @@ def _overlaps(
 
 @pytest.mark.spa("radiance")
 def test_demo_calendar_is_booked_by_the_rules_and_seeded_once(radiance):
-    demo._demo_users("radiance")
-    demo._demo_memberships(radiance)
+    demo_users("radiance")
+    demo_memberships(radiance)
     connection.set_tenant(radiance)
     seed_records(area_code="310")
     now = timezone.now()

@@ -2,9 +2,9 @@
 
 import pytest
 
+from demo.records import CLIENTS, seed_records
 from tenant_apps.audit.models import AuditEntry
 from tenant_apps.clients.models import Client
-from tenants.management.commands._demo_records import CLIENTS, seed_records
 
 
 @pytest.mark.spa("glow")

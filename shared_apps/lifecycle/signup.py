@@ -2,9 +2,9 @@
 
 All or nothing. Everything that can be checked is checked first (slug, names,
 email, password, plan, timezone). Then the owner's account is created, the spa
-is provisioned, and the transaction that opens it (trialing) also creates its
-subscription (the plan's trial) and the owner's token (`spa_provision`'s
-`on_open`). A failure anywhere removes the spa being provisioned (schema
+is provisioned (services.py: `spa_provision`), and the transaction that opens it
+(trialing) also makes the owner's membership, the plan's trial subscription and
+the owner's token (its `on_open`). A failure anywhere removes the spa being provisioned (schema
 included) and the account if signup created it.
 
 Someone who already has an account (an owner of another spa, say) signs up
@@ -25,12 +25,13 @@ from django.http import HttpRequest
 
 from shared_apps.accounts.emails import spa_base_url
 from shared_apps.accounts.models import Membership, User, normalize_email
-from shared_apps.accounts.services import IssuedToken, token_issue
+from shared_apps.accounts.services.tokens import IssuedToken, token_issue
 from shared_apps.billing.models import Plan
-from shared_apps.billing.services import subscription_start_trial
+from shared_apps.lifecycle.errors import SignUpErrorCode
+from shared_apps.lifecycle.services import spa_provision
 from tenants.models import Spa, SpaStatus
+from tenants.provisioning import spa_provision_cancel
 from tenants.selectors import slug_availability
-from tenants.services import spa_provision, spa_provision_cancel
 from tenants.validators import validate_timezone
 
 logger = logging.getLogger(__name__)
@@ -64,25 +65,37 @@ def _check(
         )
     for field, value, limit in (("spa_name", spa_name, 120), ("owner_name", owner_name, 150)):
         if not value:
-            errors[field] = ValidationError("Enter a name.", code="NAME_REQUIRED")
+            errors[field] = ValidationError(
+                "Enter a name.", code=SignUpErrorCode.NAME_REQUIRED.value
+            )
         elif len(value) > limit:
-            errors[field] = ValidationError("The name is too long.", code="NAME_TOO_LONG")
+            errors[field] = ValidationError(
+                "The name is too long.", code=SignUpErrorCode.NAME_TOO_LONG.value
+            )
     try:
         validate_email(email)
     except ValidationError:
-        errors["email"] = ValidationError("Enter a valid email address.", code="EMAIL_INVALID")
+        errors["email"] = ValidationError(
+            "Enter a valid email address.", code=SignUpErrorCode.EMAIL_INVALID.value
+        )
     try:
         validate_timezone(timezone_name)
     except ValidationError as exc:
-        errors["timezone"] = ValidationError(exc.messages[0], code="TIMEZONE_INVALID")
+        errors["timezone"] = ValidationError(
+            exc.messages[0], code=SignUpErrorCode.TIMEZONE_INVALID.value
+        )
     plan = Plan.objects.filter(code=plan_code, active=True).first()
     if plan is None:
-        errors["plan"] = ValidationError("There is no such plan.", code="PLAN_NOT_FOUND")
+        errors["plan"] = ValidationError(
+            "There is no such plan.", code=SignUpErrorCode.PLAN_NOT_FOUND.value
+        )
     if existing is None:
         try:
             validate_password(password or "", User(email=email, name=owner_name))
         except ValidationError as exc:
-            errors["password"] = ValidationError(" ".join(exc.messages), code="PASSWORD_TOO_WEAK")
+            errors["password"] = ValidationError(
+                " ".join(exc.messages), code=SignUpErrorCode.PASSWORD_TOO_WEAK.value
+            )
     if errors:
         raise ValidationError(errors)
     return plan
@@ -133,9 +146,9 @@ def spa_sign_up(
     issued: list[IssuedToken] = []
 
     def open_spa(spa: Spa) -> None:
-        # In the transaction that opens the spa: all of this commits with it.
+        # In the transaction that opens the spa, after the owner's membership and
+        # the trial subscription: all of this commits with it.
         membership = Membership.objects.select_related("user").get(spa=spa, user__email=email)
-        subscription_start_trial(spa=spa, plan=plan)
         issued.append(
             token_issue(
                 membership=membership, user_agent=request.headers.get("User-Agent", "")[:200]
@@ -149,6 +162,7 @@ def spa_sign_up(
             timezone_name=timezone_name,
             owner_email=email,
             status=SpaStatus.TRIALING,
+            trial_plan=plan,
             on_open=open_spa,
         )
         if not issued:
@@ -166,7 +180,7 @@ def _email_taken() -> ValidationError:
         {
             "email": ValidationError(
                 "An account with this email exists: enter its password to add a spa to it.",
-                code="EMAIL_TAKEN",
+                code=SignUpErrorCode.EMAIL_TAKEN.value,
             )
         }
     )
@@ -177,7 +191,8 @@ def _check_existing_password(*, request: HttpRequest, email: str, password: str)
     user = authenticate(request=request, email=email, password=password)
     if getattr(request, "axes_locked_out", False):
         raise ValidationError(
-            "Too many failed attempts. Try again in 15 minutes.", code="TOO_MANY_ATTEMPTS"
+            "Too many failed attempts. Try again in 15 minutes.",
+            code=SignUpErrorCode.TOO_MANY_ATTEMPTS.value,
         )
     if user is None:
         raise _email_taken()

@@ -1,3 +1,7 @@
+"""The `spa` query's types: the spa as tenancy knows it (tenants.Spa) with its
+public profile, read from its own schema (tenant_apps.profile). They live in
+lifecycle, the shared app above both, so that tenants imports no app."""
+
 import graphene
 
 from tenant_apps.profile.graphql.types import SpaProfileType

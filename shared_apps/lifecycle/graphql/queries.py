@@ -1,8 +1,11 @@
+"""The spa the request was routed to (tenant API), and whether a slug is free
+for signup (public API)."""
+
 import graphene
 
 from core.graphql.relay import SpaNode
 from shared_apps.accounts.permissions import ANYONE, MEMBERS, permission
-from tenants.graphql.types import SlugAvailabilityType, SpaType
+from shared_apps.lifecycle.graphql.types import SlugAvailabilityType, SpaType
 from tenants.selectors import slug_availability
 
 
