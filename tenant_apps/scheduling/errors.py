@@ -1,5 +1,5 @@
 """Why the calendar refuses a booking, a move or a status change
-(tenant_apps/scheduling/services.py); the API's `AppointmentErrorCode`."""
+(tenant_apps/scheduling/services/); the API's `AppointmentErrorCode`."""
 
 from core.errors import ErrorCode
 
