@@ -5,7 +5,7 @@ graphene-django's page loads GraphiQL, React and the explorer plugin from a CDN,
 so offline, or behind a strict Content-Security-Policy, it is a blank page.
 The same files (the versions and Subresource Integrity hashes graphene-django
 3.2.3 names, checked by tests/core/graphql/test_graphiql.py) are kept in
-core/graphql/graphiql/ with their licences, and served by `graphiql_asset`.
+core/graphql/graphiql_assets/ with their licences, and served by `graphiql_asset`.
 """
 
 from __future__ import annotations
@@ -25,7 +25,9 @@ SCRIPTS = (
     "start.js",
 )
 STYLESHEETS = ("graphiql.min.css", "graphiql-plugin-explorer.css")
-ASSETS = AssetFolder(Path(__file__).parent / "graphiql", SCRIPTS + STYLESHEETS, "graphiql-asset")
+ASSETS = AssetFolder(
+    Path(__file__).parent / "graphiql_assets", SCRIPTS + STYLESHEETS, "graphiql-asset"
+)
 graphiql_asset = ASSETS.view
 
 # GraphiQL's editor (CodeMirror) sets style attributes: styles from this origin
