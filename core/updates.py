@@ -13,7 +13,8 @@ The one way to write an update, in every app:
     def product_update(*, product_id: int, **changes: Unpack[ProductChanges]) -> Product:
 
 (tenant_apps/catalog/services.py, tenant_apps/clients/services.py,
-tenant_apps/profile/services.py.)
+tenant_apps/profile/services.py, tenant_apps/staff/services.py,
+tenant_apps/locations/services/.)
 """
 
 from __future__ import annotations

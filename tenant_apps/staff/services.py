@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Sequence
-from typing import TypeVar
+from typing import TypedDict, TypeVar, Unpack
 from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
@@ -97,30 +97,28 @@ def staff_profile_ensure(*, user_id: int, display_name: str, is_provider: bool) 
     return profile
 
 
+class StaffProfileChanges(TypedDict, total=False):
+    display_name: str
+    is_provider: bool
+    is_active: bool
+
+
 def staff_profile_update(
-    *,
-    staff_id: int | None,
-    display_name: str | None = None,
-    is_provider: bool | None = None,
-    is_active: bool | None = None,
+    *, staff_id: int | None, **changes: Unpack[StaffProfileChanges]
 ) -> StaffProfile:
-    """Change the given fields of a staff profile (None: unchanged). An inactive
+    """Change the given fields of a staff profile (core/updates.py). An inactive
     member keeps their records but is not offered for booking."""
     with transaction.atomic():
         staff = _row(StaffProfile.objects.select_for_update(), staff_id)
         if staff is None:
             raise _not_found("id", "staff member")
-        changes: dict[str, object] = {}
-        if display_name is not None:
+        cleaned: dict[str, object] = dict(changes)
+        if "display_name" in changes:
             try:
-                changes["display_name"] = _clean_display_name(display_name)
+                cleaned["display_name"] = _clean_display_name(changes["display_name"])
             except ValidationError as exc:
                 raise ValidationError({"display_name": exc}) from None
-        if is_provider is not None:
-            changes["is_provider"] = is_provider
-        if is_active is not None:
-            changes["is_active"] = is_active
-        changed = apply_changes(staff, changes)
+        changed = apply_changes(staff, cleaned)
         if changed:
             staff.save(update_fields=[*changed, "updated_at"])
     return staff

@@ -117,11 +117,9 @@ class CreateResourceInput(UpdateResourceInput):
     resource_type_id = graphene.ID(required=True, description="Its ResourceType.")
 
 
-def _resource_type_pk(global_id: str | None) -> int | None:
+def _resource_type_pk(global_id: str) -> int:
     """The ResourceType's primary key; NOT_FOUND when the ID names none here
     (rather than read as "not given")."""
-    if global_id is None:
-        return None
     pk = pk_from_global_id(global_id, "ResourceType")
     if pk is None:
         raise field_error(LocationErrorCode.NOT_FOUND, "No such resource type.", "resource_type_id")
@@ -259,10 +257,9 @@ class UpdateResource(LocationMutation):
     def perform(cls, root, info, membership, id, input):
         fields = given_fields(input)
         resource_pk = record_pk(id, "Resource")
-        resource_type_pk = _resource_type_pk(fields.pop("resource_type_id", None))
-        resource = resource_update(
-            resource_id=resource_pk, resource_type_id=resource_type_pk, **fields
-        )
+        if "resource_type_id" in fields:
+            fields["resource_type_id"] = _resource_type_pk(fields["resource_type_id"])
+        resource = resource_update(resource_id=resource_pk, **fields)
         return cls(resource=resource)
 
 

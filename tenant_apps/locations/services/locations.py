@@ -12,7 +12,7 @@ more, or reopening a closed one, past the cap is PLAN_LIMIT_REACHED.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, TypedDict, Unpack
 
 import phonenumbers
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
@@ -173,42 +173,28 @@ def location_create(
         return Location.objects.create(**clean)
 
 
-def location_update(
-    *,
-    location_id: int | None,
-    name: str | None = None,
-    timezone: str | None = None,
-    address_line1: str | None = None,
-    address_line2: str | None = None,
-    city: str | None = None,
-    region: str | None = None,
-    postal_code: str | None = None,
-    country: str | None = None,
-    phone: str | None = None,
-    is_active: bool | None = None,
-) -> Location:
-    """Change the given fields of a location (None: unchanged; an empty string
+class LocationChanges(TypedDict, total=False):
+    name: str
+    timezone: str
+    address_line1: str
+    address_line2: str
+    city: str
+    region: str
+    postal_code: str
+    country: str
+    phone: str
+    is_active: bool
+
+
+def location_update(*, location_id: int | None, **changes: Unpack[LocationChanges]) -> Location:
+    """Change the given fields of a location (core/updates.py; an empty string
     clears an optional one). Inactive locations stay on record, closed; reopening
     one counts toward the plan's location limit (PLAN_LIMIT_REACHED at the limit)."""
     with transaction.atomic():
         location = row(Location.objects.select_for_update(), location_id)
         if location is None:
             raise not_found("id", "location")
-        clean, errors = _clean_location(
-            {
-                "name": name,
-                "timezone": timezone,
-                "address_line1": address_line1,
-                "address_line2": address_line2,
-                "city": city,
-                "region": region,
-                "postal_code": postal_code,
-                "country": country,
-                "phone": phone,
-                "is_active": is_active,
-            },
-            location=location,
-        )
+        clean, errors = _clean_location(dict(changes), location=location)
         if errors:
             raise ValidationError(errors)
         if clean.get("is_active") and not location.is_active:

@@ -9,7 +9,7 @@ becoming inactive.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypedDict, Unpack
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -45,29 +45,36 @@ def resource_type_create(*, name: str, kind: str) -> ResourceType:
     return ResourceType.objects.create(**values)
 
 
+class ResourceTypeChanges(TypedDict, total=False):
+    name: str
+    kind: str
+
+
 def resource_type_update(
-    *, resource_type_id: int | None, name: str | None = None, kind: str | None = None
+    *, resource_type_id: int | None, **changes: Unpack[ResourceTypeChanges]
 ) -> ResourceType:
-    """Rename a resource type or change its kind (None: unchanged)."""
+    """Rename a resource type or change its kind (the fields given: core/updates.py)."""
     with transaction.atomic():
         resource_type = row(ResourceType.objects.select_for_update(), resource_type_id)
         if resource_type is None:
             raise not_found("id", "resource type")
         errors: dict[str, ValidationError] = {}
-        changes: dict[str, str] = {}
-        if name is not None:
+        cleaned: dict[str, str] = {}
+        if "name" in changes:
             try:
-                changes["name"] = clean_name(name, model=ResourceType, exclude_pk=resource_type.pk)
+                cleaned["name"] = clean_name(
+                    changes["name"], model=ResourceType, exclude_pk=resource_type.pk
+                )
             except ValidationError as exc:
                 errors["name"] = exc
-        if kind is not None:
+        if "kind" in changes:
             try:
-                changes["kind"] = _clean_kind(kind)
+                cleaned["kind"] = _clean_kind(changes["kind"])
             except ValidationError as exc:
                 errors["kind"] = exc
         if errors:
             raise ValidationError(errors)
-        changed = apply_changes(resource_type, changes)
+        changed = apply_changes(resource_type, cleaned)
         if changed:
             resource_type.save(update_fields=changed)
     return resource_type
@@ -144,15 +151,16 @@ def resource_create(
     )
 
 
-def resource_update(
-    *,
-    resource_id: int | None,
-    name: str | None = None,
-    resource_type_id: int | None = None,
-    is_active: bool | None = None,
-) -> Resource:
+class ResourceChanges(TypedDict, total=False):
+    name: str
+    resource_type_id: int
+    is_active: bool
+
+
+def resource_update(*, resource_id: int | None, **changes: Unpack[ResourceChanges]) -> Resource:
     """Rename a room or device, change its type, or retire it (`is_active=False`:
-    no longer offered; appointments already holding it keep it). None: unchanged.
+    no longer offered; appointments already holding it keep it): the fields given
+    (core/updates.py).
 
     A resource stays at its location: the appointments holding it were planned
     there. Its type cannot change while upcoming appointments hold it, since they
@@ -163,15 +171,16 @@ def resource_update(
         if resource is None:
             raise not_found("id", "resource")
         errors: dict[str, ValidationError] = {}
-        changes: dict[str, Any] = {}
+        cleaned: dict[str, Any] = {}
         new_type: ResourceType | None = None
-        if name is not None:
+        if "name" in changes:
             try:
-                changes["name"] = _clean_resource_name(
-                    name, location_id=resource.location_id, exclude_pk=resource.pk
+                cleaned["name"] = _clean_resource_name(
+                    changes["name"], location_id=resource.location_id, exclude_pk=resource.pk
                 )
             except ValidationError as exc:
                 errors["name"] = exc
+        resource_type_id = changes.get("resource_type_id")
         if resource_type_id is not None and resource_type_id != resource.resource_type_id:
             resource_type = row(ResourceType.objects.all(), resource_type_id)
             if resource_type is None:
@@ -190,12 +199,12 @@ def resource_update(
                 )
             else:
                 new_type = resource_type
-                changes["resource_type_id"] = new_type.pk
-        if is_active is not None:
-            changes["is_active"] = bool(is_active)
+                cleaned["resource_type_id"] = new_type.pk
+        if "is_active" in changes:
+            cleaned["is_active"] = bool(changes["is_active"])
         if errors:
             raise ValidationError(errors)
-        changed = apply_changes(resource, changes)
+        changed = apply_changes(resource, cleaned)
         if new_type is not None and "resource_type_id" in changed:
             resource.resource_type = new_type  # what the answer shows, without a query
         if not changed:
