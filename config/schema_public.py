@@ -3,8 +3,8 @@
 import graphene
 
 from core.graphql.schema import api_schema
-from shared_apps.billing.graphql.mutations import PlatformBillingMutations
 from shared_apps.billing.graphql.queries import PlatformBillingQueries
+from shared_apps.lifecycle.graphql.mutations import SignUpMutations
 from shared_apps.lifecycle.graphql.queries import PlatformSpaQueries
 
 
@@ -12,7 +12,7 @@ class Query(PlatformSpaQueries, PlatformBillingQueries, graphene.ObjectType):
     pass
 
 
-class Mutation(PlatformBillingMutations, graphene.ObjectType):
+class Mutation(SignUpMutations, graphene.ObjectType):
     pass
 
 

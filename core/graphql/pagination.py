@@ -58,16 +58,6 @@ class CountableConnection(relay.Connection):
         return root.matching.count()
 
 
-def page_arguments() -> dict[str, Any]:
-    """Arguments of a connection field (relay.ConnectionField adds them itself)."""
-    return {
-        "first": graphene.Int(),
-        "after": graphene.String(),
-        "last": graphene.Int(),
-        "before": graphene.String(),
-    }
-
-
 def paginate(
     queryset: QuerySet[Any],
     *,

@@ -1,5 +1,5 @@
 """Why the patients' booking API refuses (tenant_apps/online_booking/selectors.py and
-services.py); the API's `BookingErrorCode`. What a location or services
+services/); the API's `BookingErrorCode`. What a location or services
 refuse comes from the calendar's checks (`scheduling.selectors.availability.bookable_*`),
 with codes of the same names."""
 

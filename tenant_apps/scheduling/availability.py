@@ -1,6 +1,6 @@
 """The availability engine: which starts are free for a sequence of services, and
 whether one exact start works. Pure Python on inputs loaded by the selector
-(`selectors.availability_inputs`); no database access.
+(`selectors.availability.availability_inputs`); no database access.
 
 The rules:
 

@@ -4,7 +4,6 @@ from core.graphql.mutations import error_type
 from shared_apps.billing.errors import BillingErrorCode
 from shared_apps.billing.models import SubscriptionStatus
 from shared_apps.billing.selectors import plan_list_active
-from shared_apps.lifecycle.errors import SignUpErrorCode
 
 SubscriptionStatusEnum = graphene.Enum(
     "SubscriptionStatus",
@@ -13,7 +12,6 @@ SubscriptionStatusEnum = graphene.Enum(
 )
 
 BillingErrorCodeEnum, BillingError = error_type("Billing", BillingErrorCode)
-SignUpErrorCodeEnum, SignUpError = error_type("SignUp", SignUpErrorCode)
 
 
 class PlanType(graphene.ObjectType):
@@ -63,13 +61,3 @@ class BillingType(graphene.ObjectType):
     @staticmethod
     def resolve_available_plans(overview, info):
         return list(plan_list_active())
-
-
-class SignedUpSpaType(graphene.ObjectType):
-    class Meta:
-        name = "SignedUpSpa"
-
-    name = graphene.String(required=True)
-    slug = graphene.String(required=True)
-    url = graphene.String(required=True, description="The spa's address.")
-    graphql_url = graphene.String(required=True, description="The spa's API: send the token there.")

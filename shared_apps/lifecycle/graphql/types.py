@@ -1,9 +1,12 @@
 """The `spa` query's types: the spa as tenancy knows it (tenants.Spa) with its
 public profile, read from its own schema (tenant_apps.profile). They live in
-lifecycle, the shared app above both, so that tenants imports no app."""
+lifecycle, the shared app above both, so that tenants imports no app. Also the
+`signUp` mutation's payload types."""
 
 import graphene
 
+from core.graphql.mutations import error_type
+from shared_apps.lifecycle.errors import SignUpErrorCode
 from tenant_apps.profile.graphql.types import SpaProfileType
 from tenant_apps.profile.selectors import profile_get
 from tenants.models import SpaStatus
@@ -42,3 +45,16 @@ class SlugAvailabilityType(graphene.ObjectType):
     available = graphene.Boolean(required=True)
     code = graphene.String(description="Why not: SLUG_INVALID, SLUG_RESERVED or SLUG_TAKEN.")
     message = graphene.String()
+
+
+SignUpErrorCodeEnum, SignUpError = error_type("SignUp", SignUpErrorCode)
+
+
+class SignedUpSpaType(graphene.ObjectType):
+    class Meta:
+        name = "SignedUpSpa"
+
+    name = graphene.String(required=True)
+    slug = graphene.String(required=True)
+    url = graphene.String(required=True, description="The spa's address.")
+    graphql_url = graphene.String(required=True, description="The spa's API: send the token there.")
