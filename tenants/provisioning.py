@@ -112,9 +112,9 @@ def spa_provision_cancel(*, spa: Spa) -> None:
         if locked is None:
             return
         if locked.status != SpaStatus.PROVISIONING:
-            raise ValidationError(
+            raise field_error(
+                TenancyErrorCode.SPA_NOT_PROVISIONING,
                 "Only a spa that is still provisioning can be cancelled.",
-                code=TenancyErrorCode.SPA_NOT_PROVISIONING.value,
             )
         with connection.cursor() as cursor:
             cursor.execute(f'DROP SCHEMA IF EXISTS "{locked.schema_name}" CASCADE')
@@ -139,19 +139,12 @@ def _validate_new_spa(
             code = exc.code if field != "owner_email" else "EMAIL_INVALID"
             errors[field] = [ValidationError(exc.messages[0], code=code)]
     if not name:
-        errors["name"] = [
-            ValidationError("Enter the spa's name.", code=TenancyErrorCode.NAME_REQUIRED.value)
-        ]
+        errors["name"] = [field_error(TenancyErrorCode.NAME_REQUIRED, "Enter the spa's name.")]
     elif len(name) > Spa._meta.get_field("name").max_length:
-        errors["name"] = [
-            ValidationError("The name is too long.", code=TenancyErrorCode.NAME_TOO_LONG.value)
-        ]
+        errors["name"] = [field_error(TenancyErrorCode.NAME_TOO_LONG, "The name is too long.")]
     if status not in PROVISIONED_STATUSES:
         errors["status"] = [
-            ValidationError(
-                "A new spa starts as trialing or active.",
-                code=TenancyErrorCode.STATUS_INVALID.value,
-            )
+            field_error(TenancyErrorCode.STATUS_INVALID, "A new spa starts as trialing or active.")
         ]
     if errors:
         raise ValidationError(errors)
@@ -234,9 +227,9 @@ def spa_schema_build(spa: Spa) -> None:
             )
             (found,) = cursor.fetchone()
         if found != mark:
-            raise ValidationError(
+            raise field_error(
+                TenancyErrorCode.SCHEMA_NOT_OWNED,
                 "The spa's schema exists but belongs to no provisioning of this spa.",
-                code=TenancyErrorCode.SCHEMA_NOT_OWNED.value,
             )
     elif settings.SPA_SCHEMA_STRATEGY == "clone":
         try:

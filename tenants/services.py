@@ -59,13 +59,10 @@ def spa_set_status(*, spa: Spa, status: str, reason: str = "", cause: str = "con
         if locked.status == status:
             return locked
         if status not in ALLOWED_TRANSITIONS[locked.status]:
-            raise ValidationError(
-                {
-                    "status": ValidationError(
-                        f"A {locked.get_status_display().lower()} spa cannot become {status}.",
-                        code=TenancyErrorCode.STATUS_TRANSITION_INVALID.value,
-                    )
-                }
+            raise field_error(
+                TenancyErrorCode.STATUS_TRANSITION_INVALID,
+                f"A {locked.get_status_display().lower()} spa cannot become {status}.",
+                "status",
             )
         SpaStatusChange.objects.create(
             spa=locked,
@@ -160,9 +157,9 @@ def _clean_custom_domain(domain: str, *, spa: Spa) -> str:
     ):
         raise ValidationError(
             {
-                "domain": ValidationError(
+                "domain": field_error(
+                    TenancyErrorCode.DOMAIN_RESERVED,
                     "Addresses under the platform's domain are given by spa slugs.",
-                    code=TenancyErrorCode.DOMAIN_RESERVED.value,
                 )
             }
         )

@@ -11,8 +11,8 @@ import zoneinfo
 from functools import lru_cache
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 
+from core.errors import field_error
 from tenants.errors import TenancyErrorCode
 
 SLUG_MAX_LENGTH = 40
@@ -102,24 +102,19 @@ _LABEL_RE = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
 def validate_slug(value: str) -> None:
     """A spa slug becomes a subdomain and (prefixed) a schema name."""
     if not isinstance(value, str) or not value:
-        raise ValidationError(
-            "Enter a slug for the spa.", code=TenancyErrorCode.SLUG_REQUIRED.value
-        )
+        raise field_error(TenancyErrorCode.SLUG_REQUIRED, "Enter a slug for the spa.")
     if len(value) > SLUG_MAX_LENGTH:
-        raise ValidationError(
-            f"A slug has at most {SLUG_MAX_LENGTH} characters.",
-            code=TenancyErrorCode.SLUG_INVALID.value,
+        raise field_error(
+            TenancyErrorCode.SLUG_INVALID, f"A slug has at most {SLUG_MAX_LENGTH} characters."
         )
     if not _SLUG_RE.match(value):
-        raise ValidationError(
+        raise field_error(
+            TenancyErrorCode.SLUG_INVALID,
             "A slug uses lowercase letters, digits and single hyphens, and starts and ends "
             "with a letter or digit.",
-            code=TenancyErrorCode.SLUG_INVALID.value,
         )
     if value in RESERVED_SLUGS:
-        raise ValidationError(
-            "That slug is reserved by the platform.", code=TenancyErrorCode.SLUG_RESERVED.value
-        )
+        raise field_error(TenancyErrorCode.SLUG_RESERVED, "That slug is reserved by the platform.")
 
 
 def schema_name_for_slug(slug: str) -> str:
@@ -135,9 +130,9 @@ def _timezones() -> frozenset[str]:
 
 def validate_timezone(value: str) -> None:
     if value not in _timezones():
-        raise ValidationError(
+        raise field_error(
+            TenancyErrorCode.TIMEZONE_INVALID,
             "Choose a timezone from the IANA database, such as America/New_York.",
-            code=TenancyErrorCode.TIMEZONE_INVALID.value,
         )
 
 
@@ -147,17 +142,15 @@ def normalize_hostname(value: str) -> str:
     try:
         return host.encode("idna").decode("ascii")
     except UnicodeError as exc:
-        raise ValidationError(
-            "That is not a valid domain name.", code=TenancyErrorCode.DOMAIN_INVALID.value
+        raise field_error(
+            TenancyErrorCode.DOMAIN_INVALID, "That is not a valid domain name."
         ) from exc
 
 
 def validate_hostname(host: str) -> None:
     labels = host.split(".")
     if len(host) > 253 or len(labels) < 2 or not all(_LABEL_RE.match(lbl) for lbl in labels):
-        raise ValidationError(
-            "That is not a valid domain name.", code=TenancyErrorCode.DOMAIN_INVALID.value
-        )
+        raise field_error(TenancyErrorCode.DOMAIN_INVALID, "That is not a valid domain name.")
 
 
 def platform_hosts() -> frozenset[str]:

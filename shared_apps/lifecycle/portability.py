@@ -257,16 +257,15 @@ def _load(*, spa: Spa, manifest: dict[str, Any], tar: tarfile.TarFile) -> None:
     schema = spa.schema_name
     with transaction.atomic(), connection.cursor() as cursor:
         if _migrations(cursor, schema) != manifest["migrations"]:
-            raise ValidationError(
+            raise field_error(
+                RestoreErrorCode.ARCHIVE_MIGRATIONS_DIFFER,
                 "This export was made at another migration state; restore it with the release "
                 "that made it.",
-                code=RestoreErrorCode.ARCHIVE_MIGRATIONS_DIFFER.value,
             )
         tables = _tables(cursor, schema)
         if sorted(tables) != sorted(t["name"] for t in manifest["tables"]):
-            raise ValidationError(
-                "This export's tables do not match.",
-                code=RestoreErrorCode.ARCHIVE_MIGRATIONS_DIFFER.value,
+            raise field_error(
+                RestoreErrorCode.ARCHIVE_MIGRATIONS_DIFFER, "This export's tables do not match."
             )
         # The rows come back exactly as exported: triggers (the audit log's chain,
         # and its refusal of TRUNCATE) stay off while they load, in this transaction.
@@ -299,9 +298,9 @@ def _load(*, spa: Spa, manifest: dict[str, Any], tar: tarfile.TarFile) -> None:
                 expected["rows"],
                 expected["checksum"],
             ):
-                raise ValidationError(
+                raise field_error(
+                    RestoreErrorCode.RESTORE_MISMATCH,
                     f"Table {expected['name']} did not come back exactly.",
-                    code=RestoreErrorCode.RESTORE_MISMATCH.value,
                 )
 
 

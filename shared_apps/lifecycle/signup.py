@@ -23,6 +23,7 @@ from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 
+from core.errors import field_error
 from shared_apps.accounts.emails import spa_base_url
 from shared_apps.accounts.models import Membership, User, normalize_email
 from shared_apps.accounts.services.tokens import IssuedToken, token_issue
@@ -65,36 +66,26 @@ def _check(
         )
     for field, value, limit in (("spa_name", spa_name, 120), ("owner_name", owner_name, 150)):
         if not value:
-            errors[field] = ValidationError(
-                "Enter a name.", code=SignUpErrorCode.NAME_REQUIRED.value
-            )
+            errors[field] = field_error(SignUpErrorCode.NAME_REQUIRED, "Enter a name.")
         elif len(value) > limit:
-            errors[field] = ValidationError(
-                "The name is too long.", code=SignUpErrorCode.NAME_TOO_LONG.value
-            )
+            errors[field] = field_error(SignUpErrorCode.NAME_TOO_LONG, "The name is too long.")
     try:
         validate_email(email)
     except ValidationError:
-        errors["email"] = ValidationError(
-            "Enter a valid email address.", code=SignUpErrorCode.EMAIL_INVALID.value
-        )
+        errors["email"] = field_error(SignUpErrorCode.EMAIL_INVALID, "Enter a valid email address.")
     try:
         validate_timezone(timezone_name)
     except ValidationError as exc:
-        errors["timezone"] = ValidationError(
-            exc.messages[0], code=SignUpErrorCode.TIMEZONE_INVALID.value
-        )
+        errors["timezone"] = field_error(SignUpErrorCode.TIMEZONE_INVALID, exc.messages[0])
     plan = Plan.objects.filter(code=plan_code, active=True).first()
     if plan is None:
-        errors["plan"] = ValidationError(
-            "There is no such plan.", code=SignUpErrorCode.PLAN_NOT_FOUND.value
-        )
+        errors["plan"] = field_error(SignUpErrorCode.PLAN_NOT_FOUND, "There is no such plan.")
     if existing is None:
         try:
             validate_password(password or "", User(email=email, name=owner_name))
         except ValidationError as exc:
-            errors["password"] = ValidationError(
-                " ".join(exc.messages), code=SignUpErrorCode.PASSWORD_TOO_WEAK.value
+            errors["password"] = field_error(
+                SignUpErrorCode.PASSWORD_TOO_WEAK, " ".join(exc.messages)
             )
     if errors:
         raise ValidationError(errors)
@@ -178,9 +169,9 @@ def spa_sign_up(
 def _email_taken() -> ValidationError:
     return ValidationError(
         {
-            "email": ValidationError(
+            "email": field_error(
+                SignUpErrorCode.EMAIL_TAKEN,
                 "An account with this email exists: enter its password to add a spa to it.",
-                code=SignUpErrorCode.EMAIL_TAKEN.value,
             )
         }
     )
@@ -190,9 +181,8 @@ def _check_existing_password(*, request: HttpRequest, email: str, password: str)
     # Through authenticate(), so guesses here are throttled like sign-ins.
     user = authenticate(request=request, email=email, password=password)
     if getattr(request, "axes_locked_out", False):
-        raise ValidationError(
-            "Too many failed attempts. Try again in 15 minutes.",
-            code=SignUpErrorCode.TOO_MANY_ATTEMPTS.value,
+        raise field_error(
+            SignUpErrorCode.TOO_MANY_ATTEMPTS, "Too many failed attempts. Try again in 15 minutes."
         )
     if user is None:
         raise _email_taken()

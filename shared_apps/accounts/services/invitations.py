@@ -144,19 +144,13 @@ def _user_create(*, email: str, name: str, password: str) -> User:
     name = (name or "").strip()
     errors: dict[str, ValidationError] = {}
     if not name:
-        errors["name"] = ValidationError(
-            "Enter your name.", code=AccountErrorCode.NAME_REQUIRED.value
-        )
+        errors["name"] = field_error(AccountErrorCode.NAME_REQUIRED, "Enter your name.")
     elif len(name) > 150:
-        errors["name"] = ValidationError(
-            "The name is too long.", code=AccountErrorCode.NAME_TOO_LONG.value
-        )
+        errors["name"] = field_error(AccountErrorCode.NAME_TOO_LONG, "The name is too long.")
     try:
         validate_password(password or "", User(email=email, name=name))
     except ValidationError as exc:
-        errors["password"] = ValidationError(
-            " ".join(exc.messages), code=AccountErrorCode.PASSWORD_TOO_WEAK.value
-        )
+        errors["password"] = field_error(AccountErrorCode.PASSWORD_TOO_WEAK, " ".join(exc.messages))
     if errors:
         raise ValidationError(errors)
     user = User(email=email, name=name)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 
+from core.errors import field_error
 from shared_apps.accounts.errors import AccountErrorCode
 from shared_apps.accounts.models import User
 from tenant_apps.profile.services import phone_to_e164
@@ -15,13 +16,9 @@ def me_update(*, user: User, name: str | None = None, phone: str | None = None) 
     if name is not None:
         name = name.strip()
         if not name:
-            errors["name"] = ValidationError(
-                "Enter your name.", code=AccountErrorCode.NAME_REQUIRED.value
-            )
+            errors["name"] = field_error(AccountErrorCode.NAME_REQUIRED, "Enter your name.")
         elif len(name) > 150:
-            errors["name"] = ValidationError(
-                "The name is too long.", code=AccountErrorCode.NAME_TOO_LONG.value
-            )
+            errors["name"] = field_error(AccountErrorCode.NAME_TOO_LONG, "The name is too long.")
         else:
             user.name = name
     if phone is not None:
