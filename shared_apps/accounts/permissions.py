@@ -1,5 +1,7 @@
 """Who may do what in a spa: the role sets the API's root fields declare
-(core/graphql/permissions.py checks them by role name)."""
+(core/graphql/permissions.py checks them by role name). It also hands on core's
+ANYONE, Permission and permission, so that an app's API takes everything about
+access from this one module."""
 
 from core.graphql.permissions import ANYONE, Permission, permission, roles
 from shared_apps.accounts.models import Role
