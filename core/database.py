@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
 
-import environ
+from core.environment import Env
 
 # django-tenants' backend, skipping the SET search_path a session already has
 # (tenants/postgresql_backend/base.py).
@@ -67,7 +67,7 @@ def session_timeouts(role: str) -> dict[str, int]:
     """The DATABASES keys the backend turns into session settings when it
     connects (tenants/postgresql_backend/base.py)."""
     statement, idle = TIMEOUTS_MS[role]
-    env = environ.Env()
+    env = Env()
     return {
         "STATEMENT_TIMEOUT_MS": env.int("DB_STATEMENT_TIMEOUT_MS", default=statement),
         "IDLE_IN_TRANSACTION_TIMEOUT_MS": env.int(
@@ -87,9 +87,7 @@ def database_settings(
     """
     url = os.environ.get("DATABASE_URL")
     config = (
-        environ.Env.db_url_config(url)
-        if url
-        else _embedded(data_dir=data_dir, name=name, durable=durable)
+        Env.db_url_config(url) if url else _embedded(data_dir=data_dir, name=name, durable=durable)
     )
     if str(config.get("HOST", "")).startswith("%2F"):
         # A Unix-socket directory written percent-encoded in the URL

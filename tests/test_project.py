@@ -1,6 +1,7 @@
 """The project as a whole: layout rules, settings, committed artifacts."""
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -210,3 +211,32 @@ def test_a_handle_list_broken_by_an_older_run_reads_as_empty(tmp_path):
     database.make_handle_lists_crash_safe()
     assert DiskList(handles).get_and_add(4242) == []
     assert json.loads(handles.read_text()) == [4242]
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "says"),
+    [
+        (
+            "GRAPHQL_MAX_COST",
+            "lots-and-lots",
+            "GRAPHQL_MAX_COST is set to something that is not a valid int",
+        ),
+        (
+            "DB_STATEMENT_TIMEOUT_MS",
+            "5s",
+            "DB_STATEMENT_TIMEOUT_MS is set to something that is not a valid int",
+        ),
+    ],
+)
+def test_a_bad_setting_is_one_line_naming_it_and_not_its_value(variable, value, says):
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=ROOT,
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.dev", variable: value},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode != 0
+    assert result.stderr.strip().splitlines() == [f"manage.py: {says}"]
+    assert value not in result.stderr

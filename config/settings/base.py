@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import environ
+from core.environment import Env
 
 BASE_DIR = Path(__file__).resolve().parents[2]
-env = environ.Env()
+env = Env()
 
 SECRET_KEY = env("DJANGO_SECRET_KEY")
 # Keys replaced by a rotation, still accepted for what they signed (reset links,
