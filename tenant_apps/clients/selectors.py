@@ -17,6 +17,14 @@ from tenant_apps.clients.models import Client
 DUPLICATES_SHOWN = 10
 # Shorter terms match too much of a large spa to be worth ranking.
 SEARCH_MIN_LENGTH = 2
+# Longer searches are refused (SEARCH_TOO_LONG), not trimmed: every word is
+# required, so dropping some would answer a different question. A prefix term
+# costs PostgreSQL a scan of the index's matching entries, so tens of thousands
+# of them run for minutes; nobody types more than a few words into a search box.
+# A word may be a whole email address, stored up to 254 characters.
+SEARCH_MAX_WORDS = 8
+SEARCH_MAX_WORD_LENGTH = 254
+SEARCH_MAX_LENGTH = 300
 
 _TERM = re.compile(r"[\w@.+-]+")
 _PHONE_CHARACTERS = re.compile(r"^[\d\s().+-]+$")
@@ -44,6 +52,10 @@ def client_get(*, client_id: int | None) -> Client | None:
     if client_id is None:
         return None
     return Client.objects.filter(pk=client_id).first()
+
+
+class SearchTooLong(Exception):
+    """The search has more words, or longer ones, than a search may have."""
 
 
 @dataclass(frozen=True)
@@ -77,6 +89,10 @@ def _tsquery(text: str, kind: str) -> str | None:
     else:
         terms = [t.strip(".-+") for t in _TERM.findall(text.lower())]
         terms = [t for t in terms if t]
+    if len(terms) > SEARCH_MAX_WORDS:
+        raise SearchTooLong(f"Search with at most {SEARCH_MAX_WORDS} words.")
+    if terms and max(len(t) for t in terms) > SEARCH_MAX_WORD_LENGTH:
+        raise SearchTooLong(f"Keep each word to {SEARCH_MAX_WORD_LENGTH} characters.")
     if not terms or max(len(t) for t in terms) < SEARCH_MIN_LENGTH:
         return None
     return " & ".join(f"'{term}':*" for term in terms)
@@ -86,9 +102,14 @@ def client_search(
     *, text: str, include_archived: bool = False, tag: str | None = None
 ) -> ClientSearch | None:
     """Clients matching every term by prefix (names, email, phone), best first.
-    None when the text has nothing to search for."""
-    kind = search_kind(text.strip())
-    query_text = _tsquery(text.strip(), kind)
+    None when the text has nothing to search for; SearchTooLong past
+    SEARCH_MAX_LENGTH characters, SEARCH_MAX_WORDS words or a word of
+    SEARCH_MAX_WORD_LENGTH (checked before the text is parsed)."""
+    text = text.strip()
+    if len(text) > SEARCH_MAX_LENGTH:
+        raise SearchTooLong(f"Keep searches to {SEARCH_MAX_LENGTH} characters.")
+    kind = search_kind(text)
+    query_text = _tsquery(text, kind)
     if query_text is None:
         return None
     query = Cast(Value(query_text), output_field=SearchQueryField())

@@ -22,6 +22,8 @@ from tenant_apps.clients.errors import ClientErrorCode
 from tenant_apps.clients.models import Client, ConsentSource, MarketingConsent
 from tenant_apps.clients.selectors import client_find_duplicates
 from tenant_apps.locations.models import Location
+from tenants.db import connection
+from tenants.locks import lock_key
 
 
 class _ClientDetails(TypedDict, total=False):
@@ -142,6 +144,43 @@ def _record_consent(client: Client, consent: Consent, *, actor: Actor) -> None:
     )
 
 
+def client_identity_lock(
+    *,
+    email: str = "",
+    phone: str = "",
+    first_name: str = "",
+    last_name: str = "",
+    date_of_birth: datetime.date | None = None,
+) -> None:
+    """Wait until no other transaction is creating a client with this email, this
+    phone, or this name and date of birth (values as stored: cleaned), and keep
+    others waiting until ours ends. Call inside the transaction, before looking
+    for the matches.
+
+    Looking for duplicates and then inserting cannot see a client another
+    request is inserting at the same moment, and a unique index cannot refuse
+    it: duplicates are allowed when asked for (`allow_duplicate`, online
+    booking), and archived and merged records keep their email and phone. So
+    whoever creates with these details first commits before the next one looks.
+    The locks are transaction-scoped advisory locks, one per value within the
+    spa's schema (keys are hashes: no PHI in pg_locks), taken in one statement
+    in key order, so two creates sharing some of their values cannot deadlock."""
+    names = []
+    if email:
+        names.append(f"email:{email}")
+    if phone:
+        names.append(f"phone:{phone}")
+    if date_of_birth is not None:
+        names.append(f"name-dob:{first_name.lower()}\x1f{last_name.lower()}\x1f{date_of_birth}")
+    if not names:
+        return
+    keys = sorted({lock_key(f"client-{name}@{connection.schema_name}") for name in names})
+    with connection.cursor() as cursor:
+        # unnest yields the keys in the array's order, and each row's lock is
+        # taken as the row is produced.
+        cursor.execute("SELECT pg_advisory_xact_lock(k) FROM unnest(%s::bigint[]) AS k", [keys])
+
+
 def client_create(
     *,
     actor: Actor,
@@ -152,10 +191,20 @@ def client_create(
 ) -> Client:
     """Create a client. Unless `allow_duplicate`, refuses (DUPLICATE_SUSPECTED,
     with the matches) when a client with the same email or phone, or the same
-    name and date of birth, already exists."""
+    name and date of birth, already exists, or is being created by another
+    request at the same moment (`client_identity_lock`)."""
     cleaned = _cleaned({"first_name": first_name, **fields}, creating=True)
     _check_consent(marketing_consent)
     with transaction.atomic():
+        # Taken with `allow_duplicate` too: a create that checks, started
+        # meanwhile, then sees this one.
+        client_identity_lock(
+            first_name=cleaned["first_name"],
+            last_name=cleaned.get("last_name", ""),
+            date_of_birth=cleaned.get("date_of_birth"),
+            email=cleaned.get("email", ""),
+            phone=cleaned.get("phone", ""),
+        )
         if not allow_duplicate:
             duplicates = client_find_duplicates(
                 first_name=cleaned["first_name"],

@@ -10,7 +10,16 @@ from shared_apps.accounts.permissions import MEMBERS, permission
 from tenant_apps.audit.models import AuditAction
 from tenant_apps.audit.services import audit_read_purpose
 from tenant_apps.clients.graphql.types import ClientConnection, ClientNode
-from tenant_apps.clients.selectors import SEARCH_MIN_LENGTH, client_get, client_list, client_search
+from tenant_apps.clients.selectors import (
+    SEARCH_MAX_LENGTH,
+    SEARCH_MAX_WORD_LENGTH,
+    SEARCH_MAX_WORDS,
+    SEARCH_MIN_LENGTH,
+    SearchTooLong,
+    client_get,
+    client_list,
+    client_search,
+)
 
 BY_NAME = Keyset("clients-by-name", ("last_name", "first_name", "id"))
 NEWEST_FIRST = Keyset("clients-newest", ("-created_at", "-id"))
@@ -34,7 +43,9 @@ class ClientQueries(graphene.ObjectType):
         ClientConnection,
         search=graphene.String(
             description="Name, email or phone, matched by prefix, every word required; "
-            "results by relevance. At least two characters."
+            f"results by relevance. At least {SEARCH_MIN_LENGTH} characters; at most "
+            f"{SEARCH_MAX_WORDS} words of up to {SEARCH_MAX_WORD_LENGTH} characters, "
+            f"{SEARCH_MAX_LENGTH} in all (else SEARCH_TOO_LONG)."
         ),
         tag=graphene.String(description="Only clients with this tag."),
         include_archived=graphene.Boolean(default_value=False),
@@ -53,7 +64,10 @@ class ClientQueries(graphene.ObjectType):
     def resolve_clients(root, info, include_archived, order_by, search=None, tag=None, **page):
         order = enum_value(order_by)
         if search is not None:
-            found = client_search(text=search, include_archived=include_archived, tag=tag)
+            try:
+                found = client_search(text=search, include_archived=include_archived, tag=tag)
+            except SearchTooLong as exc:
+                raise coded_error(str(exc), "SEARCH_TOO_LONG") from None
             if found is None:
                 raise coded_error(
                     f"Search with at least {SEARCH_MIN_LENGTH} letters or digits.",

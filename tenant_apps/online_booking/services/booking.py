@@ -33,7 +33,7 @@ from core.errors import field_error
 from tenant_apps.audit.services import Actor
 from tenant_apps.clients import validation
 from tenant_apps.clients.models import Client
-from tenant_apps.clients.services import client_create
+from tenant_apps.clients.services import client_create, client_identity_lock
 from tenant_apps.online_booking import emails
 from tenant_apps.online_booking.errors import BookingErrorCode
 from tenant_apps.online_booking.selectors import (
@@ -185,7 +185,10 @@ def within_policy(start: dt.datetime, *, profile: SpaProfile, now: dt.datetime) 
 def _client_for(patient: Patient, *, actor: Actor) -> Client:
     """The client the booking is for: the oldest live record with this email,
     else with this phone, else a new one. A found record is left as it is.
-    Archived records are not matched (a new record is made, for staff to merge)."""
+    Archived records are not matched (a new record is made, for staff to merge).
+    Two bookings at once for the same email or phone find or make one record:
+    the second looks once the first has committed."""
+    client_identity_lock(email=patient.email, phone=patient.phone)
     live = Client.objects.filter(archived_at__isnull=True).order_by("id")
     found = live.filter(email=patient.email).first() or live.filter(phone=patient.phone).first()
     if found is not None:

@@ -7,6 +7,13 @@ from django_tenants.utils import tenant_context
 from core.graphql.relay import to_global_id
 from tenant_apps.audit.models import AuditEntry
 from tenant_apps.audit.services import Actor
+from tenant_apps.clients.selectors import (
+    SEARCH_MAX_LENGTH,
+    SEARCH_MAX_WORD_LENGTH,
+    SEARCH_MAX_WORDS,
+    SearchTooLong,
+    client_search,
+)
 from tenant_apps.clients.services import client_archive, client_create
 from tests.tenant_apps.clients.factories import ClientFactory
 
@@ -122,6 +129,87 @@ def test_too_short_a_search_is_refused(glow, signed_in):
     answer = signed_in(glow, "front_desk").graphql(SEARCH, {"q": " j ", "first": 5})
 
     assert answer.error_codes == ["SEARCH_TOO_SHORT"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # As many prefix terms as a text variable may hold (100,000 characters).
+        " ".join(f"w{n}" for n in range(15_000)),
+        " ".join(["jane"] * (SEARCH_MAX_WORDS + 1)),
+        "j" * 4096,  # one word of 4 KB (PostgreSQL refuses a tsquery word past 2 KB)
+        "1" * (SEARCH_MAX_LENGTH + 1),  # a phone search
+        "@" + "a" * SEARCH_MAX_LENGTH,  # an email search
+    ],
+    ids=["15k-words", "one-word-too-many", "4kb-word", "long-phone", "long-email"],
+)
+def test_too_long_a_search_is_refused_before_postgresql_and_logs_nothing(glow, signed_in, text):
+    # given a member
+    api = signed_in(glow, "front_desk")
+    with tenant_context(glow):
+        before = AuditEntry.objects.count()
+
+    # when they search with more words, or longer ones, than a search may have
+    answer = api.graphql(SEARCH, {"q": text, "first": 5})
+
+    # then a typed refusal, no crash, and nothing in the audit log
+    assert answer.status == 200
+    assert answer.error_codes == ["SEARCH_TOO_LONG"]
+    assert answer.data == {"clients": None}
+    with tenant_context(glow):
+        assert AuditEntry.objects.count() == before
+
+
+def test_a_search_of_a_hundred_thousand_words_is_refused_and_logs_nothing(glow, signed_in):
+    # given a member
+    api = signed_in(glow, "front_desk")
+    with tenant_context(glow):
+        before = AuditEntry.objects.count()
+
+    # when they search with a hundred thousand words
+    answer = api.graphql(SEARCH, {"q": " ".join(["ab"] * 100_000), "first": 5})
+
+    # then a typed refusal (the text is longer than any variable may be), and
+    # nothing in the audit log
+    assert answer.error_codes == ["INPUT_TOO_LARGE"]
+    with tenant_context(glow):
+        assert AuditEntry.objects.count() == before
+
+
+@pytest.mark.spa("glow")
+def test_the_search_limits_are_checked_on_the_text_not_the_database():
+    # given searches past each limit, a hundred thousand words among them
+    hundred_thousand = " ".join(["ab"] * 100_000)
+    words = " ".join(["ab"] * (SEARCH_MAX_WORDS + 1))
+    word = "a" * (SEARCH_MAX_WORD_LENGTH + 1)
+    spaced = "ab " + " " * SEARCH_MAX_LENGTH + "cd"
+
+    # when each is asked for, then each is refused without a query built
+    for text in (hundred_thousand, words, word):
+        with pytest.raises(SearchTooLong):
+            client_search(text=text)
+    # (surrounding blanks do not count; inner ones do)
+    assert client_search(text=f"{' ' * 1000}jane{' ' * 1000}") is not None
+    with pytest.raises(SearchTooLong):
+        client_search(text=spaced)
+
+
+def test_searches_at_the_limits_are_answered(glow, signed_in, people):
+    # given a member, and a client whose email is a long single word
+    long_email = "j" * 64 + "@" + "d" * 60 + ".example"
+    with tenant_context(glow):
+        ClientFactory(first_name="Long", last_name="Mail", email=long_email)
+    api = signed_in(glow, "front_desk")
+
+    # when they search with as many words as allowed, and with the whole email
+    most_words = api.graphql(
+        SEARCH, {"q": " ".join(["jane", "doe"] * (SEARCH_MAX_WORDS // 2)), "first": 5}
+    )
+    whole_email = api.graphql(SEARCH, {"q": long_email, "first": 5})
+
+    # then both are answered
+    assert most_words.errors == [] and _names(most_words) == ["Jane Doe"]
+    assert whole_email.errors == [] and _names(whole_email) == ["Long Mail"]
 
 
 def test_search_is_logged_with_the_kind_of_terms_never_the_terms(glow, signed_in, people):
