@@ -132,3 +132,15 @@ def test_a_link_asked_for_on_the_other_spa_is_refused_the_other_way(
         "resetPassword": {"errors": [{"field": "token", "code": "RESET_LINK_INVALID"}]}
     }
     assert at_home.data == {"resetPassword": {"errors": []}}
+
+
+def test_the_emailed_link_names_the_dev_server_port(
+    glow, member_of, client_for, mailoutbox, settings
+):
+    # given the dev server on 8123 (config/settings/dev.py sets DEV_SERVER_PORT)
+    settings.DEV_SERVER_PORT = 8123
+    member_of(glow, email="pia@glow.example")
+
+    client_for(glow).graphql(REQUEST % "pia@glow.example")
+
+    assert "http://glow.medspa.test:8123/reset-password?uid=" in mailoutbox[0].body
