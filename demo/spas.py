@@ -101,5 +101,6 @@ def demo_console_staff(port: int) -> str:
     return (
         f"Console: http://{settings.ROOT_DOMAIN}:{port}/console/ as {DEMO_STAFF_EMAIL},"
         f" password {DEMO_PASSWORD}; authenticator secret {secret}"
-        f" (or `manage.py console_staff code {DEMO_STAFF_EMAIL}` prints the current code)."
+        f" (or `.venv/bin/python manage.py console_staff code {DEMO_STAFF_EMAIL}`"
+        " prints the current code)."
     )

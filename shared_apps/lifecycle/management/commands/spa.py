@@ -97,7 +97,9 @@ class Command(BaseCommand):
         for slug, missing in sorted(behind.items()):
             self.stdout.write(f"{slug:<24} {missing} migration(s) behind")
         if behind:
-            raise CommandError(f"{len(behind)} spa(s) behind; run manage.py migrate")
+            raise CommandError(
+                f"{len(behind)} spa(s) behind; run `.venv/bin/python manage.py migrate`"
+            )
         self.stdout.write("Every spa schema is up to date.")
 
     def _isolation(self, **_) -> None:
