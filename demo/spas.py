@@ -18,6 +18,9 @@ DEMO_SPAS = [
         "name": "Glow Aesthetics",
         "timezone_name": "America/New_York",
         "owner_email": "owner@glow.example",
+        # demo/billing.py: the plan, and when the spa signed up (the console's history)
+        "plan": "growth",
+        "signed_up_days_ago": 150,
         "profile": {
             "contact_email": "hello@glow.example",
             "contact_phone": "+12125550142",
@@ -32,6 +35,8 @@ DEMO_SPAS = [
         "name": "Radiance Med Spa",
         "timezone_name": "America/Los_Angeles",
         "owner_email": "owner@radiance.example",
+        "plan": "starter",
+        "signed_up_days_ago": 45,
         "profile": {
             "contact_email": "frontdesk@radiance.example",
             "contact_phone": "+13105550187",
@@ -96,5 +101,6 @@ def demo_console_staff(port: int) -> str:
     return (
         f"Console: http://{settings.ROOT_DOMAIN}:{port}/console/ as {DEMO_STAFF_EMAIL},"
         f" password {DEMO_PASSWORD}; authenticator secret {secret}"
-        f" (or `manage.py console_staff code {DEMO_STAFF_EMAIL}` prints the current code)."
+        f" (or `.venv/bin/python manage.py console_staff code {DEMO_STAFF_EMAIL}`"
+        " prints the current code)."
     )

@@ -10,10 +10,13 @@ from tenants.models import Spa
 
 
 def spa_base_url(spa: Spa) -> str:
-    """https://<primary domain> (http and the dev port on *.localhost)."""
+    """https://<primary domain>; in development (DEV_SERVER_PORT, the port the
+    dev server listens on: config/settings/dev.py) or on *.localhost,
+    http://<primary domain>:<that port>."""
     domain = next((d.domain for d in spa.domains.all() if d.is_primary), None) or ""
-    if domain.endswith(".localhost"):
-        return f"http://{domain}:{getattr(settings, 'DEV_SERVER_PORT', 8000)}"
+    port = getattr(settings, "DEV_SERVER_PORT", None)
+    if port or domain.endswith(".localhost"):
+        return f"http://{domain}:{port or 8000}"
     return f"https://{domain}"
 
 

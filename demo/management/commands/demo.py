@@ -13,6 +13,7 @@ from django.contrib.auth.hashers import make_password
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
+from demo.billing import HISTORY_DAYS, demo_signed_up, demo_subscription
 from demo.calendar import Seeded, seed_calendar
 from demo.records import seed_records
 from demo.spas import (
@@ -52,6 +53,8 @@ class Command(BaseCommand):
         for spec in DEMO_SPAS:
             spec = dict(spec)
             profile = spec.pop("profile")
+            plan_code = spec.pop("plan")
+            signed_up_days_ago = spec.pop("signed_up_days_ago")
             demo_users(spec["slug"], password_hash=password_hash)
             existing = spa_get(slug=spec["slug"])
             if existing is not None and existing.status != SpaStatus.PROVISIONING:
@@ -66,6 +69,8 @@ class Command(BaseCommand):
             seed_records(area_code=profile["contact_phone"][2:5])
             seeded = seed_calendar(slug=spa.slug)
             connection.set_schema_to_public()
+            demo_signed_up(spa, days_ago=signed_up_days_ago)
+            demo_subscription(spa, plan_code=plan_code)
             url = f"http://{spa.slug}.{settings.ROOT_DOMAIN}:{port}/graphql/"
             self.stdout.write(self.style.SUCCESS(f"  {spa.name:<20} {url}"))
             self.stdout.write(f"  {'':<20} {_summary(seeded, time.monotonic() - started)}")
@@ -89,7 +94,8 @@ class Command(BaseCommand):
             f" or as a provider ({providers}), password {DEMO_PASSWORD}."
             " README shows the curl round trip.\n"
         )
-        # The console's figures, as the hourly jobs would have computed them.
+        # The console's figures, as the hourly jobs would have computed them, and
+        # its chart's past, estimated from the spas' status history.
         call_command("console_usage", stdout=StringIO())
-        call_command("console_metrics", stdout=StringIO())
+        call_command("console_metrics", backfill=HISTORY_DAYS, stdout=StringIO())
         self.stdout.write(demo_console_staff(port) + "\n")

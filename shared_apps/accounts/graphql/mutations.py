@@ -174,7 +174,9 @@ class ResetPassword(AccountMutation):
 
     @classmethod
     def perform(cls, root, info, membership, uid, token, new_password):
-        password_reset_confirm(uid=uid, token=token, new_password=new_password)
+        password_reset_confirm(
+            spa=info.context.spa, uid=uid, token=token, new_password=new_password
+        )
         return cls()
 
 

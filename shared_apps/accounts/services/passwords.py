@@ -6,7 +6,7 @@ from axes.utils import reset as axes_reset
 from django.conf import settings
 from django.contrib.auth import authenticate
 from django.contrib.auth.password_validation import validate_password
-from django.contrib.auth.tokens import default_token_generator
+from django.contrib.auth.tokens import PasswordResetTokenGenerator
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest
@@ -48,19 +48,30 @@ def password_reset_request(*, request: HttpRequest, spa: Spa, email: str) -> Non
         password_link_send(spa=spa, user=user, welcome=False)
 
 
+class _SpaPasswordLinkTokens(PasswordResetTokenGenerator):
+    """Django's reset tokens (an HMAC of the user's password hash, last sign-in
+    and a timestamp), salted with the spa the link was sent for: a link asked
+    for on one spa's host is invalid on any other's, with nothing stored."""
+
+    def __init__(self, *, spa: Spa) -> None:
+        super().__init__()
+        self.key_salt = f"shared_apps.accounts.password-link:spa-{spa.pk}"
+
+
 def password_link_send(*, spa: Spa, user: User, welcome: bool) -> None:
     emails.send_password_reset(
         spa=spa,
         to=user.email,
         uid=urlsafe_base64_encode(force_bytes(user.pk)),
-        token=default_token_generator.make_token(user),
+        token=_SpaPasswordLinkTokens(spa=spa).make_token(user),
         welcome=welcome,
     )
 
 
-def password_reset_confirm(*, uid: str, token: str, new_password: str) -> User:
+def password_reset_confirm(*, spa: Spa, uid: str, token: str, new_password: str) -> User:
     """Set a new password with an emailed token (single-use: it is bound to the old
-    password). Every token of the user, in every spa, is revoked."""
+    password), on the spa whose host the link was sent for. Every token of the
+    user, in every spa, is revoked."""
     invalid = field_error(
         AccountErrorCode.RESET_LINK_INVALID, "This link is invalid or has expired.", "token"
     )
@@ -68,7 +79,7 @@ def password_reset_confirm(*, uid: str, token: str, new_password: str) -> User:
         user = User.objects.get(pk=int(force_str(urlsafe_base64_decode(uid))), is_active=True)
     except (ValueError, TypeError, OverflowError, User.DoesNotExist):
         raise invalid from None
-    if not default_token_generator.check_token(user, token):
+    if not _SpaPasswordLinkTokens(spa=spa).check_token(user, token):
         raise invalid
     _password_set(user=user, new_password=new_password)
     return user

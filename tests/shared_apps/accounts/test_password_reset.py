@@ -87,3 +87,60 @@ def test_garbage_links_are_refused(glow, client_for):
     assert answer.data == {
         "resetPassword": {"errors": [{"field": "token", "code": "RESET_LINK_INVALID"}]}
     }
+
+
+def test_a_link_asked_for_on_one_spa_is_refused_on_another(
+    glow, radiance, member_of, client_for, mailoutbox
+):
+    # given a person working at both spas who asked for a link on glow's host
+    # (addresses of their own: the per-address limit counts across tests)
+    member = member_of(glow, email="nina@glow.example")
+    Membership.objects.create(user=member.user, spa=radiance, role="provider")
+    client_for(glow).graphql(REQUEST % "nina@glow.example")
+    link = _link(mailoutbox[0])
+
+    # when the link is used on radiance's host
+    elsewhere = client_for(radiance).graphql(RESET, {**link, "password": "brand-new-secret-9"})
+
+    # then it is refused and the password is unchanged; on glow it still works
+    assert elsewhere.data == {
+        "resetPassword": {"errors": [{"field": "token", "code": "RESET_LINK_INVALID"}]}
+    }
+    member.user.refresh_from_db()
+    assert not member.user.check_password("brand-new-secret-9")
+    at_home = client_for(glow).graphql(RESET, {**link, "password": "brand-new-secret-9"})
+    assert at_home.data == {"resetPassword": {"errors": []}}
+    member.user.refresh_from_db()
+    assert member.user.check_password("brand-new-secret-9")
+
+
+def test_a_link_asked_for_on_the_other_spa_is_refused_the_other_way(
+    glow, radiance, member_of, client_for, mailoutbox
+):
+    # given the same person asking on radiance's host
+    member = member_of(glow, email="rhea@glow.example")
+    Membership.objects.create(user=member.user, spa=radiance, role="provider")
+    client_for(radiance).graphql(REQUEST % "rhea@glow.example")
+    link = _link(mailoutbox[0])
+
+    # when the link is used on glow's host, then on radiance's
+    elsewhere = client_for(glow).graphql(RESET, {**link, "password": "brand-new-secret-9"})
+    at_home = client_for(radiance).graphql(RESET, {**link, "password": "brand-new-secret-9"})
+
+    # then glow refuses it and radiance accepts it
+    assert elsewhere.data == {
+        "resetPassword": {"errors": [{"field": "token", "code": "RESET_LINK_INVALID"}]}
+    }
+    assert at_home.data == {"resetPassword": {"errors": []}}
+
+
+def test_the_emailed_link_names_the_dev_server_port(
+    glow, member_of, client_for, mailoutbox, settings
+):
+    # given the dev server on 8123 (config/settings/dev.py sets DEV_SERVER_PORT)
+    settings.DEV_SERVER_PORT = 8123
+    member_of(glow, email="pia@glow.example")
+
+    client_for(glow).graphql(REQUEST % "pia@glow.example")
+
+    assert "http://glow.medspa.test:8123/reset-password?uid=" in mailoutbox[0].body

@@ -3,7 +3,7 @@
 manage.py spa create glow --name "Glow Aesthetics" --owner-email owner@glow.example
 manage.py spa list
 manage.py spa resume glow        # finish a spa left in provisioning
-manage.py spa cancel glow        # or remove it
+manage.py spa cancel glow        # remove a spa that never finished provisioning
 manage.py spa status glow suspended --reason "chargeback"
 manage.py spa isolation          # foreign keys crossing a spa schema (exit 1 if any)
 """
@@ -16,6 +16,8 @@ from pathlib import Path
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import DEFAULT_DB_ALIAS, OperationalError, connections
+from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
 from shared_apps.lifecycle.portability import spa_export, spa_restore
@@ -67,6 +69,7 @@ class Command(BaseCommand):
         status.add_argument("--reason", default="")
 
     def handle(self, *args, action: str, **options) -> None:
+        _require_migrated_database()
         try:
             getattr(self, f"_{action}")(**options)
         except ValidationError as exc:
@@ -94,7 +97,9 @@ class Command(BaseCommand):
         for slug, missing in sorted(behind.items()):
             self.stdout.write(f"{slug:<24} {missing} migration(s) behind")
         if behind:
-            raise CommandError(f"{len(behind)} spa(s) behind; run manage.py migrate")
+            raise CommandError(
+                f"{len(behind)} spa(s) behind; run `.venv/bin/python manage.py migrate`"
+            )
         self.stdout.write("Every spa schema is up to date.")
 
     def _isolation(self, **_) -> None:
@@ -142,10 +147,30 @@ class Command(BaseCommand):
         return spa
 
 
+def _require_migrated_database() -> None:
+    """One line, not a traceback, when the database cannot serve the command
+    yet: unreachable, or not migrated (every verb reads the spas' table, and
+    provisioning needs the template schema `migrate` builds)."""
+    connection = connections[DEFAULT_DB_ALIAS]
+    try:
+        executor = MigrationExecutor(connection)
+        missing = executor.migration_plan(executor.loader.graph.leaf_nodes())
+    except OperationalError as exc:
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise CommandError(f"Cannot reach the database: {first}") from None
+    if missing:
+        raise CommandError(
+            f"The database lacks {len(missing)} migration(s): run "
+            "`.venv/bin/python manage.py migrate` first."
+        )
+
+
 def _url(spa: Spa) -> str:
+    """The spa API's URL; in development on the port the dev server listens on
+    (DEV_SERVER_PORT: config/settings/dev.py), whatever the domain."""
     domain = next((d.domain for d in spa.domains.all() if d.is_primary), None)
     port = getattr(settings, "DEV_SERVER_PORT", None)
-    host = f"{domain}:{port}" if port and domain and domain.endswith(".localhost") else domain
+    host = f"{domain}:{port}" if port and domain else domain
     return f"http://{host}/graphql/" if host else "(no domain)"
 
 
