@@ -77,10 +77,10 @@ def dates_bounded(schema: GraphQLSchema) -> None:
     scalar = schema.type_map.get("Date")
     if not isinstance(scalar, GraphQLScalarType):
         return
-    scalar.parse_value = _bounded(scalar.parse_value)
+    scalar.parse_value = _bounded(scalar.parse_value)  # type: ignore[method-assign]
     # graphene's parse_literal reads the literal's text with its own parse_value,
     # not the scalar's: wrap both.
-    scalar.parse_literal = _bounded(scalar.parse_literal)  # type: ignore[assignment]
+    scalar.parse_literal = _bounded(scalar.parse_literal)  # type: ignore[method-assign]
 
 
 def _bounded(parse: Callable[..., Any]) -> Callable[..., Any]:
