@@ -260,12 +260,18 @@ def time_off_add(
     offset; they are stored in UTC. The reason is a short label for the team
     ("Conference"), never anything about a patient."""
     errors: dict[str, ValidationError] = {}
+    in_utc: dict[str, datetime.datetime] = {}
     for field, value in (("starts_at", starts_at), ("ends_at", ends_at)):
         if timezone.is_naive(value):
             errors[field] = field_error(
                 StaffErrorCode.RANGE_INVALID, "Give the time with its UTC offset."
             )
-    if not errors and ends_at <= starts_at:
+            continue
+        try:
+            in_utc[field] = value.astimezone(datetime.UTC)
+        except OverflowError:  # 9999-12-31T23:00-05:00 is past the last representable instant
+            errors[field] = field_error(StaffErrorCode.RANGE_INVALID, "Give a time in our era.")
+    if not errors and in_utc["ends_at"] <= in_utc["starts_at"]:
         errors["ends_at"] = field_error(
             StaffErrorCode.RANGE_INVALID, "The end must be after the start."
         )
@@ -285,8 +291,8 @@ def time_off_add(
         return TimeOff.objects.create(
             staff=staff,
             kind=kind,
-            starts_at=starts_at.astimezone(datetime.UTC),
-            ends_at=ends_at.astimezone(datetime.UTC),
+            starts_at=in_utc["starts_at"],
+            ends_at=in_utc["ends_at"],
             reason=reason,
         )
 

@@ -1,7 +1,16 @@
 """Rules every API schema follows (core/graphql/schema.py)."""
 
+import datetime as dt
+
 import pytest
-from graphql import GraphQLInputObjectType, GraphQLNonNull, GraphQLObjectType, Undefined
+from graphql import (
+    GraphQLError,
+    GraphQLInputObjectType,
+    GraphQLNonNull,
+    GraphQLObjectType,
+    StringValueNode,
+    Undefined,
+)
 
 from config.schema_booking import schema as booking_schema
 from config.schema_public import schema as public_schema
@@ -47,3 +56,17 @@ def test_an_explicit_null_for_an_argument_with_a_default_is_a_typed_error(glow, 
     assert variable.data == {"staff": None}
     assert variable.error_codes == ["BAD_REQUEST"]
     assert "must not be null" in variable.errors[0]["message"]
+
+
+@pytest.mark.parametrize("schema", [tenant_schema, booking_schema])
+def test_every_date_lies_in_the_years_the_calendar_can_compute_with(schema):
+    date = schema.graphql_schema.type_map["Date"]
+
+    for text in ("0001-01-01", "0999-12-31", "9000-01-01", "9999-12-31"):
+        with pytest.raises(GraphQLError) as refused:
+            date.parse_value(text)
+        assert refused.value.extensions == {"code": "DATE_OUT_OF_RANGE"}
+        with pytest.raises(GraphQLError):
+            date.parse_literal(StringValueNode(value=text))
+    assert date.parse_value("1000-01-01") == dt.date(1000, 1, 1)
+    assert date.parse_literal(StringValueNode(value="8999-12-31")) == dt.date(8999, 12, 31)

@@ -195,3 +195,15 @@ def test_the_search_costs_a_constant_number_of_queries(
 
     assert len(one_day.data["availability"]) == 58  # 29 starts, two providers
     assert len(week.data["availability"]) == 100
+
+
+def test_a_search_at_the_calendars_edges_is_refused_not_crashed_on(glow, signed_in, search):
+    api = signed_in(glow, "front_desk")
+
+    answers = [
+        api.graphql(SEARCH, search["variables"] | {"from": day, "to": day})
+        for day in ("0001-01-01", "9999-12-31")
+    ]
+
+    # one refusal per day out of range (`from` and `to`)
+    assert [answer.error_codes for answer in answers] == [["DATE_OUT_OF_RANGE"] * 2] * 2

@@ -395,3 +395,23 @@ def test_another_spas_ids_find_nothing(glow, radiance, signed_in, calendar):
     assert week.data["weekSchedule"]["edges"] == []
     assert ranged.data["appointments"] == {"totalCount": 0, "edges": []}
     assert by_client.data["appointments"] == {"totalCount": 0, "edges": []}
+
+
+def test_days_at_the_calendars_edges_are_refused_not_crashed_on(glow, signed_in, calendar):
+    # given a location (its week and local midnights cannot be computed at year 9999)
+    api = signed_in(glow, "front_desk")
+    where = {"locationId": calendar["locationId"]}
+    # when a day or a week is asked for at either edge of the calendar
+    answers = [
+        api.graphql(DAY, {"date": day, "first": 10, **where})
+        for day in ("9999-12-31", "0001-01-01")
+    ] + [api.graphql(WEEK, {"weekOf": day, **where}) for day in ("9999-12-31", "0001-01-01")]
+    inline = api.graphql(
+        f'{{ daySchedule(date: "9999-12-31", locationId: "{where["locationId"]}", first: 10) '
+        "{ totalCount } }"
+    )
+    # then each is a typed refusal; the last day of the bound still answers
+    assert [answer.error_codes for answer in answers] == [["DATE_OUT_OF_RANGE"]] * 4
+    assert inline.error_codes == ["DATE_OUT_OF_RANGE"]
+    last = api.graphql(WEEK, {"weekOf": "8999-12-31", **where})
+    assert not last.errors and last.data["weekSchedule"]["edges"] == []

@@ -130,3 +130,26 @@ def test_upcoming_time_off_leaves_out_what_has_ended(glow, signed_in):
 def test_the_database_refuses_bad_time_off(fields):
     with pytest.raises(IntegrityError), transaction.atomic():
         TimeOffFactory(starts_at=datetime.datetime(2031, 1, 2, tzinfo=datetime.UTC), **fields)
+
+
+@pytest.mark.parametrize(
+    "span",
+    [
+        # past the last instant Python can hold, once in UTC
+        {"startsAt": "2031-03-10T09:00:00Z", "endsAt": "9999-12-31T23:00:00-05:00"},
+        # before the first
+        {"startsAt": "0001-01-01T00:00:00+05:00", "endsAt": "2031-03-10T09:00:00Z"},
+    ],
+)
+def test_time_off_past_the_calendars_edges_is_refused_not_crashed_on(
+    glow, signed_in, staff_id, span
+):
+    answer = signed_in(glow, "manager").graphql(ADD, {"staffMemberId": staff_id, "input": span})
+
+    field = "endsAt" if span["endsAt"].startswith("9999") else "startsAt"
+    assert answer.data["addTimeOff"] == {
+        "timeOff": None,
+        "errors": [{"field": field, "code": "RANGE_INVALID"}],
+    }
+    with on_spa(glow):
+        assert not TimeOff.objects.exists()
