@@ -21,7 +21,7 @@ from demo.calendar_data import VISITS
 from tenant_apps.audit.services import Actor
 from tenant_apps.catalog.models import Service
 from tenant_apps.locations.models import Location
-from tenant_apps.scheduling.availability import (
+from tenant_apps.scheduling.engine import (
     Interval,
     ProviderSpec,
     ResourceSpec,

@@ -29,7 +29,7 @@ from tenant_apps.catalog.models import Service
 from tenant_apps.locations.models import Location
 from tenant_apps.online_booking.errors import BookingErrorCode
 from tenant_apps.profile.models import SpaProfile
-from tenant_apps.scheduling.availability import Slot
+from tenant_apps.scheduling.engine import Slot
 from tenant_apps.scheduling.selectors.availability import (
     bookable_location,
     bookable_services,

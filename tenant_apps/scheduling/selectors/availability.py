@@ -22,7 +22,7 @@ from tenant_apps.locations.models import Location, Resource
 from tenant_apps.locations.selectors import location_list, resource_list
 from tenant_apps.locations.weekly import WeeklyInterval
 from tenant_apps.profile.models import SpaProfile
-from tenant_apps.scheduling.availability import (
+from tenant_apps.scheduling.engine import (
     Interval,
     LocationSpec,
     Policy,

@@ -27,7 +27,7 @@ from tenant_apps.audit.services import Actor, audit_record
 from tenant_apps.catalog.models import Service
 from tenant_apps.clients.models import Client
 from tenant_apps.locations.models import Location
-from tenant_apps.scheduling.availability import Slot
+from tenant_apps.scheduling.engine import Slot
 from tenant_apps.scheduling.errors import AppointmentErrorCode
 from tenant_apps.scheduling.models import (
     Appointment,

@@ -21,7 +21,7 @@ from core.errors import field_error
 from tenant_apps.audit.models import AuditAction
 from tenant_apps.audit.services import Actor, audit_record
 from tenant_apps.catalog.models import Service
-from tenant_apps.scheduling.availability import Slot
+from tenant_apps.scheduling.engine import Slot
 from tenant_apps.scheduling.errors import AppointmentErrorCode
 from tenant_apps.scheduling.models import (
     HOLDING_STATUSES,

@@ -27,7 +27,7 @@ from core.errors import field_error
 from tenant_apps.audit.services import Actor
 from tenant_apps.catalog.models import Service
 from tenant_apps.locations.models import Location
-from tenant_apps.scheduling.availability import Slot, Unavailable, check_slot
+from tenant_apps.scheduling.engine import Slot, Unavailable, check_slot
 from tenant_apps.scheduling.errors import AppointmentErrorCode
 from tenant_apps.scheduling.models import (
     Appointment,

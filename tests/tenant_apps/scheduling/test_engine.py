@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tenant_apps.locations.weekly import WeeklyInterval
-from tenant_apps.scheduling.availability import (
+from tenant_apps.scheduling.engine import (
     Interval,
     LocationSpec,
     Policy,
