@@ -2,6 +2,8 @@
 
 import re
 
+from django.core.cache import cache
+
 from shared_apps.accounts.models import Membership, Role
 
 REQUEST = 'mutation { requestPasswordReset(email: "%s") { errors { code } } }'
@@ -144,3 +146,19 @@ def test_the_emailed_link_names_the_dev_server_port(
     client_for(glow).graphql(REQUEST % "pia@glow.example")
 
     assert "http://glow.medspa.test:8123/reset-password?uid=" in mailoutbox[0].body
+
+
+def test_reset_links_are_limited_per_address(glow, member_of, client_for, mailoutbox):
+    cache.clear()
+    member_of(glow, email="nora@glow.example")
+    client = client_for(glow)
+
+    for n in range(5):
+        answer = client.graphql(
+            'mutation { requestPasswordReset(email: "nora@glow.example") { errors { code } } }',
+            REMOTE_ADDR=f"10.7.0.{n}",
+        )
+        assert answer.data == {"requestPasswordReset": {"errors": []}}  # the same answer throughout
+
+    assert len(mailoutbox) == 3
+    cache.clear()

@@ -1,6 +1,8 @@
 """Brute force: failures are counted per account and per client address, one per
 authenticate() call, however the attempts are packed into requests."""
 
+from axes.models import AccessAttempt
+
 from shared_apps.accounts.models import Role
 from tests.factories import PASSWORD
 
@@ -105,3 +107,58 @@ def test_failed_attempts_stand_although_the_mutation_reports_an_error(glow, memb
     _attempt(client_for(glow), "nora@glow.example", "guess")
 
     assert AccessAttempt.objects.filter(username="nora@glow.example").count() == 1
+
+
+SIGN_IN = (
+    'mutation {{ login(email: "{email}", password: "{password}") {{ token errors {{ code }} }} }}'
+)
+
+
+def _sign_in(client, email, password=PASSWORD, **extra):
+    return client.graphql(SIGN_IN.format(email=email, password=password), **extra).data["login"]
+
+
+def test_a_login_inside_a_fragment_is_refused_and_cannot_dodge_the_count(
+    glow, member_of, client_for
+):
+    member_of(glow, email="nora@glow.example")
+    client = client_for(glow)
+
+    wrapped = client.graphql(
+        'mutation { ... on Mutation { login(email: "nora@glow.example", password: "guess") '
+        "{ token errors { code } } } }"
+    )
+
+    assert wrapped.status == 400
+    assert wrapped.error_codes == ["BAD_REQUEST"]
+
+
+def test_signing_in_to_ones_own_account_does_not_clear_failures_against_another(
+    glow, radiance, member_of, client_for
+):
+    # given 9 guesses at a victim from the attacker's address, then the attacker
+    # signing in to their own account from there (which used to clear every
+    # failure from that address)
+    member_of(glow, email="victim@glow.example")
+    member_of(radiance, email="mallory@radiance.example")
+    for n in range(9):
+        _sign_in(client_for(glow), "victim@glow.example", f"guess-{n}")
+    assert _sign_in(client_for(radiance), "mallory@radiance.example")["token"]
+
+    # when the attacker guesses once more
+    tenth = _sign_in(client_for(glow), "victim@glow.example", "guess-9")
+
+    # then that is the tenth failure: the victim's account is locked, from anywhere
+    assert tenth["errors"] == [{"code": "TOO_MANY_ATTEMPTS"}]
+    assert _sign_in(client_for(glow), "victim@glow.example", REMOTE_ADDR="192.0.2.55")[
+        "errors"
+    ] == [{"code": "TOO_MANY_ATTEMPTS"}]
+
+
+def test_a_success_clears_only_that_accounts_failures(glow, member_of, client_for):
+    member_of(glow, email="nora@glow.example")
+    for n in range(9):
+        _sign_in(client_for(glow), "nora@glow.example", f"guess-{n}", REMOTE_ADDR=f"10.3.0.{n}")
+
+    assert _sign_in(client_for(glow), "nora@glow.example", REMOTE_ADDR="10.3.1.1")["token"]
+    assert not AccessAttempt.objects.filter(username="nora@glow.example").exists()
