@@ -181,7 +181,9 @@ def desk_slots(
     if location_id is None or None in service_ids:
         return []
     location = location_list(active=True, with_hours=True).filter(pk=location_id).first()
-    found = {s.pk: s for s in service_list(active=True).filter(pk__in=service_ids)}
+    # Offered as booking checks it (bookable_services): active, in an active category.
+    offered = service_list(active=True).filter(category__is_active=True, pk__in=service_ids)
+    found = {s.pk: s for s in offered}
     if location is None or len(found) != len(set(service_ids)):
         return []
     services = [found[pk] for pk in service_ids if pk is not None]

@@ -10,7 +10,7 @@ import pytest
 
 from core.graphql.relay import to_global_id
 from tenant_apps.profile.services import profile_update
-from tests.tenant_apps.catalog.factories import ServiceFactory
+from tests.tenant_apps.catalog.factories import ServiceCategoryFactory, ServiceFactory
 from tests.tenant_apps.locations.factories import on_spa
 from tests.tenant_apps.scheduling.factories import AppointmentFactory, a_desk, a_monday
 
@@ -156,6 +156,9 @@ def test_unknown_or_inactive_records_find_nothing(glow, radiance, signed_in, sea
     with on_spa(glow):
         retired = ServiceFactory(is_active=False)
         retired_id = to_global_id("Service", retired.pk)
+        # active itself, but its category is off the menu: booking refuses it too
+        shelved = ServiceFactory(category=ServiceCategoryFactory(is_active=False))
+        shelved_id = to_global_id("Service", shelved.pk)
     with on_spa(radiance):
         # radiance's own calendar, with the same primary keys
         a_desk(providers=2, rooms=1)
@@ -165,12 +168,13 @@ def test_unknown_or_inactive_records_find_nothing(glow, radiance, signed_in, sea
         {"locationId": "nope"},
         {"serviceIds": [*search["variables"]["serviceIds"], "nope"]},
         {"serviceIds": [retired_id]},
+        {"serviceIds": [shelved_id]},
         {"providerId": "nope"},
     ]
     answers = [api.graphql(SEARCH, search["variables"] | case) for case in cases]
     from_radiance = signed_in(radiance, "owner").graphql(SEARCH, search["variables"])
 
-    assert [a.data["availability"] for a in answers] == [[], [], [], []]
+    assert [a.data["availability"] for a in answers] == [[], [], [], [], []]
     assert from_radiance.data["availability"] == []
     assert desk.service.is_active
 
