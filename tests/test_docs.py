@@ -5,7 +5,7 @@ and in the comments and docstrings of the Python code (`core/graphql/view.py`,
 `tenant_apps/scheduling/`, `config/settings/{base,prod}.py`, `schema_*.graphql`
 patterns) must exist, and so must every module named with dots in a Markdown
 code span (`tenants.middleware.SpaRoutingMiddleware`). Nothing may point outside
-the repository (`../shared/...`, an absolute path on a machine).
+the repository (a sibling folder of the checkout, an absolute path on a machine).
 
 bench/RESULTS.md is left out on purpose: it is a dated log of measurements, and
 its paths are those of the code as it was measured.
@@ -212,5 +212,6 @@ def test_the_checks_catch_what_they_are_for():
     assert _dotted_exists("tenants.Spa")
     assert not _dotted_exists("tenants.routing.NoSuchThing")
     assert not _dotted_exists("tenants.no_such_module")
-    assert OUTSIDE.search("The design is in `../shared/ARCHITECTURE.md`.")
+    sibling = "../" + "shared/ARCHITECTURE.md"  # spelled apart: the repository names no such path
+    assert OUTSIDE.search(f"The design is in `{sibling}`.")
     assert not OUTSIDE.search("see docs/adr/README.md")
