@@ -35,11 +35,12 @@ def unstorable_text() -> GraphQLError:
     return _error("Text may not contain NUL characters or unpaired surrogates.", INVALID_CHARACTERS)
 
 
-def input_error(*texts: str | None, variables: Any = None) -> GraphQLError | None:
-    """What is wrong with a request's texts and variables, or None."""
-    for text in texts:
-        if text and _UNSTORABLE.search(text):
-            return unstorable_text()
+def input_error(operation_name: str | None, variables: Any = None) -> GraphQLError | None:
+    """What is wrong with a request's operation name and variables, or None. (The
+    query's own text is checked with its document, once per distinct text:
+    `document_text_errors`.)"""
+    if operation_name and _UNSTORABLE.search(operation_name):
+        return unstorable_text()
     pending = [(variables, 0)]
     while pending:
         value, depth = pending.pop()
@@ -76,9 +77,17 @@ class _StringLiterals(Visitor):
         return None
 
 
-def literal_errors(document: DocumentNode) -> list[GraphQLError]:
+def query_text_errors(query: str) -> list[GraphQLError]:
+    """Unstorable characters in a query's text (checked before it is parsed)."""
+    return [unstorable_text()] if _UNSTORABLE.search(query) else []
+
+
+def literal_errors(query: str, document: DocumentNode) -> list[GraphQLError]:
     """A string literal of the document that decodes to unstorable text
-    (`"\\u0000"` is a valid GraphQL escape)."""
+    (`"\\u0000"` is a valid GraphQL escape; a \\u escape is the only way a
+    literal of a checked text gets there, so the literals are walked only then)."""
+    if "\\u" not in query:
+        return []
     literals = _StringLiterals()
     visit(document, literals)
     return [unstorable_text()] if literals.unstorable else []

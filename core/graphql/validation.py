@@ -1,5 +1,5 @@
 """What a document must pass before it runs (limits from settings): storable
-string literals (core/graphql/inputs.py), no unknown or cyclic fragment spread,
+text and string literals (core/graphql/inputs.py), no unknown or cyclic fragment spread,
 a depth and a cost within the limits (core/graphql/limits.py,
 `document_limits`), then the spec's rules plus a cap on aliases and, in
 production, no introspection (`validation_rules`). The endpoint runs them once
@@ -23,7 +23,7 @@ from graphql import (
     validate,
 )
 
-from core.graphql.inputs import literal_errors
+from core.graphql.inputs import literal_errors, query_text_errors
 from core.graphql.limits import Limits, fragment_errors, limit_errors
 
 
@@ -97,6 +97,9 @@ def check_document(
 ) -> tuple[DocumentNode | None, list[GraphQLError]]:
     """Parse `query` and run every check on it, cheapest and most basic first;
     the document and the first checks' errors (none: it may run)."""
+    errors = query_text_errors(query)
+    if errors:
+        return None, errors
     try:
         document = parse(query)
     except GraphQLError as error:
@@ -105,9 +108,7 @@ def check_document(
     # costly is refused in microseconds, before rules whose work grows with
     # what the document expands to (the overlapping-fields rule, above all).
     errors = (
-        # A literal can only decode to a NUL or a surrogate through a \u escape
-        # (the text itself was checked before parsing: core/graphql/inputs.py).
-        (literal_errors(document) if "\\u" in query else [])
+        literal_errors(query, document)
         or fragment_errors(document)
         or limit_errors(schema, document, document_limits())
     )

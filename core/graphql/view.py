@@ -229,7 +229,7 @@ class PlatformGraphQLView(GraphQLView):
             return ExecutionResult(errors=[_bad_request("operationName must be a string.")])
         if len(query) > MAX_QUERY_LENGTH:
             return ExecutionResult(errors=[_bad_request("The query is too long.")])
-        refusal = input_error(query, operation_name, variables=variables)
+        refusal = input_error(operation_name, variables=variables)
         if refusal is not None:
             return ExecutionResult(errors=[refusal])
 
