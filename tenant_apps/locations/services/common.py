@@ -3,14 +3,13 @@ names, and checking a name unique in the spa."""
 
 from __future__ import annotations
 
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.db.models import Model, QuerySet
 
 from core.errors import field_error
 from tenant_apps.locations.errors import LocationErrorCode
-from tenant_apps.locations.models import Location, ResourceType
 
 M = TypeVar("M", bound=Model)
 
@@ -26,10 +25,17 @@ def not_found(field: str, what: str) -> ValidationError:
 
 
 def clean_name(
-    value: str, *, model: type[Location] | type[ResourceType], exclude_pk: int | None
+    value: str,
+    *,
+    among: QuerySet[Any],
+    exclude_pk: int | None,
+    taken: str = "That name is already used.",
 ) -> str:
+    """A name, trimmed, that no other row of `among` carries (ignoring case, as
+    the database's unique constraints do): the spa's locations or resource
+    types, or the resources of one location."""
     name = (value or "").strip()
-    limit = model._meta.get_field("name").max_length or 0
+    limit = among.model._meta.get_field("name").max_length or 0
     if not name:
         raise field_error(LocationErrorCode.NAME_REQUIRED, "Enter a name.")
     if len(name) > limit:
@@ -37,9 +43,9 @@ def clean_name(
             LocationErrorCode.NAME_TOO_LONG, f"Keep the name under {limit} characters."
         )
     # Case-insensitive: "Downtown" and "downtown" on one calendar would confuse everyone.
-    same_name = model.objects.filter(name__iexact=name)
+    same_name = among.filter(name__iexact=name)
     if exclude_pk is not None:
         same_name = same_name.exclude(pk=exclude_pk)
     if same_name.exists():
-        raise field_error(LocationErrorCode.NAME_TAKEN, "That name is already used.")
+        raise field_error(LocationErrorCode.NAME_TAKEN, taken)
     return name

@@ -51,7 +51,9 @@ def _clean_location(
     if "name" in given:
         try:
             clean["name"] = clean_name(
-                given["name"], model=Location, exclude_pk=location.pk if location else None
+                given["name"],
+                among=Location.objects.all(),
+                exclude_pk=location.pk if location else None,
             )
         except ValidationError as exc:
             errors["name"] = exc

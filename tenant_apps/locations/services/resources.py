@@ -33,7 +33,7 @@ def resource_type_create(*, name: str, kind: str) -> ResourceType:
     errors: dict[str, ValidationError] = {}
     values: dict[str, str] = {}
     try:
-        values["name"] = clean_name(name, model=ResourceType, exclude_pk=None)
+        values["name"] = clean_name(name, among=ResourceType.objects.all(), exclude_pk=None)
     except ValidationError as exc:
         errors["name"] = exc
     try:
@@ -63,7 +63,7 @@ def resource_type_update(
         if "name" in changes:
             try:
                 cleaned["name"] = clean_name(
-                    changes["name"], model=ResourceType, exclude_pk=resource_type.pk
+                    changes["name"], among=ResourceType.objects.all(), exclude_pk=resource_type.pk
                 )
             except ValidationError as exc:
                 errors["name"] = exc
@@ -80,25 +80,17 @@ def resource_type_update(
     return resource_type
 
 
-def _clean_resource_name(value: str, *, location_id: int, exclude_pk: int | None) -> str:
-    name = (value or "").strip()
-    limit = Resource._meta.get_field("name").max_length or 0
-    if not name:
-        raise field_error(LocationErrorCode.NAME_REQUIRED, "Enter a name.")
-    if len(name) > limit:
-        raise field_error(
-            LocationErrorCode.NAME_TOO_LONG, f"Keep the name under {limit} characters."
-        )
-    # Unique within the location, ignoring case, as the database holds it.
-    same_name = Resource.objects.filter(location_id=location_id, name__iexact=name)
-    if exclude_pk is not None:
-        same_name = same_name.exclude(pk=exclude_pk)
-    if same_name.exists():
-        raise field_error(LocationErrorCode.NAME_TAKEN, _NAME_TAKEN)
-    return name
-
-
 _NAME_TAKEN = "That name is already used at this location."
+
+
+def _clean_resource_name(value: str, *, location_id: int, exclude_pk: int | None) -> str:
+    # Unique within the location, ignoring case, as the database holds it.
+    return clean_name(
+        value,
+        among=Resource.objects.filter(location_id=location_id),
+        exclude_pk=exclude_pk,
+        taken=_NAME_TAKEN,
+    )
 
 
 def _saved(resource: Resource, *, update_fields: list[str] | None = None) -> Resource:
