@@ -4,13 +4,11 @@ moment, each on its own connection, leave one client."""
 from __future__ import annotations
 
 import datetime
-import threading
 from collections.abc import Callable
 from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connections
 
 from shared_apps.lifecycle.services import spa_provision
 from tenant_apps.audit.models import AuditAction, AuditEntry
@@ -19,6 +17,7 @@ from tenant_apps.clients.models import Client
 from tenant_apps.clients.services import DuplicateSuspected, client_create
 from tenants.db import connection
 from tenants.models import Spa
+from tests.concurrency import at_once
 
 RACERS = 30
 DESK = Actor(user_id=1, role="front_desk")
@@ -51,38 +50,20 @@ def race(
     """Run `attempt(n)` for every racer at once, each on its own connection to
     the spa; the outcomes are "created" or the refusal's codes, with the ids of
     the duplicates the refusals named."""
-    start = threading.Barrier(RACERS)
-    outcomes: list[str] = []
-    named: set[int] = set()
-    failures: list[BaseException] = []
-    lock = threading.Lock()
 
-    def run(n: int) -> None:
+    def one(n: int) -> tuple[str, set[int]]:
         try:
-            connection.set_tenant(spa)
-            start.wait()
-            try:
-                attempt(n)
-                outcome = "created"
-            except DuplicateSuspected as exc:
-                outcome = ",".join(e.code or "" for e in exc.error_dict["__all__"])
-                with lock:
-                    named.update(c.pk for c in exc.payload["duplicates"])
-            except ValidationError as exc:
-                outcome = f"refused {exc}"
-            with lock:
-                outcomes.append(outcome)
-        except BaseException as exc:  # reported in the test's thread
-            failures.append(exc)
-        finally:
-            connections.close_all()
+            attempt(n)
+            return "created", set()
+        except DuplicateSuspected as exc:
+            codes = ",".join(e.code or "" for e in exc.error_dict["__all__"])
+            return codes, {c.pk for c in exc.payload["duplicates"]}
+        except ValidationError as exc:
+            return f"refused {exc}", set()
 
-    threads = [threading.Thread(target=run, args=(n,)) for n in range(RACERS)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    return outcomes, failures, named
+    results, failures = at_once(spa, RACERS, one)
+    named = set().union(*(ids for _, ids in results))
+    return [outcome for outcome, _ in results], failures, named
 
 
 @pytest.mark.usefixtures("committing")

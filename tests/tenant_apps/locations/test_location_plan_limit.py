@@ -2,11 +2,9 @@
 one past it is PLAN_LIMIT_REACHED, per spa, also when requests race."""
 
 import itertools
-import threading
 
 import pytest
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.db import connections
 from django_tenants.utils import schema_context
 
 from core.graphql.relay import to_global_id
@@ -16,6 +14,7 @@ from tenant_apps.locations.models import Location
 from tenant_apps.locations.services.locations import location_create, location_update
 from tenants.db import connection
 from tenants.models import Spa
+from tests.concurrency import at_once
 from tests.tenant_apps.locations.factories import LocationFactory, on_spa
 
 ONE_LOCATION = "Your plan allows 1 active location. Upgrade the plan or close a location first."
@@ -248,33 +247,16 @@ def test_simultaneous_openings_at_one_below_the_limit_let_exactly_one_through() 
         owner_email="o@location-race.example",
     )
     subscription = subscribe(spa, max_locations=1)
-    start = threading.Barrier(RACERS)
-    outcomes: list[str] = []
-    failures: list[BaseException] = []
-    lock = threading.Lock()
 
-    def attempt(n: int) -> None:
+    def attempt(n: int) -> str:
         try:
-            connection.set_tenant(spa)
-            start.wait()
-            try:
-                location_create(name=f"Site {n}", timezone="UTC")
-                outcome = "opened"
-            except ValidationError as exc:
-                outcome = ",".join(e.code or "" for e in exc.error_dict[NON_FIELD_ERRORS])
-            with lock:
-                outcomes.append(outcome)
-        except BaseException as exc:  # reported below, in the test's thread
-            failures.append(exc)
-        finally:
-            connections.close_all()
+            location_create(name=f"Site {n}", timezone="UTC")
+            return "opened"
+        except ValidationError as exc:
+            return ",".join(e.code or "" for e in exc.error_dict[NON_FIELD_ERRORS])
 
     try:
-        threads = [threading.Thread(target=attempt, args=(n,)) for n in range(RACERS)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(timeout=120)
+        outcomes, failures = at_once(spa, RACERS, attempt)
 
         assert failures == []
         assert sorted(outcomes) == ["PLAN_LIMIT_REACHED"] * (RACERS - 1) + ["opened"]

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import threading
-
 import pytest
-from django.db import connections
 
 from shared_apps.lifecycle.services import spa_provision
 from tenant_apps.audit.services import Actor
@@ -13,6 +10,7 @@ from tenant_apps.clients.models import Client
 from tenant_apps.online_booking.services.booking import ONLINE_ROLE, online_book
 from tenant_apps.scheduling.models import Appointment
 from tenants.db import connection
+from tests.concurrency import at_once
 from tests.tenant_apps.online_booking.online import DAY, a_calendar, at
 
 # One per free hour of the day (09:00 to 16:00, a 60-minute service).
@@ -29,35 +27,22 @@ def test_simultaneous_bookings_by_one_patient_make_one_client(shared):
     )
     calendar = a_calendar(spa)
     connection.set_schema_to_public()
-    start = threading.Barrier(RACERS)
-    failures: list[BaseException] = []
 
     def book(n: int) -> None:
-        try:
-            connection.set_tenant(spa)
-            start.wait()
-            online_book(
-                actor=ONLINE,
-                spa=spa,
-                location_id=calendar.location.pk,
-                service_ids=[calendar.service.pk],
-                starts_at=at(DAY, 9 + n),
-                first_name="Ava",
-                last_name="Stone",
-                email="ava@mail.example" if shared == "email" else f"ava{n}@mail.example",
-                phone="+12125550142" if shared == "phone" else f"+1212555{n:04}",
-            )
-        except BaseException as exc:  # reported in the test's thread
-            failures.append(exc)
-        finally:
-            connections.close_all()
+        online_book(
+            actor=ONLINE,
+            spa=spa,
+            location_id=calendar.location.pk,
+            service_ids=[calendar.service.pk],
+            starts_at=at(DAY, 9 + n),
+            first_name="Ava",
+            last_name="Stone",
+            email="ava@mail.example" if shared == "email" else f"ava{n}@mail.example",
+            phone="+12125550142" if shared == "phone" else f"+1212555{n:04}",
+        )
 
     # when the same patient books eight times at once
-    threads = [threading.Thread(target=book, args=(n,)) for n in range(RACERS)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
+    _, failures = at_once(spa, RACERS, book)
 
     # then every booking is made, all on one client record
     assert failures == []

@@ -4,13 +4,12 @@ the database's guarantee that nobody is booked twice."""
 from __future__ import annotations
 
 import datetime as dt
-import threading
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, connections, transaction
+from django.db import IntegrityError, transaction
 
 from shared_apps.lifecycle.services import spa_provision
 from tenant_apps.audit.models import AuditAction, AuditEntry
@@ -36,6 +35,7 @@ from tenant_apps.scheduling.services.booking import appointment_book
 from tenant_apps.scheduling.services.changes import appointment_reschedule, appointment_set_status
 from tenant_apps.staff.models import CredentialKind, StaffProfile
 from tenants.db import connection
+from tests.concurrency import at_once
 from tests.tenant_apps.catalog.factories import ServiceFactory
 from tests.tenant_apps.clients.factories import ClientFactory
 from tests.tenant_apps.locations.factories import (
@@ -525,32 +525,15 @@ def test_twenty_simultaneous_bookings_of_one_slot_give_it_to_exactly_one():
     calendar = a_calendar(rooms=ATTEMPTS, providers=1, clients=ATTEMPTS)
     audit_before = AuditEntry.objects.count()
     connection.set_schema_to_public()
-    start = threading.Barrier(ATTEMPTS)
-    outcomes: list[str] = []
-    failures: list[BaseException] = []
-    lock = threading.Lock()
 
-    def attempt(n: int) -> None:
+    def attempt(n: int) -> str:
         try:
-            connection.set_tenant(spa)
-            start.wait()
-            try:
-                book(calendar, start=at(TOMORROW, 10), client=n)
-                outcome = "booked"
-            except ValidationError as exc:
-                outcome = ",".join(code for errors in codes_of(exc).values() for code in errors)
-            with lock:
-                outcomes.append(outcome)
-        except BaseException as exc:  # reported below, in the test's thread
-            failures.append(exc)
-        finally:
-            connections.close_all()
+            book(calendar, start=at(TOMORROW, 10), client=n)
+            return "booked"
+        except ValidationError as exc:
+            return ",".join(code for errors in codes_of(exc).values() for code in errors)
 
-    threads = [threading.Thread(target=attempt, args=(n,)) for n in range(ATTEMPTS)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
+    outcomes, failures = at_once(spa, ATTEMPTS, attempt)
 
     assert failures == []
     assert sorted(outcomes) == ["SLOT_TAKEN"] * (ATTEMPTS - 1) + ["booked"]
