@@ -45,6 +45,8 @@ from django.utils.asyncio import async_unsafe
 from django_tenants.postgresql_backend.base import DatabaseWrapper as TenantDatabaseWrapper
 from django_tenants.utils import get_limit_set_calls
 
+from tenants.postgresql_backend.schema import DatabaseSchemaEditor
+
 
 def _may_change_search_path(sql: Any) -> bool:
     """Whether a statement may set or reset search_path (erring towards yes).
@@ -59,6 +61,8 @@ def _may_change_search_path(sql: Any) -> bool:
 
 
 class DatabaseWrapper(TenantDatabaseWrapper):
+    SchemaEditorClass = DatabaseSchemaEditor
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         # The search path in effect in the session; None when unknown.
         self._session_search_path: list[str] | None = None
@@ -84,15 +88,22 @@ class DatabaseWrapper(TenantDatabaseWrapper):
         # once per connection in one round trip, on the raw connection (no
         # query a test counts). Session settings, not startup options, so they
         # also pass through a pooler in session mode (platform/POOLING.md).
+        #
+        # And schema-based sharding off, whatever the server's default: on a
+        # Citus coordinator a schema this platform creates (a spa's, the
+        # template) stays local until tenants/citus.py distributes it, as one
+        # explicit, resumable step (docs/adr/0007-citus-scale-out.md). Without
+        # Citus the setting is an inert placeholder.
+        settings = {"citus.enable_schema_based_sharding": "off"}
         statement = self.settings_dict.get("STATEMENT_TIMEOUT_MS")
         idle = self.settings_dict.get("IDLE_IN_TRANSACTION_TIMEOUT_MS")
-        if statement is None and idle is None:
-            return
+        if statement is not None or idle is not None:
+            settings["statement_timeout"] = f"{statement or 0}ms"
+            settings["idle_in_transaction_session_timeout"] = f"{idle or 0}ms"
         with self.connection.cursor() as cursor:
             cursor.execute(
-                "SELECT set_config('statement_timeout', %s, false),"
-                " set_config('idle_in_transaction_session_timeout', %s, false)",
-                [f"{statement or 0}ms", f"{idle or 0}ms"],
+                "SELECT " + ", ".join(["set_config(%s, %s, false)"] * len(settings)),
+                [part for pair in settings.items() for part in pair],
             )
 
     @async_unsafe

@@ -9,7 +9,10 @@ from django.db import migrations
 
 # The canonical text is frozen here; tenant_apps/audit/chain.py builds the same
 # text in Python to verify the chain (a test checks that they agree).
-CREATE = """
+# One statement per element: Citus forwards a multi-statement string to a
+# worker as one prepared statement, which PostgreSQL refuses.
+CREATE = [
+    """
 CREATE FUNCTION audit_entry_chain() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
     previous record;
@@ -37,29 +40,36 @@ BEGIN
         'UTF8')), 'hex');
     RETURN NEW;
 END
-$$;
-
+$$
+""",
+    """
 CREATE FUNCTION audit_entry_refuse_change() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     RAISE EXCEPTION 'the PHI audit log is append-only' USING ERRCODE = 'insufficient_privilege';
 END
-$$;
-
+$$
+""",
+    """
 CREATE TRIGGER audit_entry_chain BEFORE INSERT ON audit_auditentry
-    FOR EACH ROW EXECUTE FUNCTION audit_entry_chain();
+    FOR EACH ROW EXECUTE FUNCTION audit_entry_chain()
+""",
+    """
 CREATE TRIGGER audit_entry_append_only BEFORE UPDATE OR DELETE ON audit_auditentry
-    FOR EACH ROW EXECUTE FUNCTION audit_entry_refuse_change();
+    FOR EACH ROW EXECUTE FUNCTION audit_entry_refuse_change()
+""",
+    """
 CREATE TRIGGER audit_entry_no_truncate BEFORE TRUNCATE ON audit_auditentry
-    FOR EACH STATEMENT EXECUTE FUNCTION audit_entry_refuse_change();
-"""
+    FOR EACH STATEMENT EXECUTE FUNCTION audit_entry_refuse_change()
+""",
+]
 
-DROP = """
-DROP TRIGGER audit_entry_no_truncate ON audit_auditentry;
-DROP TRIGGER audit_entry_append_only ON audit_auditentry;
-DROP TRIGGER audit_entry_chain ON audit_auditentry;
-DROP FUNCTION audit_entry_refuse_change();
-DROP FUNCTION audit_entry_chain();
-"""
+DROP = [
+    "DROP TRIGGER audit_entry_no_truncate ON audit_auditentry",
+    "DROP TRIGGER audit_entry_append_only ON audit_auditentry",
+    "DROP TRIGGER audit_entry_chain ON audit_auditentry",
+    "DROP FUNCTION audit_entry_refuse_change()",
+    "DROP FUNCTION audit_entry_chain()",
+]
 
 
 class Migration(migrations.Migration):
