@@ -10,14 +10,22 @@ PostgreSQL catalog:
 - primary key, unique and exclusion constraints, then plain indexes, under their
   original names (LIKE would rename them, and later migrations drop them by name);
 - the template's rows (its `django_migrations`, and anything a data migration
-  seeded), with identity sequences moved past the copied ids;
+  seeded), with identity sequences moved past the copied ids: the ids are read
+  off the template when the script is made, so `setval` names a number and reads
+  nothing from the new schema;
 - foreign keys last;
 - functions (such as the audit log's trigger functions), then triggers, after
   the rows, so copying seeded rows fires nothing.
 
 The cost depends on the number of tables, not of migrations, and it is one
-transaction: a crash leaves no schema at all. The script is generated once per
-template version and reused. A template holding anything this copy does not
+transaction: a crash leaves no schema at all. The script is a list of single
+statements, sent one `execute` each: a Citus coordinator forwards a
+multi-statement string to a worker as one prepared statement, which PostgreSQL
+refuses (tests/tenants/test_schema_template_citus_safe.py checks it). The new
+schema is a plain local schema even on Citus (the connection turns schema-based
+sharding off: tenants/postgresql_backend/base.py); `tenants/citus.py`
+distributes it afterwards. The script is generated once per template version
+and reused. A template holding anything this copy does not
 handle (views, procedures, free-standing sequences, custom types, rules, row
 security) is refused, and provisioning falls back to plain migrations.
 
@@ -144,13 +152,13 @@ _PLACEHOLDER = "\x00NEW_SCHEMA\x00"
 
 @dataclass(frozen=True)
 class CloneScript:
-    """DDL for one new schema, with `_PLACEHOLDER` where its quoted name goes."""
+    """Statements for one new schema, with `_PLACEHOLDER` where its quoted name goes."""
 
     version: str
-    sql: str
+    statements: tuple[str, ...]
 
-    def for_schema(self, schema: str) -> str:
-        return self.sql.replace(_PLACEHOLDER, _qi(schema))
+    def for_schema(self, schema: str) -> list[str]:
+        return [statement.replace(_PLACEHOLDER, _qi(schema)) for statement in self.statements]
 
 
 def schema_clone_from_template(schema: str, *, comment: str = "") -> None:
@@ -172,7 +180,8 @@ def schema_clone_from_template(schema: str, *, comment: str = "") -> None:
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock_shared(%s)", [lock_key(TEMPLATE_LOCK)])
             script = _clone_script(_template_version(cursor))
-            cursor.execute(script.for_schema(schema))
+            for statement in script.for_schema(schema):
+                cursor.execute(statement)
             if comment:
                 cursor.execute(f"COMMENT ON SCHEMA {_qi(schema)} IS %s", [comment])
 
@@ -240,6 +249,23 @@ def _clone_script(version: str) -> CloneScript:
             [template],
         )
         identities = cursor.fetchall()
+        # Only tables with rows are copied, and their identities set past the
+        # template's last id (a number in the script: nothing is read back).
+        cursor.execute(
+            " UNION ALL ".join(
+                f"SELECT {_lit(t)} WHERE EXISTS (SELECT 1 FROM {_qi(template)}.{_qi(t)})"  # noqa: S608
+                for t in tables
+            )
+            or "SELECT NULL WHERE false"
+        )
+        seeded = {row[0] for row in cursor.fetchall()}
+        next_ids = {}
+        for t, col in identities:
+            if t in seeded:
+                cursor.execute(
+                    f"SELECT COALESCE(MAX({_qi(col)}), 0) + 1 FROM {_qi(template)}.{_qi(t)}"  # noqa: S608
+                )
+                next_ids[t, col] = cursor.fetchone()[0]
         # Generated columns cannot be inserted into: copy the others by name.
         cursor.execute(
             """
@@ -297,15 +323,17 @@ def _clone_script(version: str) -> CloneScript:
             raise UnsupportedTemplateError(f"cannot retarget index definition: {definition}")
     # Identifiers come from the catalog and are quoted; nothing here is user input.
     for t in tables:
+        if t not in seeded:
+            continue
         columns = ", ".join(copied_columns[t])
         parts.append(
             f"INSERT INTO {new}.{_qi(t)} ({columns}) OVERRIDING SYSTEM VALUE "  # noqa: S608
             f"SELECT {columns} FROM {src}.{_qi(t)}"
         )
     parts += [
-        f"SELECT setval(pg_get_serial_sequence({_lit(f'{new}.{_qi(t)}')}, {_lit(col)}), "  # noqa: S608
-        f"COALESCE(MAX({_qi(col)}), 0) + 1, false) FROM {new}.{_qi(t)}"
-        for t, col in identities
+        f"SELECT setval(pg_get_serial_sequence({_lit(f'{new}.{_qi(t)}')}, {_lit(col)}), "
+        f"{int(next_id)}, false)"
+        for (t, col), next_id in next_ids.items()
     ]
     parts += [
         f"ALTER TABLE {new}.{_qi(table)} ADD CONSTRAINT {_qi(name)} {definition}"
@@ -325,7 +353,7 @@ def _clone_script(version: str) -> CloneScript:
         if not sep or f"{printed_template}." in tail:
             raise UnsupportedTemplateError(f"cannot retarget trigger: {definition}")
         parts.append(f"{head} ON {new}.{tail}")
-    return CloneScript(version=version, sql=";\n".join(parts) + ";")
+    return CloneScript(version=version, statements=tuple(parts))
 
 
 def _refuse_unsupported_objects(cursor, template: str) -> None:
