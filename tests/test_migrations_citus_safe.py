@@ -17,11 +17,12 @@ from collections.abc import Iterator
 
 import pytest
 import sqlparse
-from django.db import connection
+from django.db import connection, models
 from django.db.migrations import Migration
 from django.db.migrations.loader import MigrationLoader
 from django.db.migrations.operations import RunSQL, SeparateDatabaseAndState
 from django.db.migrations.operations.base import Operation
+from django.test.utils import isolate_apps
 
 from tenants.postgresql_backend.schema import postgresql_constraint_name
 
@@ -143,9 +144,9 @@ def test_the_checker_accepts_named_constraints(statement):
 
 
 @pytest.mark.django_db
+@isolate_apps("catalog")
 def test_a_positive_field_added_later_gets_postgresqls_own_name():
     """The editor names a Positive*Field's check as PostgreSQL would have."""
-    from django.db import models
 
     class Gadget(models.Model):
         count = models.PositiveIntegerField(default=0)
@@ -153,6 +154,9 @@ def test_a_positive_field_added_later_gets_postgresqls_own_name():
         class Meta:
             app_label = "catalog"
             db_table = "citus_safe_gadget"
+
+        def __str__(self) -> str:
+            return str(self.count)
 
     with connection.schema_editor(collect_sql=True) as editor:
         editor.create_model(Gadget)
