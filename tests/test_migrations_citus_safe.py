@@ -144,7 +144,7 @@ def test_the_checker_accepts_named_constraints(statement):
 
 
 @pytest.mark.django_db
-@isolate_apps("catalog")
+@isolate_apps("tenant_apps.catalog")
 def test_a_positive_field_added_later_gets_postgresqls_own_name():
     """The editor names a Positive*Field's check as PostgreSQL would have."""
 
