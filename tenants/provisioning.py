@@ -20,6 +20,7 @@ from django.utils import timezone
 from django_tenants.utils import schema_exists
 
 from core.errors import field_error
+from tenants.citus import citus_enabled, spa_schema_distribute, spare_schema_take
 from tenants.db import connection
 from tenants.errors import TenancyErrorCode
 from tenants.locks import advisory_lock
@@ -84,6 +85,7 @@ def spa_provision(
         spa.refresh_from_db()
         if spa.status == SpaStatus.PROVISIONING:  # not finished by a concurrent call
             spa_schema_build(spa)
+            spa_schema_spread(spa)
             _spa_open(spa, on_open=on_open)
     return spa
 
@@ -232,6 +234,8 @@ def spa_schema_build(spa: Spa) -> None:
                 "The spa's schema exists but belongs to no provisioning of this spa.",
             )
     elif settings.SPA_SCHEMA_STRATEGY == "clone":
+        if citus_enabled() and spare_schema_take(spa.schema_name, comment=mark):
+            return  # a spare, cloned and distributed in advance (tenants/citus.py)
         try:
             schema_clone_from_template(spa.schema_name, comment=mark)
             return
@@ -250,6 +254,14 @@ def spa_schema_build(spa: Spa) -> None:
         verbosity=0,
     )
     connection.set_schema_to_public()
+
+
+def spa_schema_spread(spa: Spa) -> None:
+    """Step 2b: on a Citus coordinator, distribute the spa's schema to a worker
+    (tenants/citus.py). The schema is built, and any data loaded, while it is
+    still local; a re-run after a crash finishes it."""
+    if citus_enabled():
+        spa_schema_distribute(spa.schema_name)
 
 
 def _spa_open(spa: Spa, *, on_open: Callable[[Spa], None] | None = None) -> None:

@@ -161,8 +161,9 @@ class CloneScript:
         return [statement.replace(_PLACEHOLDER, _qi(schema)) for statement in self.statements]
 
 
-def schema_clone_from_template(schema: str, *, comment: str = "") -> None:
-    """Create `schema` as a copy of the template (with `comment` on it), in one transaction.
+def schema_clone_from_template(schema: str, *, comment: str = "") -> str:
+    """Create `schema` as a copy of the template (with `comment` on it), in one transaction;
+    return the version of the template it copied.
 
     Holds the template lock shared while it copies, so a template migration in
     another process waits for it, and it for the migration; the DDL script is
@@ -184,6 +185,13 @@ def schema_clone_from_template(schema: str, *, comment: str = "") -> None:
                 cursor.execute(statement)
             if comment:
                 cursor.execute(f"COMMENT ON SCHEMA {_qi(schema)} IS %s", [comment])
+    return script.version
+
+
+def template_version() -> str:
+    """The template's current version (what a clone made now would copy)."""
+    with connection.cursor() as cursor:
+        return _template_version(cursor)
 
 
 def _template_version(cursor) -> str:

@@ -13,7 +13,7 @@ Static checks, run in CI on plain PostgreSQL (docs/adr/0007-citus-scale-out.md):
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 import pytest
 import sqlparse
@@ -58,7 +58,7 @@ def _all_migrations() -> list[tuple[tuple[str, str], Migration]]:
     return [(key, loader.graph.nodes[key]) for key in plan]
 
 
-def _operations(operations: list[Operation]) -> Iterator[Operation]:
+def _operations(operations: Sequence[Operation]) -> Iterator[Operation]:
     for operation in operations:
         if isinstance(operation, SeparateDatabaseAndState):
             yield from _operations(operation.database_operations)

@@ -81,6 +81,11 @@ TENANT_LIMIT_SET_CALLS = True
 SPA_TEMPLATE_SCHEMA = "_spa_template"
 # How a new spa schema is built: "clone" (from the template) or "migrate" (run every migration).
 SPA_SCHEMA_STRATEGY = env("SPA_SCHEMA_STRATEGY", default="clone")
+# Spreading spa schemas over a Citus cluster (tenants/citus.py): "auto" when the
+# database is a Citus coordinator, "on" to insist, "off" to keep them local.
+SPA_CITUS = env("SPA_CITUS", default="auto")
+# Spare distributed schemas kept ready on Citus (`manage.py spa spares`).
+SPA_CITUS_SPARES = env.int("SPA_CITUS_SPARES", default=3)
 # Worker processes migrating spa schemas (migrate_schemas --parallel overrides).
 SPA_MIGRATION_PROCESSES = env.int("SPA_MIGRATION_PROCESSES", default=2)
 # Routing cache (tenants/routing.py). Changes made through tenants.services are

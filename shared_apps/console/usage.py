@@ -28,6 +28,8 @@ from shared_apps.console.models import PlatformDay, SpaUsage
 from shared_apps.console.selectors import spa_list_summary
 from tenant_apps.clients.models import Client
 from tenant_apps.scheduling.models import Appointment, AppointmentStatus
+from tenants.citus import citus_enabled
+from tenants.citus import schema_sizes as distributed_schema_sizes
 from tenants.db import connection
 from tenants.models import Spa, SpaStatus, SpaStatusChange
 
@@ -53,13 +55,18 @@ GROUP BY n.nspname
 
 def schema_sizes(*, schema_names: Sequence[str]) -> dict[str, int]:
     """Bytes on disk of each schema (one query for all of them; from the
-    public schema, through the catalogs). A schema that does not exist is missing
-    from the answer."""
+    public schema, through the catalogs; on Citus a second one reads the
+    shards'). A schema that does not exist is missing from the answer."""
     if not schema_names:
         return {}
     with connection.cursor() as cursor:
         cursor.execute(_SCHEMA_SIZES, [list(schema_names)])
-        return {name: int(size) for name, size in cursor.fetchall()}
+        sizes = {name: int(size) for name, size in cursor.fetchall()}
+    if citus_enabled():
+        # A distributed schema's tables here are empty shells: its rows are in
+        # its shards, on a worker (two queries whatever the number of spas).
+        sizes.update(distributed_schema_sizes(list(sizes)))
+    return sizes
 
 
 def month_bounds(*, now: dt.datetime, timezone_name: str) -> tuple[dt.datetime, dt.datetime]:

@@ -49,7 +49,12 @@ from shared_apps.lifecycle.errors import RestoreErrorCode
 from tenants.db import connection
 from tenants.locks import advisory_lock
 from tenants.models import Spa, SpaStatus, SpaStatusChange
-from tenants.provisioning import spa_provision_cancel, spa_register, spa_schema_build
+from tenants.provisioning import (
+    spa_provision_cancel,
+    spa_register,
+    spa_schema_build,
+    spa_schema_spread,
+)
 from tenants.routing import invalidate_routing
 from tenants.services import domain_add, platform_subdomain
 
@@ -215,6 +220,7 @@ def spa_restore(*, path: Path, slug: str | None = None) -> Spa:
             spa_schema_build(spa)
             with tarfile.open(path, "r:gz") as tar:
                 _load(spa=spa, manifest=manifest, tar=tar)
+            spa_schema_spread(spa)  # after the load: rows go in while the schema is local
             _relink(spa=spa, manifest=manifest, same_slug=same_slug)
             status = source["status"] if same_slug else SpaStatus.SUSPENDED
             _open(spa=spa, status=status if status in _OPENABLE else SpaStatus.SUSPENDED)

@@ -89,12 +89,17 @@ class DatabaseWrapper(TenantDatabaseWrapper):
         # query a test counts). Session settings, not startup options, so they
         # also pass through a pooler in session mode (platform/POOLING.md).
         #
-        # And schema-based sharding off, whatever the server's default: on a
-        # Citus coordinator a schema this platform creates (a spa's, the
-        # template) stays local until tenants/citus.py distributes it, as one
-        # explicit, resumable step (docs/adr/0007-citus-scale-out.md). Without
-        # Citus the setting is an inert placeholder.
-        settings = {"citus.enable_schema_based_sharding": "off"}
+        # And two Citus settings (inert placeholders without Citus; see
+        # tenants/citus.py and docs/adr/0007-citus-scale-out.md): schema-based
+        # sharding off, whatever the server's default, so a schema this
+        # platform creates (a spa's, the template) stays local until
+        # tenants/citus.py distributes it, as one explicit, resumable step; and
+        # the spa schema's own triggers allowed on distributed tables (they
+        # touch only their own shard).
+        settings = {
+            "citus.enable_schema_based_sharding": "off",
+            "citus.enable_unsafe_triggers": "on",
+        }
         statement = self.settings_dict.get("STATEMENT_TIMEOUT_MS")
         idle = self.settings_dict.get("IDLE_IN_TRANSACTION_TIMEOUT_MS")
         if statement is not None or idle is not None:

@@ -53,8 +53,8 @@ class DatabaseSchemaEditor(PostgreSQLSchemaEditor):
         # and add_field() append that column's CHECK right after rendering it.
         self._column_defined: tuple[str, str] | None = None
 
-    @property  # type: ignore[override]
-    def sql_check_constraint(self) -> str:
+    @property
+    def sql_check_constraint(self) -> str:  # type: ignore[override]
         if self._column_defined is None:
             return self._CHECK
         table, column = self._column_defined
@@ -82,7 +82,7 @@ class DatabaseSchemaEditor(PostgreSQLSchemaEditor):
         include_default: bool,
     ) -> Iterator[str]:
         table = model._meta.db_table
-        for part in super()._iter_column_sql(
+        for part in super()._iter_column_sql(  # type: ignore[misc]
             column_db_type, params, model, field, field_db_params, include_default
         ):
             if part == "PRIMARY KEY":

@@ -10,6 +10,8 @@
   listing every one.
 - After such a run the spa template schema is migrated too, so the next spa is
   cloned from an up-to-date copy.
+- On a Citus coordinator, public tables a migration created are added to
+  Citus' metadata (tenants/citus.py: two-phase commit with spa tables).
 `migrate` is the same command.
 """
 
@@ -22,6 +24,7 @@ from django_tenants.management.commands.migrate_schemas import (
 )
 from django_tenants.utils import get_public_schema_name
 
+from tenants.citus import citus_enabled, public_tables_register, spare_schemas_fill
 from tenants.migration_executor import SpaMigrationExecutor
 from tenants.models import Spa, SpaStatus
 from tenants.schema_template import template_ensure_current
@@ -37,6 +40,10 @@ class Command(MigrateSchemasCommand):
         executor = GET_EXECUTOR_FUNCTION(codename=self.executor)(self.args, self.options)
         if self.sync_public:
             executor.run_migrations(tenants=[self.PUBLIC_SCHEMA_NAME])
+            if citus_enabled() and not options.get("plan"):
+                added = public_tables_register()
+                if added and int(options.get("verbosity", 1)) >= 1:
+                    self.stdout.write(f"Added {len(added)} public tables to Citus' metadata.")
         if not self.sync_tenant:
             return
         schemas = list(
@@ -53,6 +60,11 @@ class Command(MigrateSchemasCommand):
         partial = options.get("app_label") or options.get("fake") or options.get("plan")
         if not partial and template_ensure_current():
             self.stdout.write("Migrated the spa template schema.")
+        if not partial and citus_enabled():
+            # Spares copy the template as it was: replace any of an older version.
+            fill = spare_schemas_fill(settings.SPA_CITUS_SPARES)
+            if fill.made and int(options.get("verbosity", 1)) >= 1:
+                self.stdout.write(f"Made {fill.made} spare spa schema(s) on Citus.")
         if failures:
             raise CommandError(
                 f"{len(failures)} of {len(schemas)} spa schemas failed to migrate: "

@@ -6,6 +6,8 @@ manage.py spa resume glow        # finish a spa left in provisioning
 manage.py spa cancel glow        # remove a spa that never finished provisioning
 manage.py spa status glow suspended --reason "chargeback"
 manage.py spa isolation          # foreign keys crossing a spa schema (exit 1 if any)
+manage.py spa distribute --all   # on Citus: spread local spa schemas over the workers
+manage.py spa spares             # on Citus: keep SPA_CITUS_SPARES schemas ready for new spas
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from django.utils import timezone
 
 from shared_apps.lifecycle.portability import spa_export, spa_restore
 from shared_apps.lifecycle.services import spa_provision, spa_provision_resume
+from tenants.citus import citus_enabled, spa_schema_distribute, spare_schemas_fill
 from tenants.models import Spa, SpaStatus
 from tenants.provisioning import spa_provision_cancel
 from tenants.selectors import foreign_keys_crossing_spa_schemas, spa_get, spa_schemas_behind
@@ -55,6 +58,18 @@ class Command(BaseCommand):
             "isolation",
             help="List foreign keys crossing a spa schema's boundary (exit 1 if any).",
         )
+
+        distribute = sub.add_parser(
+            "distribute",
+            help="On a Citus coordinator, distribute spa schemas still local (re-run to resume).",
+        )
+        distribute.add_argument("slugs", nargs="*", metavar="slug")
+        distribute.add_argument("--all", action="store_true", help="every spa not closed")
+
+        spares = sub.add_parser(
+            "spares", help="On a Citus coordinator, keep spare schemas ready for new spas."
+        )
+        spares.add_argument("--count", type=int, default=None, help="default SPA_CITUS_SPARES")
 
         export = sub.add_parser("export", help="Write a spa's data to an archive.")
         export.add_argument("slug")
@@ -112,6 +127,50 @@ class Command(BaseCommand):
                 "self-contained (platform/SCALING.md)"
             )
         self.stdout.write("Every spa schema is self-contained.")
+
+    def _distribute(self, *, slugs, **options) -> None:
+        if not citus_enabled():
+            raise CommandError(
+                "The database is not a Citus coordinator (SPA_CITUS, tenants/citus.py)."
+            )
+        every = options["all"]
+        if bool(slugs) == bool(every):
+            raise CommandError("Name the spas to distribute, or give --all.")
+        spas = (
+            list(
+                Spa.objects.exclude(status__in=[SpaStatus.PROVISIONING, SpaStatus.CLOSED]).order_by(
+                    "slug"
+                )
+            )
+            if every
+            else [self._get(slug) for slug in slugs]
+        )
+        done = 0
+        for spa in spas:
+            started = time.perf_counter()
+            result = spa_schema_distribute(spa.schema_name)
+            elapsed = (time.perf_counter() - started) * 1000
+            if result.distributed_now:
+                done += 1
+                self.stdout.write(f"{spa.slug:<24} distributed ({elapsed:.0f} ms)")
+            elif result.local_tables_emptied:
+                emptied = len(result.local_tables_emptied)
+                self.stdout.write(f"{spa.slug:<24} was distributed; emptied {emptied} shells")
+        self.stdout.write(self.style.SUCCESS(f"Distributed {done} of {len(spas)} spa schemas."))
+
+    def _spares(self, *, count, **_) -> None:
+        if not citus_enabled():
+            raise CommandError(
+                "The database is not a Citus coordinator (SPA_CITUS, tenants/citus.py)."
+            )
+        wanted = settings.SPA_CITUS_SPARES if count is None else count
+        fill = spare_schemas_fill(wanted)
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"{fill.ready} spare schema(s) ready: {fill.made} made, "
+                f"{fill.dropped} of an older template dropped."
+            )
+        )
 
     def _export(self, *, slug, output, **_) -> None:
         spa = self._get(slug)
