@@ -38,6 +38,7 @@ import logging
 import secrets
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
@@ -165,7 +166,11 @@ def public_tables_register() -> list[str]:
             ORDER BY c.relname
             """
         )
-        for (table,) in cursor.fetchall():
+        tables = [row[0] for row in cursor.fetchall()]
+        if not tables:
+            return added
+        next_values = _public_sequences_next(cursor)
+        for table in tables:
             cursor.execute(
                 "SELECT EXISTS (SELECT 1 FROM pg_dist_partition WHERE logicalrelid = %s::regclass)",
                 [table],
@@ -178,7 +183,38 @@ def public_tables_register() -> list[str]:
                     [table],
                 )
             added.append(table)
+        # Citus 13 restarts the identity sequence of a table it adds (seen on
+        # 13.2: the next id was 1 again, over existing rows): put each back
+        # where it was, or past the table's highest id if that is further.
+        for (table, column, sequence), next_value in next_values.items():
+            cursor.execute(
+                f"SELECT COALESCE(MAX({_qi(column)}), 0) + 1 FROM {table}"  # noqa: S608
+            )
+            (past_rows,) = cursor.fetchone()
+            cursor.execute(
+                "SELECT setval(%s::regclass, %s, false)", [sequence, max(next_value, past_rows)]
+            )
     return added
+
+
+def _public_sequences_next(cursor: Any) -> dict[tuple[str, str, str], int]:
+    """The next value of every public table's identity or serial sequence."""
+    cursor.execute(
+        """
+        SELECT c.oid::regclass::text, a.attname,
+               pg_get_serial_sequence(c.oid::regclass::text, a.attname)
+        FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid
+        WHERE c.relnamespace = 'public'::regnamespace AND c.relkind = 'r'
+          AND a.attnum > 0 AND NOT a.attisdropped
+          AND pg_get_serial_sequence(c.oid::regclass::text, a.attname) IS NOT NULL
+        """
+    )
+    found = {}
+    for table, column, sequence in cursor.fetchall():
+        cursor.execute(f"SELECT last_value, is_called FROM {sequence}")  # noqa: S608
+        last_value, is_called = cursor.fetchone()
+        found[table, column, sequence] = last_value + 1 if is_called else last_value
+    return found
 
 
 def schema_sizes(schema_names: list[str]) -> dict[str, int]:

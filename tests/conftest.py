@@ -19,6 +19,9 @@ from tenants.models import Spa
 from tenants.routing import directory
 from tests.factories import MembershipFactory
 
+# Every transaction writing public and spa rows is put down to its code path.
+pytest_plugins = ["tests.two_schema_writes"]
+
 # The spas every test session has, ready to use (slug -> provisioning arguments).
 SESSION_SPAS = {
     "glow": {"name": "Glow Aesthetics", "timezone_name": "America/New_York"},
@@ -45,7 +48,11 @@ def django_db_setup(request, django_test_environment, django_db_blocker):
     verbosity = request.config.option.verbose
     with django_db_blocker.unblock():
         db_config = setup_databases(
-            verbosity=verbosity, interactive=False, aliases={"default"}, serialized_aliases=set()
+            verbosity=verbosity,
+            interactive=False,
+            aliases={"default"},
+            serialized_aliases=set(),
+            keepdb=settings.TEST_DATABASE_REUSE,
         )
         for slug, spec in SESSION_SPAS.items():
             spa_provision(slug=slug, owner_email=f"owner@{slug}.example", **spec)
@@ -53,7 +60,7 @@ def django_db_setup(request, django_test_environment, django_db_blocker):
     yield
     with django_db_blocker.unblock():
         _connections.close_all()
-        teardown_databases(db_config, verbosity=verbosity)
+        teardown_databases(db_config, verbosity=verbosity, keepdb=settings.TEST_DATABASE_REUSE)
 
 
 @pytest.fixture(autouse=True)

@@ -12,6 +12,14 @@ from core.database import database_settings
 # data_dir=None: a temporary cluster, deleted when the test process exits; no
 # fsync (a throw-away cluster needs no crash safety, and setup runs much faster).
 DATABASES = {"default": database_settings(data_dir=None, durable=False)}
+# TEST_DATABASE_REUSE=1: run the tests in DATABASE_URL's own database instead of
+# a new test_<name> beside it, and keep it afterwards. For a Citus coordinator,
+# whose workers must hold a database of the same name with the extension, so a
+# database Django creates would not be a Citus one (platform/SCALING.md,
+# "Running the tests on Citus"). Use a scratch database: the tests write to it.
+TEST_DATABASE_REUSE = os.environ.get("TEST_DATABASE_REUSE") == "1"
+if TEST_DATABASE_REUSE:
+    DATABASES["default"]["TEST"] = {"NAME": DATABASES["default"]["NAME"]}
 GRAPHQL_INTROSPECTION = True
 # A refusal code missing from its mutation's enum fails the test that meets it.
 GRAPHQL_STRICT_ERROR_CODES = True

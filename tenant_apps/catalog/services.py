@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 
 from core.errors import field_error
+from core.integrity import violated_constraint
 from core.updates import apply_changes
 from tenant_apps.catalog.checks import (
     CATEGORY_FIELDS,
@@ -148,8 +149,8 @@ def _save(instance: models.Model, changed: list[str]) -> None:
         with transaction.atomic():
             instance.save(update_fields=None if adding else changed)
     except IntegrityError as exc:
-        constraint = getattr(getattr(exc.__cause__, "diag", None), "constraint_name", None)
-        if constraint not in _TAKEN:
+        constraint = violated_constraint(exc, _TAKEN)
+        if constraint is None:
             raise
         field, code, message = _TAKEN[constraint]
         raise field_error(code, message, field) from None

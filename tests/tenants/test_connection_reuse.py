@@ -264,7 +264,7 @@ def test_a_connection_the_server_dropped_is_replaced_and_set_again(persistent_co
     params.pop("cursor_factory", None)
     params.pop("context", None)
     with psycopg.connect(**params, autocommit=True) as admin:
-        admin.execute("SELECT pg_terminate_backend(%s)", [first])
+        admin.execute("SELECT pg_terminate_backend(%s::integer)", [first])
 
     # the health check at the next request's first query opens a new connection
     response = get("glow")

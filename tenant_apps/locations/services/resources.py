@@ -16,6 +16,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from core.errors import field_error
+from core.integrity import violated_constraint
 from core.updates import apply_changes
 from tenant_apps.locations.errors import LocationErrorCode
 from tenant_apps.locations.models import Location, Resource, ResourceKind, ResourceType
@@ -93,6 +94,9 @@ def _clean_resource_name(value: str, *, location_id: int, exclude_pk: int | None
     )
 
 
+_NAME_UNIQUE = "resource_name_unique_in_location_ci"
+
+
 def _saved(resource: Resource, *, update_fields: list[str] | None = None) -> Resource:
     """Save (only `update_fields` when given), turning a lost race for the name
     into NAME_TAKEN."""
@@ -100,8 +104,7 @@ def _saved(resource: Resource, *, update_fields: list[str] | None = None) -> Res
         with transaction.atomic():
             resource.save(update_fields=update_fields)
     except IntegrityError as exc:
-        constraint = getattr(getattr(exc.__cause__, "diag", None), "constraint_name", None)
-        if constraint != "resource_name_unique_in_location_ci":
+        if violated_constraint(exc, [_NAME_UNIQUE]) is None:
             raise
         raise field_error(LocationErrorCode.NAME_TAKEN, _NAME_TAKEN, "name") from exc
     return resource

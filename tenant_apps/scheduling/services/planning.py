@@ -24,6 +24,7 @@ from django.db import IntegrityError
 from django.utils import timezone
 
 from core.errors import field_error
+from core.integrity import violated_constraint
 from tenant_apps.audit.services import Actor
 from tenant_apps.catalog.models import Service
 from tenant_apps.locations.models import Location
@@ -83,8 +84,7 @@ def overlaps_refused() -> Iterator[None]:
     try:
         yield
     except IntegrityError as exc:
-        diag = getattr(exc.__cause__, "diag", None)
-        if getattr(diag, "constraint_name", None) not in _OVERLAP_CONSTRAINTS:
+        if violated_constraint(exc, _OVERLAP_CONSTRAINTS) is None:
             raise
         raise field_error(
             AppointmentErrorCode.SLOT_TAKEN,

@@ -159,21 +159,19 @@ def test_a_failure_while_opening_the_spa_leaves_nothing_behind(platform_client):
     # schema built, owner's membership made, in the transaction that opens it)
     with django_connection.cursor() as cursor:
         cursor.execute(
-            """
-            CREATE FUNCTION refuse_subscription() RETURNS trigger LANGUAGE plpgsql AS
-            $$ BEGIN RAISE EXCEPTION 'refused for the test'; END $$;
-            CREATE TRIGGER refuse_subscription BEFORE INSERT ON billing_subscription
-                FOR EACH ROW EXECUTE FUNCTION refuse_subscription();
-            """
+            "CREATE FUNCTION refuse_subscription() RETURNS trigger LANGUAGE plpgsql AS"
+            " $$ BEGIN RAISE EXCEPTION 'refused for the test'; END $$"
+        )
+        cursor.execute(
+            "CREATE TRIGGER refuse_subscription BEFORE INSERT ON billing_subscription"
+            " FOR EACH ROW EXECUTE FUNCTION refuse_subscription()"
         )
     try:
         answer = platform_client.graphql(SIGN_UP, _input())
     finally:
         with django_connection.cursor() as cursor:
-            cursor.execute(
-                "DROP TRIGGER refuse_subscription ON billing_subscription;"
-                "DROP FUNCTION refuse_subscription();"
-            )
+            cursor.execute("DROP TRIGGER refuse_subscription ON billing_subscription")
+            cursor.execute("DROP FUNCTION refuse_subscription()")
 
     # then the request failed, and no spa, schema, account, membership or token remains
     assert answer.error_codes == ["INTERNAL_ERROR"]
