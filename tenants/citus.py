@@ -167,8 +167,6 @@ def public_tables_register() -> list[str]:
             """
         )
         tables = [row[0] for row in cursor.fetchall()]
-        if not tables:
-            return added
         next_values = _public_sequences_next(cursor)
         for table in tables:
             cursor.execute(
@@ -186,6 +184,8 @@ def public_tables_register() -> list[str]:
         # Citus 13 restarts the identity sequence of a table it adds (seen on
         # 13.2: the next id was 1 again, over existing rows): put each back
         # where it was, or past the table's highest id if that is further.
+        # Every time, not only for tables added now: it also mends a database
+        # whose tables an earlier release added without this.
         for (table, column, sequence), next_value in next_values.items():
             cursor.execute(
                 f"SELECT COALESCE(MAX({_qi(column)}), 0) + 1 FROM {table}"  # noqa: S608

@@ -65,7 +65,12 @@ def schema_sizes(*, schema_names: Sequence[str]) -> dict[str, int]:
     if citus_enabled():
         # A distributed schema's tables here are empty shells: its rows are in
         # its shards, on a worker (two queries whatever the number of spas).
-        sizes.update(distributed_schema_sizes(list(sizes)))
+        # With a worker down Citus cannot read them: the shells' figures stand.
+        try:
+            with transaction.atomic():
+                sizes.update(distributed_schema_sizes(list(sizes)))
+        except DatabaseError:
+            logger.warning("shard sizes unreadable (a Citus worker down?); coordinator sizes kept")
     return sizes
 
 

@@ -13,9 +13,11 @@ from tenant_apps.locations.services.resources import _NAME_UNIQUE
 from tenant_apps.scheduling.services.planning import _OVERLAP_CONSTRAINTS
 
 
-def _error(constraint: str | None) -> IntegrityError:
+def _error(constraint: str | None, message: str | None = None) -> IntegrityError:
     driver_error = Exception("violation")
-    driver_error.diag = SimpleNamespace(constraint_name=constraint)  # type: ignore[attr-defined]
+    driver_error.diag = SimpleNamespace(  # type: ignore[attr-defined]
+        constraint_name=constraint, message_primary=message
+    )
     error = IntegrityError("violation")
     error.__cause__ = driver_error
     return error
@@ -36,6 +38,27 @@ def _error(constraint: str | None) -> IntegrityError:
 def test_the_declared_name_is_found_with_or_without_a_shard_id(reported, expected):
     among = {"appointment_provider_no_overlap", "resourcebooking_no_overlap"}
     assert violated_constraint(_error(reported), among) == expected
+
+
+@pytest.mark.parametrize(
+    ("message", "expected"),
+    [
+        # What a Citus worker's error carries: the message, no constraint field.
+        (
+            'conflicting key value violates exclusion constraint "appointment_provider_no_overlap_102973"',
+            "appointment_provider_no_overlap",
+        ),
+        (
+            'duplicate key value violates unique constraint "resourcebooking_no_overlap"',
+            "resourcebooking_no_overlap",
+        ),
+        ('duplicate key value violates unique constraint "django_migrations_pkey_102041"', None),
+        ("something else entirely", None),
+    ],
+)
+def test_without_the_constraint_field_the_name_is_read_from_the_message(message, expected):
+    among = {"appointment_provider_no_overlap", "resourcebooking_no_overlap"}
+    assert violated_constraint(_error(None, message), among) == expected
 
 
 def test_an_error_without_diagnostics_names_nothing():
