@@ -26,7 +26,7 @@ from typing import Any
 import sentry_sdk
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
-from django.db import transaction
+from django.db import OperationalError, transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
 from graphene_django.constants import MUTATION_ERRORS_FLAG
 from graphene_django.views import GraphQLView
@@ -197,6 +197,16 @@ class PlatformGraphQLView(GraphQLView):
         show_graphiql: bool = False,
     ) -> ExecutionResult | None:
         result = self._execute(request, query, variables, operation_name, show_graphiql)
+        if result is not None and _database_unreachable(result):
+            # The database, or the Citus worker holding this spa, did not answer:
+            # nothing was written (a mutation's transaction rolled back), and
+            # the client should retry, not report a bug.
+            raise RequestRefusal(
+                status=503,
+                code="DATABASE_UNAVAILABLE",
+                message="The data is unreachable for a moment. Try again shortly.",
+                headers={"Retry-After": "30"},
+            )
         for finish in self.after_execution:
             try:
                 finish(request)
@@ -343,3 +353,12 @@ def _selected_root_fields(document: DocumentNode, operation: OperationDefinition
 
 def _bad_request(message: str) -> GraphQLError:
     return GraphQLError(message, extensions={"code": "BAD_REQUEST"})
+
+
+def _database_unreachable(result: ExecutionResult) -> bool:
+    """Whether a resolver failed because the database could not be reached or
+    could not run the statement (a node down, a connection lost, a timeout)."""
+    return any(
+        isinstance(getattr(error, "original_error", None), OperationalError)
+        for error in result.errors or ()
+    )
