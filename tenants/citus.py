@@ -22,7 +22,7 @@ things differ, each an explicit, idempotent step (docs/adr/0007-citus-scale-out.
   current version is left.
 - `public_tables_register` adds the public tables to Citus' metadata as local
   tables, so that a transaction writing public rows and spa rows commits on the
-  coordinator and the worker by two-phase commit (tests/test_two_schema_writes.py
+  coordinator and the worker by two-phase commit (tests/two_schema_writes.py
   lists the code paths that do).
 
 Triggers: the spa schema's triggers (the audit log's hash chain and its

@@ -21,7 +21,7 @@ The cost depends on the number of tables, not of migrations, and it is one
 transaction: a crash leaves no schema at all. The script is a list of single
 statements, sent one `execute` each: a Citus coordinator forwards a
 multi-statement string to a worker as one prepared statement, which PostgreSQL
-refuses (tests/tenants/test_schema_template_citus_safe.py checks it). The new
+refuses (tests/tenants/test_citus.py checks it). The new
 schema is a plain local schema even on Citus (the connection turns schema-based
 sharding off: tenants/postgresql_backend/base.py); `tenants/citus.py`
 distributes it afterwards. The script is generated once per template version
