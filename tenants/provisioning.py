@@ -216,8 +216,12 @@ def _schema_owner_mark(spa: Spa) -> str:
     return f"spa:{spa.pk}"
 
 
-def spa_schema_build(spa: Spa) -> None:
-    """Step 2: the spa's schema with every tenant table, by template clone or migrations."""
+def spa_schema_build(spa: Spa, *, spare: bool = True) -> None:
+    """Step 2: the spa's schema with every tenant table, by template clone or migrations.
+
+    On Citus a spare schema, already distributed, may be taken instead of a
+    clone (tenants/citus.py); `spare=False` when rows are to be loaded into the
+    schema before it is distributed (a restore)."""
     template_ensure_current()
     mark = _schema_owner_mark(spa)
     if schema_exists(spa.schema_name):
@@ -234,7 +238,7 @@ def spa_schema_build(spa: Spa) -> None:
                 "The spa's schema exists but belongs to no provisioning of this spa.",
             )
     elif settings.SPA_SCHEMA_STRATEGY == "clone":
-        if citus_enabled() and spare_schema_take(spa.schema_name, comment=mark):
+        if spare and citus_enabled() and spare_schema_take(spa.schema_name, comment=mark):
             return  # a spare, cloned and distributed in advance (tenants/citus.py)
         try:
             schema_clone_from_template(spa.schema_name, comment=mark)

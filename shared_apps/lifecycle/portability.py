@@ -217,7 +217,7 @@ def spa_restore(*, path: Path, slug: str | None = None) -> Spa:
     )
     try:
         with advisory_lock(f"spa-provision:{spa.pk}"):
-            spa_schema_build(spa)
+            spa_schema_build(spa, spare=False)  # local until loaded, then distributed
             with tarfile.open(path, "r:gz") as tar:
                 _load(spa=spa, manifest=manifest, tar=tar)
             spa_schema_spread(spa)  # after the load: rows go in while the schema is local

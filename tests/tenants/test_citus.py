@@ -342,3 +342,27 @@ def test_public_identities_go_on_past_their_rows_after_registration(cluster):
         if (last + 1 if called else last) <= highest:
             behind.append(table)
     assert behind == []
+
+
+@needs_citus
+def test_a_restore_loads_a_local_schema_then_distributes_it_even_with_spares_ready(
+    spa_slug, tmp_path
+):
+    _manage("spa", "create", spa_slug, "--name", "Citus Spa", "--owner-email", "o@citus.example")
+    archive = tmp_path / "spa.tar.gz"
+    _manage("spa", "export", spa_slug, "--output", str(archive))
+    _manage("spa", "spares", "--count", "1")  # a spare must not be the restore's schema
+    copy = f"{spa_slug}-copy"
+    try:
+        _manage("spa", "restore", str(archive), "--slug", copy)
+        schema = "spa_" + copy.replace("-", "_")
+        distributed = _sql(
+            "SELECT count(*) FROM citus_schemas WHERE schema_name = %s::regnamespace", [schema]
+        )
+        assert distributed == [(1,)]
+        assert _shell_tables_with_rows(schema) == []
+        source = "spa_" + spa_slug.replace("-", "_")
+        count = 'SELECT count(*) FROM "{}".django_migrations'
+        assert _sql(count.format(schema)) == _sql(count.format(source))
+    finally:
+        _manage("spa", "status", copy, "closed", "--reason", "test", check=False)
