@@ -103,6 +103,8 @@ MIDDLEWARE = [
     "tenants.health.HealthCheckMiddleware",
     # Then the request id and the one JSON line per request (covers routing too).
     "core.observability.requestlog.RequestLogMiddleware",
+    # A view that met an unreachable database answers 503 with Retry-After.
+    "core.http.DatabaseUnavailableMiddleware",
     "tenants.middleware.SpaRoutingMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.common.CommonMiddleware",

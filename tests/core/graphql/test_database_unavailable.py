@@ -63,3 +63,13 @@ def test_any_other_failure_is_still_an_internal_error(glow, signed_in):
         answer = client.graphql("{ clients(first: 1) { totalCount } }")
     assert answer.status == 200
     assert answer.error_codes == ["INTERNAL_ERROR"]
+
+
+@pytest.mark.django_db
+def test_a_page_whose_view_cannot_reach_the_database_is_503(glow, client_for):
+    page = client_for(glow)
+    with connection.execute_wrapper(_refusing('"profile_spaprofile"')):
+        response = page.get("/booking/")
+    assert response.status_code == 503
+    assert response["Retry-After"] == "30"
+    assert b"remote node" not in response.content
