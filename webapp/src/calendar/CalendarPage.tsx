@@ -1,0 +1,263 @@
+import { useCallback, useEffect, useMemo, useState } from "react";
+import { Calendar, dateFnsLocalizer, type SlotInfo, type View } from "react-big-calendar";
+import withDragAndDrop, { type EventInteractionArgs } from "react-big-calendar/lib/addons/dragAndDrop";
+import "react-big-calendar/lib/css/react-big-calendar.css";
+import "react-big-calendar/lib/addons/dragAndDrop/styles.css";
+import { format, getDay, parse, startOfWeek } from "date-fns";
+import { enUS } from "date-fns/locale/en-US";
+import { useMutation, useQuery } from "urql";
+import { can, FRONT_OFFICE, useSession } from "../auth/AuthContext";
+import { requestError } from "../api";
+import { FormError, Loading } from "../ui/Field";
+import { fromWall, isoDay, todayIn } from "../tz";
+import { CalendarDayDocument, CalendarWeekDocument, RescheduleDocument } from "./documents";
+import { eventsOf, frameOf, gridHours, slotShade, STATUS_LABEL, type CalendarEvent, type Grouping } from "./model";
+import { AppointmentPanel } from "./AppointmentPanel";
+import { BookDialog, type BookingStart } from "./BookDialog";
+
+const localizer = dateFnsLocalizer({
+  format,
+  parse,
+  startOfWeek: (date: Date) => startOfWeek(date, { weekStartsOn: 1 }),
+  getDay,
+  locales: { "en-US": enUS },
+});
+
+const DnDCalendar = withDragAndDrop<CalendarEvent, { id: string; title: string }>(Calendar);
+
+type MoveError = { appointmentId: string; message: string };
+
+export default function CalendarPage() {
+  const { me, locations, spa } = useSession();
+  const [locationId, setLocationId] = useState(() => locations[0]?.id ?? "");
+  const location = locations.find((l) => l.id === locationId);
+  const tz = location?.timezone ?? spa.timezone;
+  const [view, setView] = useState<"day" | "week">("day");
+  const [grouping, setGrouping] = useState<Grouping>("provider");
+  const [day, setDay] = useState(() => todayIn(tz));
+  const [selected, setSelected] = useState<string | null>(null);
+  const [booking, setBooking] = useState<BookingStart | null>(null);
+  const [moveError, setMoveError] = useState<MoveError | null>(null);
+  const frontOffice = can(me.role, FRONT_OFFICE);
+
+  useEffect(() => setDay(todayIn(tz)), [tz]);
+
+  const [dayResult, refetchDay] = useQuery({
+    query: CalendarDayDocument,
+    variables: { locationId, date: isoDay(day) },
+    pause: view !== "day" || !locationId,
+  });
+  const [weekResult, refetchWeek] = useQuery({
+    query: CalendarWeekDocument,
+    variables: { locationId, weekOf: isoDay(day) },
+    pause: view !== "week" || !locationId,
+  });
+  const result = view === "day" ? dayResult : weekResult;
+  const refetch = useCallback(
+    () => (view === "day" ? refetchDay : refetchWeek)({ requestPolicy: "network-only" }),
+    [view, refetchDay, refetchWeek],
+  );
+  const data = result.data;
+  const schedule = data ? ("daySchedule" in data ? data.daySchedule : data.weekSchedule) : null;
+  const appointments = useMemo(
+    () => (schedule?.edges ?? []).flatMap((e) => (e?.node ? [e.node] : [])),
+    [schedule],
+  );
+  const frame = useMemo(() => (data ? frameOf(data, tz) : null), [data, tz]);
+
+  // A provider sees their own column only (the API gives them only their own appointments).
+  const columns = useMemo(() => {
+    if (!frame) return [];
+    if (grouping === "room") return frame.resources.map((r) => ({ id: r.id, title: r.name }));
+    const staff = me.role === "PROVIDER" ? frame.staff.filter((s) => s.userId === me.id) : frame.staff;
+    return staff.map((s) => ({ id: s.id, title: s.displayName }));
+  }, [frame, grouping, me]);
+  const events = useMemo(() => eventsOf(appointments, grouping, tz), [appointments, grouping, tz]);
+  const hours = useMemo(() => (frame ? gridHours(frame, day) : null), [frame, day]);
+
+  const [, reschedule] = useMutation(RescheduleDocument);
+  const onEventDrop = useCallback(
+    async ({ event, start, resourceId }: EventInteractionArgs<CalendarEvent>) => {
+      if (!frontOffice) return;
+      const appointment = event.appointment;
+      const providerId =
+        grouping === "provider" && resourceId && resourceId !== appointment.provider.id ? String(resourceId) : null;
+      setMoveError(null);
+      const moved = await reschedule({
+        id: appointment.id,
+        startsAt: fromWall(new Date(start), tz).toISOString(),
+        providerId,
+      });
+      const errors = moved.data?.rescheduleAppointment?.errors ?? [];
+      if (errors.length || moved.error) {
+        const message =
+          errors.find((e) => e.code === "SLOT_TAKEN")?.message ??
+          errors[0]?.message ??
+          requestError(moved.error) ??
+          "Could not move it.";
+        setMoveError({ appointmentId: appointment.id, message });
+      }
+      refetch();
+    },
+    [frontOffice, grouping, reschedule, tz, refetch],
+  );
+
+  const slotPropGetter = useCallback(
+    (date: Date, resourceId?: string | number) => {
+      const shade = frame ? slotShade(frame, locationId, date, resourceId, grouping) : undefined;
+      return shade ? { className: shade } : {};
+    },
+    [frame, locationId, grouping],
+  );
+  const eventPropGetter = useCallback(
+    (event: CalendarEvent) => ({
+      className: `status-${event.appointment.status.toLowerCase().replace("_", "-")}${
+        moveError?.appointmentId === event.appointment.id ? " move-refused" : ""
+      }`,
+    }),
+    [moveError],
+  );
+  const components = useMemo(
+    () => ({
+      event: ({ event }: { event: CalendarEvent }) => (
+        <span className="event-body">
+          <span className="event-title">{event.title}</span>
+          <span className="event-status">{STATUS_LABEL[event.appointment.status]}</span>
+          {moveError?.appointmentId === event.appointment.id ? (
+            <span className="event-error">{moveError.message}</span>
+          ) : null}
+        </span>
+      ),
+    }),
+    [moveError],
+  );
+
+  if (!locations.length) {
+    return (
+      <section className="page">
+        <h1>Calendar</h1>
+        <p className="empty">No location is open yet. A manager adds one under Locations.</p>
+      </section>
+    );
+  }
+
+  const selectedAppointment = selected ? appointments.find((a) => a.id === selected) ?? null : null;
+  return (
+    <section className="page calendar-page">
+      <div className="toolbar">
+        <h1>Calendar</h1>
+        <label>
+          Location{" "}
+          <select value={locationId} onChange={(e) => setLocationId(e.target.value)}>
+            {locations.map((l) => (
+              <option key={l.id} value={l.id}>
+                {l.name}
+              </option>
+            ))}
+          </select>
+        </label>
+        <div role="group" aria-label="View" className="segmented">
+          <button type="button" aria-pressed={view === "day"} onClick={() => setView("day")}>
+            Day
+          </button>
+          <button type="button" aria-pressed={view === "week"} onClick={() => setView("week")}>
+            Week
+          </button>
+        </div>
+        {me.role !== "PROVIDER" ? (
+          <div role="group" aria-label="Columns" className="segmented">
+            <button type="button" aria-pressed={grouping === "provider"} onClick={() => setGrouping("provider")}>
+              By provider
+            </button>
+            <button type="button" aria-pressed={grouping === "room"} onClick={() => setGrouping("room")}>
+              By room or device
+            </button>
+          </div>
+        ) : null}
+        {frontOffice ? (
+          <button type="button" className="primary" onClick={() => setBooking({ day, providerId: null, time: null })}>
+            Book
+          </button>
+        ) : null}
+        <span className="tz">Times in {tz}</span>
+      </div>
+      <FormError message={requestError(result.error)} />
+      {moveError ? (
+        <div className="form-error" role="alert">
+          Not moved: {moveError.message}
+        </div>
+      ) : null}
+      {!data || !hours ? (
+        <Loading what="the calendar" />
+      ) : (
+        <div className="calendar-frame" data-appointments={appointments.length}>
+          {columns.length === 0 ? (
+            <p className="empty">
+              {grouping === "provider"
+                ? "No provider works at this location yet."
+                : "This location has no rooms or devices."}
+            </p>
+          ) : null}
+          <DnDCalendar
+            localizer={localizer}
+            culture="en-US"
+            events={events}
+            resources={columns}
+            resourceIdAccessor="id"
+            resourceTitleAccessor="title"
+            date={day}
+            view={view as View}
+            views={["day", "week"]}
+            onView={(v) => setView(v === "week" ? "week" : "day")}
+            onNavigate={(d) => setDay(d)}
+            min={hours.min}
+            max={hours.max}
+            step={15}
+            timeslots={4}
+            toolbar={true}
+            selectable={frontOffice}
+            draggableAccessor={() => frontOffice}
+            resizable={false}
+            onEventDrop={onEventDrop}
+            onSelectEvent={(event) => setSelected(event.appointment.id)}
+            onSelectSlot={(slot: SlotInfo) =>
+              frontOffice &&
+              setBooking({
+                day: slot.start,
+                providerId: grouping === "provider" && slot.resourceId ? String(slot.resourceId) : null,
+                time: slot.start,
+              })
+            }
+            slotPropGetter={slotPropGetter}
+            eventPropGetter={eventPropGetter}
+            components={components}
+            dayLayoutAlgorithm="no-overlap"
+          />
+        </div>
+      )}
+      {selectedAppointment ? (
+        <AppointmentPanel
+          appointment={selectedAppointment}
+          tz={tz}
+          canAct={frontOffice}
+          onClose={() => setSelected(null)}
+          onChanged={refetch}
+        />
+      ) : null}
+      {booking ? (
+        <BookDialog
+          start={booking}
+          locationId={locationId}
+          tz={tz}
+          providers={frame?.staff ?? []}
+          onClose={() => setBooking(null)}
+          onBooked={(startsAt) => {
+            setBooking(null);
+            refetch();
+            void startsAt;
+          }}
+        />
+      ) : null}
+    </section>
+  );
+}
