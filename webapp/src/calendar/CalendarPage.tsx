@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useMemo, useState } from "react";
 import { Calendar, dateFnsLocalizer, type SlotInfo, type View } from "react-big-calendar";
-import withDragAndDrop, { type EventInteractionArgs } from "react-big-calendar/lib/addons/dragAndDrop";
+import withDragAndDropModule, { type EventInteractionArgs } from "react-big-calendar/lib/addons/dragAndDrop";
 import "react-big-calendar/lib/css/react-big-calendar.css";
 import "react-big-calendar/lib/addons/dragAndDrop/styles.css";
 import { format, getDay, parse, startOfWeek } from "date-fns";
@@ -9,7 +9,7 @@ import { useMutation, useQuery } from "urql";
 import { can, FRONT_OFFICE, useSession } from "../auth/AuthContext";
 import { requestError } from "../api";
 import { FormError, Loading } from "../ui/Field";
-import { fromWall, isoDay, todayIn } from "../tz";
+import { fromWall, isoDay, todayIn, toWall } from "../tz";
 import { CalendarDayDocument, CalendarWeekDocument, RescheduleDocument } from "./documents";
 import { eventsOf, frameOf, gridHours, slotShade, STATUS_LABEL, type CalendarEvent, type Grouping } from "./model";
 import { AppointmentPanel } from "./AppointmentPanel";
@@ -23,6 +23,9 @@ const localizer = dateFnsLocalizer({
   locales: { "en-US": enUS },
 });
 
+// The add-on is CommonJS: the bundler may hand over its module object rather than its default.
+const withDragAndDrop =
+  (withDragAndDropModule as unknown as { default?: typeof withDragAndDropModule }).default ?? withDragAndDropModule;
 const DnDCalendar = withDragAndDrop<CalendarEvent, { id: string; title: string }>(Calendar);
 
 type MoveError = { appointmentId: string; message: string };
@@ -253,8 +256,9 @@ export default function CalendarPage() {
           onClose={() => setBooking(null)}
           onBooked={(startsAt) => {
             setBooking(null);
+            const wall = toWall(startsAt, tz);
+            setDay(new Date(wall.getFullYear(), wall.getMonth(), wall.getDate()));
             refetch();
-            void startsAt;
           }}
         />
       ) : null}

@@ -1,0 +1,138 @@
+"""The staff web app in a real browser (headless Chromium against a live server,
+tests/browser.py): a front-desk day, a provider's own column, a manager's new
+service, an owner's invitation accepted; axe on every screen; screenshots in
+tests/artifacts/. `Chromium.run` fails a test on any console error, which
+includes every Content-Security-Policy violation."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterator
+
+import pytest
+from django.core.cache import cache
+from playwright.sync_api import Page, expect
+
+from tenant_apps.scheduling.models import Appointment, AppointmentStatus
+from tests.tenant_apps.locations.factories import on_spa
+from tests.tenant_apps.scheduling.factories import AppointmentFactory
+from tests.webapp.spa import (
+    NEW_YORK,
+    a_spa,
+    axe_violations,
+    screenshot,
+    showing_the_page,
+    sign_in,
+)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits() -> Iterator[None]:
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def tomorrow_at(hour: int, minute: int = 0) -> dt.datetime:
+    day = dt.datetime.now(NEW_YORK).date() + dt.timedelta(days=1)
+    return dt.datetime.combine(day, dt.time(hour, minute), tzinfo=NEW_YORK)
+
+
+def drag_to(page: Page, event_locator, time_label: str) -> None:
+    """Drag an appointment with the mouse so that it starts at the hour the time
+    gutter labels `time_label` ("10:00 AM"), in the same column."""
+    box = event_locator.bounding_box()
+    label = page.locator(".rbc-time-gutter .rbc-timeslot-group", has_text=time_label).first
+    target = label.bounding_box()
+    assert box is not None and target is not None
+    x, y = box["x"] + box["width"] / 2, box["y"] + 6
+    # half a quarter-hour lower: the calendar snaps to the slot under the grab point
+    to_y = target["y"] + 6 + target["height"] / 8
+    page.mouse.move(x, y)
+    page.mouse.down()
+    for i in range(1, 11):
+        page.mouse.move(x, y + (to_y - y) * i / 10)
+    page.mouse.up()
+
+
+def test_a_front_desk_day(committing, live_server_on_spa_hosts, chromium):
+    # given a spa with two providers, clients, and provider 1 busy tomorrow at 10:00
+    spa = a_spa()
+    with on_spa(spa.spa):
+        busy = AppointmentFactory.create(
+            client=spa.clients[1],
+            provider=spa.providers[0],
+            location=spa.location,
+            starts_at=tomorrow_at(10),
+            ends_at=tomorrow_at(11),
+        )
+    url = live_server_on_spa_hosts.url(spa.spa.slug, "/app/")
+    violations: dict[str, list] = {}
+
+    def steps(page: Page) -> None:
+        page.set_viewport_size({"width": 1024, "height": 900})
+        # the front desk signs in and lands on today's calendar, a column per provider
+        sign_in(page, url, spa.email("front_desk"))
+        expect(page.get_by_role("heading", name="Calendar")).to_be_visible()
+        expect(page.locator(".rbc-header", has_text="Dana Provider 1").first).to_be_visible()
+        expect(page.locator(".rbc-header", has_text="Dana Provider 2").first).to_be_visible()
+        violations["calendar"] = axe_violations(page)
+        # books Robin for a Hydrafacial with provider 1, tomorrow's first free time
+        page.get_by_role("button", name="Book", exact=True).click()
+        dialog = page.get_by_role("dialog", name="Book an appointment")
+        dialog.get_by_label("Find a client").fill("Rob")
+        dialog.get_by_role("button", name="Robin Patient").click()
+        dialog.get_by_label("Hydrafacial").check()
+        dialog.get_by_label("Provider").select_option(label="Dana Provider 1")
+        dialog.get_by_label("Day").fill(tomorrow_at(0).date().isoformat())
+        first = dialog.locator(".slots button").first
+        expect(first).to_have_text(re.compile(r"^7:00\sAM · Dana Provider 1$"))
+        violations["book"] = axe_violations(page)
+        first.click()
+        screenshot(page, "webapp-book")
+        dialog.get_by_role("button", name="Book appointment").click()
+        expect(dialog).to_be_hidden()
+        booked = page.locator(".rbc-event", has_text="Robin Patient")
+        expect(booked).to_be_visible()
+        # moves it an hour later by dragging
+        drag_to(page, booked, "8:00 AM")
+        expect(page.locator(".rbc-event", has_text="Robin Patient")).to_contain_text(
+            re.compile(r"^8:00\sAM")
+        )
+        # and tries onto 10:00, which is Sasha's: refused in place
+        drag_to(page, page.locator(".rbc-event", has_text="Robin Patient"), "10:00 AM")
+        expect(page.get_by_role("alert").filter(has_text="Not moved")).to_be_visible()
+        expect(page.locator(".rbc-event .event-error")).to_be_visible()
+        screenshot(page, "webapp-calendar-day")
+        # checks Robin in, then completes the appointment
+        page.locator(".rbc-event", has_text="Robin Patient").click()
+        panel = page.get_by_role("dialog", name="Robin Patient")
+        violations["appointment"] = axe_violations(page)
+        panel.get_by_role("button", name="Check in").click()
+        expect(panel.get_by_text("Checked in", exact=True)).to_be_visible()
+        panel.get_by_role("button", name="Complete").click()
+        expect(panel.get_by_text("Completed", exact=True)).to_be_visible()
+        panel.get_by_role("button", name="Close").click()
+        # finds the client on the clients page, and opens the record
+        page.get_by_role("link", name="Clients").click()
+        page.get_by_label("Search clients").fill("robin")
+        page.get_by_role("link", name="Robin Patient").click()
+        expect(page.get_by_role("heading", name="Robin Patient")).to_be_visible()
+        violations["client"] = axe_violations(page)
+        # and signs out
+        page.get_by_role("button", name="Sign out").click()
+        expect(page.get_by_role("heading", name="Sign in")).to_be_visible()
+        violations["signin"] = axe_violations(page)
+
+    chromium.run(showing_the_page(steps), timeout=120)
+
+    # then Robin's appointment is at 08:00 tomorrow (moved once, not twice), and done
+    with on_spa(spa.spa):
+        robin = Appointment.objects.get(client=spa.clients[0])
+        busy.refresh_from_db()
+    assert robin.starts_at == tomorrow_at(8)
+    assert robin.provider_id == spa.providers[0].pk
+    assert robin.status == AppointmentStatus.COMPLETED
+    assert busy.starts_at == tomorrow_at(10)
+    assert {screen: found for screen, found in violations.items() if found} == {}
