@@ -136,3 +136,149 @@ def test_a_front_desk_day(committing, live_server_on_spa_hosts, chromium):
     assert robin.status == AppointmentStatus.COMPLETED
     assert busy.starts_at == tomorrow_at(10)
     assert {screen: found for screen, found in violations.items() if found} == {}
+
+
+def test_a_provider_sees_only_their_own_column(committing, live_server_on_spa_hosts, chromium):
+    # given appointments tomorrow for both providers
+    spa = a_spa()
+    with on_spa(spa.spa):
+        for n, provider in enumerate(spa.providers):
+            AppointmentFactory.create(
+                client=spa.clients[n],
+                provider=provider,
+                location=spa.location,
+                starts_at=tomorrow_at(9),
+                ends_at=tomorrow_at(10),
+            )
+    url = live_server_on_spa_hosts.url(spa.spa.slug, "/app/")
+    violations: dict[str, list] = {}
+
+    def steps(page: Page) -> dict[str, object]:
+        page.set_viewport_size({"width": 390, "height": 844})  # a phone
+        sign_in(page, url, spa.email("provider2"))
+        expect(page.get_by_role("heading", name="Calendar")).to_be_visible()
+        page.get_by_role("button", name="Next").click()
+        expect(page.locator(".rbc-event")).to_have_count(1)
+        screenshot(page, "webapp-provider-phone")
+        violations["calendar"] = axe_violations(page)
+        page.get_by_role("button", name="Menu").click()
+        nav = page.get_by_role("navigation", name="Main")
+        return {
+            "headers": page.locator(".rbc-row-resource .rbc-header").all_inner_texts(),
+            "event": page.locator(".rbc-event").inner_text(),
+            "nav": nav.get_by_role("link").all_inner_texts(),
+            "book": page.get_by_role("button", name="Book", exact=True).count(),
+        }
+
+    shown = chromium.run(showing_the_page(steps))
+
+    # then only their column and appointment, and no booking or setup offered
+    assert shown["headers"] == ["Dana Provider 2"]
+    assert "Sasha Client" in str(shown["event"])
+    assert shown["nav"] == ["Calendar", "Clients", "My account"]
+    assert shown["book"] == 0
+    assert {screen: found for screen, found in violations.items() if found} == {}
+
+
+def test_a_manager_adds_a_service_and_it_is_bookable(
+    committing, live_server_on_spa_hosts, chromium
+):
+    spa = a_spa(providers=1)
+    url = live_server_on_spa_hosts.url(spa.spa.slug, "/app/")
+    violations: dict[str, list] = {}
+
+    def steps(page: Page) -> list[str]:
+        page.set_viewport_size({"width": 1280, "height": 900})
+        sign_in(page, url, spa.email("manager"))
+        expect(page.get_by_role("heading", name="Calendar")).to_be_visible()
+        page.get_by_role("link", name="Services").click()
+        expect(page.get_by_role("heading", name="Services", exact=True)).to_be_visible()
+        violations["services"] = axe_violations(page)
+        # a typed error next to its field: a service without a name
+        page.get_by_role("button", name="Add service").click()
+        expect(page.locator(".field", has=page.get_by_label("Service name")).locator(".field-error")).to_be_visible()
+        page.get_by_label("Service name").fill("Lip filler")
+        page.get_by_label("Minutes").fill("30")
+        page.get_by_label("Price").fill("450")
+        page.get_by_role("button", name="Add service").click()
+        expect(page.get_by_role("cell", name="Lip filler", exact=True)).to_be_visible()
+        screenshot(page, "webapp-services")
+        # the other setup screens open, each checked by axe
+        for link, heading in [
+            ("Locations", "Locations"),
+            ("Team", "Team"),
+            ("Spa profile", "Spa profile"),
+            ("My account", "My account"),
+        ]:
+            page.get_by_role("link", name=link).click()
+            expect(page.get_by_role("heading", name=heading, exact=True)).to_be_visible()
+            page.wait_for_load_state("networkidle")
+            violations[link] = axe_violations(page)
+        page.goto(live_server_on_spa_hosts.url(spa.spa.slug, "/app/no-such-page"))
+        expect(page.get_by_role("heading", name="Page not found")).to_be_visible()
+        violations["404"] = axe_violations(page)
+        # and the new service is offered with free times when booking
+        page.get_by_role("link", name="Calendar", exact=True).click()
+        page.get_by_role("button", name="Book", exact=True).click()
+        dialog = page.get_by_role("dialog", name="Book an appointment")
+        dialog.get_by_label("Lip filler").check()
+        dialog.get_by_label("Day").fill(tomorrow_at(0).date().isoformat())
+        expect(dialog.locator(".slots button").first).to_be_visible()
+        return dialog.locator(".slots button").all_inner_texts()[:2]
+
+    slots = chromium.run(showing_the_page(steps), timeout=120)
+
+    assert [re.sub(r"\s", " ", s) for s in slots] == [
+        "7:00 AM · Dana Provider 1",
+        "7:15 AM · Dana Provider 1",
+    ]
+    assert {screen: found for screen, found in violations.items() if found} == {}
+
+
+def test_an_owner_invites_someone_who_accepts_and_signs_in(
+    committing, live_server_on_spa_hosts, chromium, mailoutbox
+):
+    spa = a_spa(providers=1)
+    base = live_server_on_spa_hosts.url(spa.spa.slug, "")
+    violations: dict[str, list] = {}
+
+    def invite(page: Page) -> None:
+        page.set_viewport_size({"width": 1024, "height": 900})
+        sign_in(page, f"{base}/app/", spa.email("owner"))
+        page.get_by_role("link", name="Team").click()
+        page.get_by_label("Their email").fill("newhire@mail.example")
+        page.get_by_label("Role").select_option(label="Front desk")
+        page.get_by_role("button", name="Send invitation").click()
+        expect(page.get_by_role("status")).to_have_text("Invitation sent to newhire@mail.example.")
+        expect(page.get_by_text("newhire@mail.example · Front desk")).to_be_visible()
+        violations["team"] = axe_violations(page)
+        page.get_by_role("link", name="Billing").click()
+        expect(page.get_by_role("heading", name="Billing")).to_be_visible()
+        page.wait_for_load_state("networkidle")
+        violations["billing"] = axe_violations(page)
+
+    chromium.run(showing_the_page(invite))
+    # the emailed address names the spa's https host; the live server is on a port
+    link = re.search(r"/accept-invitation\?token=\S+", mailoutbox[-1].body)
+    assert link, mailoutbox[-1].body
+
+    def accept(page: Page) -> str:
+        # the emailed link (the platform's /accept-invitation) opens the app's page
+        page.goto(base + link.group(0))
+        expect(page.get_by_role("heading", name="Join the team")).to_be_visible()
+        violations["accept"] = axe_violations(page)
+        page.get_by_label("Your name").fill("Nova Hire")
+        page.get_by_label("Password").fill("a-long-new-password-1")
+        page.get_by_role("button", name="Join").click()
+        expect(page.get_by_role("heading", name="Calendar")).to_be_visible()
+        page.get_by_role("button", name="Sign out").click()
+        # and signs in again with the password chosen
+        page.get_by_label("Email").fill("newhire@mail.example")
+        page.get_by_label("Password").fill("a-long-new-password-1")
+        page.get_by_role("button", name="Sign in").click()
+        expect(page.get_by_role("heading", name="Calendar")).to_be_visible()
+        return page.locator(".who").inner_text()
+
+    who = chromium.run(showing_the_page(accept))
+    assert who == "Nova Hire · Front desk"
+    assert {screen: found for screen, found in violations.items() if found} == {}
