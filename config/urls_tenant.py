@@ -55,7 +55,7 @@ urlpatterns = [
     # path under /app/ (the app routes in the browser).
     path("app/assets/<str:name>", app_asset, name="app-asset"),
     path("app/", app_shell, name="app"),
-    re_path(r"^app/(?P<route>.+)$", app_shell),
+    re_path(r"^app/(?!assets/)(?P<route>.+)$", app_shell),
     # The spa's address, and the links the platform emails, lead to the app.
     path("", landing, name="landing"),
     path("accept-invitation", to_app("accept-invitation")),

@@ -15,6 +15,7 @@ from django.core.cache import cache
 from playwright.sync_api import Page, expect
 
 from tenant_apps.scheduling.models import Appointment, AppointmentStatus
+from tests.conftest import host_of
 from tests.tenant_apps.locations.factories import on_spa
 from tests.tenant_apps.scheduling.factories import AppointmentFactory
 from tests.webapp.spa import (
@@ -281,4 +282,58 @@ def test_an_owner_invites_someone_who_accepts_and_signs_in(
 
     who = chromium.run(showing_the_page(accept))
     assert who == "Nova Hire · Front desk"
+    assert {screen: found for screen, found in violations.items() if found} == {}
+
+
+def test_a_revoked_session_returns_to_sign_in_and_a_reset_link_sets_a_password(
+    committing, live_server_on_spa_hosts, chromium, mailoutbox
+):
+    spa = a_spa(providers=1)
+    base = live_server_on_spa_hosts.url(spa.spa.slug, "")
+    violations: dict[str, list] = {}
+
+    def expire(page: Page) -> None:
+        sign_in(page, f"{base}/app/", spa.email("front_desk"))
+        expect(page.get_by_role("heading", name="Calendar")).to_be_visible()
+        # the token stops working (here: signed out everywhere from another device) ...
+        token = page.evaluate("() => JSON.parse(localStorage.getItem('medspa.session')).token")
+        revoked = page.request.post(
+            f"http://127.0.0.1:{live_server_on_spa_hosts.thread.port}/graphql/",
+            data={"query": "mutation { logoutEverywhere { revoked } }"},
+            headers={"Authorization": f"Bearer {token}", "Host": host_of(spa.spa.slug)},
+        )
+        assert revoked.json()["data"]["logoutEverywhere"]["revoked"] == 1
+        page.get_by_role("link", name="Clients").click()
+        # ... so the next request leads back to sign in, saying why
+        expect(page.get_by_role("heading", name="Sign in")).to_be_visible()
+        expect(page.get_by_role("status")).to_have_text("Your session has ended. Sign in again.")
+        page.get_by_role("link", name="Forgot your password?").click()
+        violations["forgot"] = axe_violations(page)
+        page.get_by_label("Email").fill(spa.email("front_desk"))
+        page.get_by_role("button", name="Email me a link").click()
+        expect(page.get_by_role("status")).to_contain_text("a link is on its way")
+
+    chromium.run(showing_the_page(expire))
+    link = re.search(r"/reset-password\?uid=\S+&token=\S+", mailoutbox[-1].body)
+    assert link, mailoutbox[-1].body
+
+    def reset(page: Page) -> None:
+        page.goto(base + link.group(0))
+        expect(page.get_by_role("heading", name="Choose a password")).to_be_visible()
+        violations["reset"] = axe_violations(page)
+        page.get_by_label("New password").fill("short")
+        page.get_by_role("button", name="Set password").click()
+        # the API's typed error, next to the field it names
+        expect(
+            page.locator(".field", has=page.get_by_label("New password")).locator(".field-error")
+        ).to_be_visible()
+        page.get_by_label("New password").fill("a-brand-new-password-2")
+        page.get_by_role("button", name="Set password").click()
+        expect(page.get_by_role("status")).to_have_text("Your password is set. Sign in with it.")
+        page.get_by_label("Email").fill(spa.email("front_desk"))
+        page.get_by_label("Password").fill("a-brand-new-password-2")
+        page.get_by_role("button", name="Sign in").click()
+        expect(page.get_by_role("heading", name="Calendar")).to_be_visible()
+
+    chromium.run(showing_the_page(reset))
     assert {screen: found for screen, found in violations.items() if found} == {}
