@@ -134,9 +134,7 @@ def app_asset(request: HttpRequest, name: str) -> HttpResponse:
 def landing(request: HttpRequest) -> HttpResponse:
     """The spa's address itself: staff to the app's sign-in, visitors to booking."""
     spa = request.spa  # type: ignore[attr-defined]
-    return _secured(
-        HttpResponse(_LANDING.format(name=escape(spa.name)), content_type="text/html")
-    )
+    return _secured(HttpResponse(_LANDING.format(name=escape(spa.name)), content_type="text/html"))
 
 
 def to_app(page: str):

@@ -4,10 +4,10 @@ bookable calendar and members who can sign in, and helpers to drive the app."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from itertools import count
 from pathlib import Path
-from collections.abc import Callable
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
@@ -60,7 +60,10 @@ def a_spa(*, providers: int = 2) -> SpaOfItsOwn:
     )
     members = {
         role: MembershipFactory.create(
-            spa=spa, role=role, user__email=f"{role}@{slug}.example", user__name=f"{role.title()} Person"
+            spa=spa,
+            role=role,
+            user__email=f"{role}@{slug}.example",
+            user__name=f"{role.title()} Person",
         )
         for role in ("front_desk", "manager", "owner")
     }
@@ -97,8 +100,12 @@ def a_spa(*, providers: int = 2) -> SpaOfItsOwn:
                 )
             staff.append(profile)
         clients = [
-            Client.objects.create(first_name="Robin", last_name="Patient", email="robin@mail.example"),
-            Client.objects.create(first_name="Sasha", last_name="Client", email="sasha@mail.example"),
+            Client.objects.create(
+                first_name="Robin", last_name="Patient", email="robin@mail.example"
+            ),
+            Client.objects.create(
+                first_name="Sasha", last_name="Client", email="sasha@mail.example"
+            ),
         ]
     return SpaOfItsOwn(spa, location, service, staff, members, clients)
 

@@ -197,7 +197,9 @@ def test_a_manager_adds_a_service_and_it_is_bookable(
         violations["services"] = axe_violations(page)
         # a typed error next to its field: a service without a name
         page.get_by_role("button", name="Add service").click()
-        expect(page.locator(".field", has=page.get_by_label("Service name")).locator(".field-error")).to_be_visible()
+        expect(
+            page.locator(".field", has=page.get_by_label("Service name")).locator(".field-error")
+        ).to_be_visible()
         page.get_by_label("Service name").fill("Lip filler")
         page.get_by_label("Minutes").fill("30")
         page.get_by_label("Price").fill("450")

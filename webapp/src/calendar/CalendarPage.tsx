@@ -1,4 +1,5 @@
-import { useCallback, useEffect, useMemo, useState } from "react";
+import { useCallback, useMemo, useState } from "react";
+import { useSearchParams } from "react-router";
 import { Calendar, dateFnsLocalizer, type SlotInfo, type View } from "react-big-calendar";
 import withDragAndDropModule, { type EventInteractionArgs } from "react-big-calendar/lib/addons/dragAndDrop";
 import "react-big-calendar/lib/css/react-big-calendar.css";
@@ -28,22 +29,48 @@ const withDragAndDrop =
   (withDragAndDropModule as unknown as { default?: typeof withDragAndDropModule }).default ?? withDragAndDropModule;
 const DnDCalendar = withDragAndDrop<CalendarEvent, { id: string; title: string }>(Calendar);
 
+function parseDay(value: string | null): Date | null {
+  const match = value ? /^(\d{4})-(\d{2})-(\d{2})$/.exec(value) : null;
+  if (!match) return null;
+  const day = new Date(Number(match[1]), Number(match[2]) - 1, Number(match[3]));
+  return Number.isNaN(day.getTime()) ? null : day;
+}
+
 type MoveError = { appointmentId: string; message: string };
 
 export default function CalendarPage() {
   const { me, locations, spa } = useSession();
-  const [locationId, setLocationId] = useState(() => locations[0]?.id ?? "");
+  // What the calendar shows lives in the address (?location=&date=&view=&by=):
+  // a reload, the back button and a shared link show the same day.
+  const [params, setParams] = useSearchParams();
+  const locationId =
+    locations.find((l) => l.id === params.get("location"))?.id ?? locations[0]?.id ?? "";
   const location = locations.find((l) => l.id === locationId);
   const tz = location?.timezone ?? spa.timezone;
-  const [view, setView] = useState<"day" | "week">("day");
-  const [grouping, setGrouping] = useState<Grouping>("provider");
-  const [day, setDay] = useState(() => todayIn(tz));
+  const view: "day" | "week" = params.get("view") === "week" ? "week" : "day";
+  const grouping: Grouping = params.get("by") === "room" && me.role !== "PROVIDER" ? "room" : "provider";
+  const day = parseDay(params.get("date")) ?? todayIn(tz);
+  const update = useCallback(
+    (changes: Record<string, string>) => {
+      setParams(
+        (current) => {
+          const next = new URLSearchParams(current);
+          for (const [key, value] of Object.entries(changes)) next.set(key, value);
+          return next;
+        },
+        { replace: true },
+      );
+    },
+    [setParams],
+  );
+  const setView = (v: "day" | "week") => update({ view: v });
+  const setGrouping = (g: Grouping) => update({ by: g });
+  const setDay = (d: Date) => update({ date: isoDay(d) });
+  const setLocationId = (id: string) => update({ location: id });
   const [selected, setSelected] = useState<string | null>(null);
   const [booking, setBooking] = useState<BookingStart | null>(null);
   const [moveError, setMoveError] = useState<MoveError | null>(null);
   const frontOffice = can(me.role, FRONT_OFFICE);
-
-  useEffect(() => setDay(todayIn(tz)), [tz]);
 
   const [dayResult, refetchDay] = useQuery({
     query: CalendarDayDocument,
@@ -76,7 +103,8 @@ export default function CalendarPage() {
     return staff.map((s) => ({ id: s.id, title: s.displayName }));
   }, [frame, grouping, me]);
   const events = useMemo(() => eventsOf(appointments, grouping, tz), [appointments, grouping, tz]);
-  const hours = useMemo(() => (frame ? gridHours(frame, day) : null), [frame, day]);
+  const dayKey = isoDay(day);
+  const hours = useMemo(() => (frame ? gridHours(frame, parseDay(dayKey)!) : null), [frame, dayKey]);
 
   const [, reschedule] = useMutation(RescheduleDocument);
   const onEventDrop = useCallback(
