@@ -2,6 +2,7 @@ import { lazy, Suspense, useCallback, useMemo, useState } from "react";
 import { Navigate, Route, Routes, useLocation } from "react-router";
 import { Provider } from "urql";
 import { makeClient } from "./api";
+import { readSession } from "./auth/session";
 import { AuthProvider, can, MANAGERS, SessionProvider, useAuth, useSession } from "./auth/AuthContext";
 import { AcceptInvitationPage, ForgotPasswordPage, ResetPasswordPage, SignInPage } from "./auth/pages";
 import { Layout } from "./Layout";
@@ -9,7 +10,10 @@ import { Loading } from "./ui/Field";
 import { NotFound } from "./NotFound";
 
 // The calendar (react-big-calendar) and the rest load after the first render.
-const CalendarPage = lazy(() => import("./calendar/CalendarPage"));
+const loadCalendar = () => import("./calendar/CalendarPage");
+const CalendarPage = lazy(loadCalendar);
+// Signed in already: fetch the calendar's code while the session loads (no waterfall).
+if (readSession() !== null) void loadCalendar();
 const ClientsPage = lazy(() => import("./clients/ClientsPage"));
 const ClientPage = lazy(() => import("./clients/ClientPage"));
 const ServicesPage = lazy(() => import("./setup/ServicesPage"));

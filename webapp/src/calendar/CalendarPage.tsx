@@ -63,7 +63,7 @@ export default function CalendarPage() {
     },
     [setParams],
   );
-  const setView = (v: "day" | "week") => update({ view: v });
+  const setView = (v: "day" | "week") => update({ view: v });  // the calendar's own toolbar
   const setGrouping = (g: Grouping) => update({ by: g });
   const setDay = (d: Date) => update({ date: isoDay(d) });
   const setLocationId = (id: string) => update({ location: id });
@@ -187,14 +187,6 @@ export default function CalendarPage() {
             ))}
           </select>
         </label>
-        <div role="group" aria-label="View" className="segmented">
-          <button type="button" aria-pressed={view === "day"} onClick={() => setView("day")}>
-            Day
-          </button>
-          <button type="button" aria-pressed={view === "week"} onClick={() => setView("week")}>
-            Week
-          </button>
-        </div>
         {me.role !== "PROVIDER" ? (
           <div role="group" aria-label="Columns" className="segmented">
             <button type="button" aria-pressed={grouping === "provider"} onClick={() => setGrouping("provider")}>
