@@ -14,7 +14,8 @@ import pytest
 from django.core.cache import cache
 from playwright.sync_api import Page, expect
 
-from tenant_apps.scheduling.models import Appointment, AppointmentStatus
+from tenant_apps.clients.models import Client
+from tenant_apps.scheduling.models import Appointment, AppointmentStatus, ResourceBooking
 from tests.conftest import host_of
 from tests.tenant_apps.locations.factories import on_spa
 from tests.tenant_apps.scheduling.factories import AppointmentFactory
@@ -202,13 +203,14 @@ def test_a_manager_adds_a_service_and_it_is_bookable(
         ).to_be_visible()
         page.get_by_label("Service name").fill("Lip filler")
         page.get_by_label("Minutes").fill("30")
-        page.get_by_label("Price").fill("450")
+        page.get_by_label("Price", exact=True).fill("450")
         page.get_by_role("button", name="Add service").click()
         expect(page.get_by_role("cell", name="Lip filler", exact=True)).to_be_visible()
         screenshot(page, "webapp-services")
         # the other setup screens open, each checked by axe
         for link, heading in [
             ("Locations", "Locations"),
+            ("Staff", "Staff"),
             ("Team", "Team"),
             ("Spa profile", "Spa profile"),
             ("My account", "My account"),
@@ -250,7 +252,7 @@ def test_an_owner_invites_someone_who_accepts_and_signs_in(
         sign_in(page, f"{base}/app/", spa.email("owner"))
         page.get_by_role("link", name="Team").click()
         page.get_by_label("Their email").fill("newhire@mail.example")
-        page.get_by_label("Role").select_option(label="Front desk")
+        page.get_by_label("Their role").select_option(label="Front desk")
         page.get_by_role("button", name="Send invitation").click()
         expect(page.get_by_role("status")).to_have_text("Invitation sent to newhire@mail.example.")
         expect(page.get_by_text("newhire@mail.example · Front desk")).to_be_visible()
@@ -338,4 +340,93 @@ def test_a_revoked_session_returns_to_sign_in_and_a_reset_link_sets_a_password(
         expect(page.get_by_role("heading", name="Calendar")).to_be_visible()
 
     chromium.run(showing_the_page(reset))
+    assert {screen: found for screen, found in violations.items() if found} == {}
+
+
+def test_week_and_room_columns_time_off_cancel_and_a_duplicate_client(
+    committing, live_server_on_spa_hosts, chromium
+):
+    from tests.tenant_apps.locations.factories import ResourceFactory, ResourceTypeFactory
+    from tests.tenant_apps.staff.factories import TimeOffFactory
+
+    # given a room, provider 2 off tomorrow 12:00-14:00, and Robin's appointment in the room
+    spa = a_spa()
+    with on_spa(spa.spa):
+        room = ResourceFactory.create(
+            name="Laser suite",
+            location=spa.location,
+            resource_type=ResourceTypeFactory.create(name="Laser room"),
+        )
+        TimeOffFactory.create(
+            staff=spa.providers[1], starts_at=tomorrow_at(12), ends_at=tomorrow_at(14)
+        )
+        robin = AppointmentFactory.create(
+            client=spa.clients[0],
+            provider=spa.providers[0],
+            location=spa.location,
+            starts_at=tomorrow_at(9),
+            ends_at=tomorrow_at(10),
+        )
+        ResourceBooking.objects.create(
+            appointment=robin,
+            resource=room,
+            blocked_from=robin.starts_at,
+            blocked_until=robin.ends_at,
+        )
+    day = tomorrow_at(0).date().isoformat()
+    base = live_server_on_spa_hosts.url(spa.spa.slug, "/app/")
+    violations: dict[str, list] = {}
+
+    def steps(page: Page) -> dict[str, object]:
+        page.set_viewport_size({"width": 1280, "height": 900})
+        sign_in(page, base, spa.email("front_desk"))
+        expect(page.get_by_role("heading", name="Calendar")).to_be_visible()
+        page.goto(f"{base}calendar?date={day}")
+        expect(page.locator(".rbc-event", has_text="Robin Patient")).to_be_visible()
+        shaded = page.locator(".rbc-time-slot.slot-time-off").count()
+        # the week: the same appointment, seven days of columns
+        page.get_by_role("button", name="Week", exact=True).click()
+        expect(page.locator(".rbc-event", has_text="Robin Patient")).to_be_visible()
+        week_headers = page.locator(".rbc-time-header .rbc-header").count()
+        violations["week"] = axe_violations(page)
+        page.get_by_role("button", name="Day", exact=True).click()
+        # columns by room or device
+        page.get_by_role("button", name="By room or device").click()
+        expect(page.locator(".rbc-header", has_text="Laser suite").first).to_be_visible()
+        rooms = page.locator(".rbc-row-resource .rbc-header").all_inner_texts()
+        page.get_by_role("button", name="By provider").click()
+        # cancel with a reason (an empty one is refused next to its field)
+        page.locator(".rbc-event", has_text="Robin Patient").focus()
+        page.keyboard.press("Enter")
+        panel = page.get_by_role("dialog", name="Robin Patient")
+        panel.get_by_role("button", name="Cancel appointment").click()
+        panel.get_by_role("button", name="Cancel the appointment").click()
+        expect(panel.locator(".field-error")).to_be_visible()
+        panel.get_by_label("Reason for cancelling").fill("Client is unwell")
+        panel.get_by_role("button", name="Cancel the appointment").click()
+        expect(page.locator(".rbc-event", has_text="Robin Patient")).to_have_count(0)
+        # a new client like Sasha: the duplicate is shown before anything is created
+        page.get_by_role("link", name="Clients").click()
+        page.get_by_role("button", name="New client").click()
+        page.get_by_label("First name").fill("Sasha")
+        page.get_by_label("Last name").fill("Client")
+        page.get_by_label("Client email").fill("sasha@mail.example")
+        page.get_by_role("button", name="Add client").click()
+        expect(page.get_by_text("This looks like a client you already have")).to_be_visible()
+        violations["duplicate"] = axe_violations(page)
+        page.get_by_role("button", name="Use Sasha Client").click()
+        expect(page.get_by_role("heading", name="Sasha Client")).to_be_visible()
+        return {"shaded": shaded, "week_headers": week_headers, "rooms": rooms}
+
+    shown = chromium.run(showing_the_page(steps), timeout=120)
+
+    # then two hours of provider 2's quarter-hour slots were shaded as time off
+    assert shown["shaded"] == 8
+    assert shown["week_headers"] >= 7
+    assert shown["rooms"] == ["Laser suite"]
+    with on_spa(spa.spa):
+        robin.refresh_from_db()
+        assert Client.objects.filter(first_name="Sasha").count() == 1
+    assert robin.status == AppointmentStatus.CANCELLED
+    assert robin.cancellation_reason == "Client is unwell"
     assert {screen: found for screen, found in violations.items() if found} == {}

@@ -18,6 +18,7 @@ const ClientsPage = lazy(() => import("./clients/ClientsPage"));
 const ClientPage = lazy(() => import("./clients/ClientPage"));
 const ServicesPage = lazy(() => import("./setup/ServicesPage"));
 const TeamPage = lazy(() => import("./setup/TeamPage"));
+const StaffPage = lazy(() => import("./setup/StaffPage"));
 const LocationsPage = lazy(() => import("./setup/LocationsPage"));
 const ProfilePage = lazy(() => import("./setup/ProfilePage"));
 const BillingPage = lazy(() => import("./setup/BillingPage"));
@@ -85,6 +86,7 @@ function Screens() {
           <Route path="/account" element={<AccountPage />} />
           {managers ? <Route path="/settings/services" element={<ServicesPage />} /> : null}
           {managers ? <Route path="/settings/team" element={<TeamPage />} /> : null}
+          {managers ? <Route path="/settings/staff" element={<StaffPage />} /> : null}
           {managers ? <Route path="/settings/locations" element={<LocationsPage />} /> : null}
           {managers ? <Route path="/settings/profile" element={<ProfilePage />} /> : null}
           {me.role === "OWNER" ? <Route path="/settings/billing" element={<BillingPage />} /> : null}

@@ -18,6 +18,7 @@ export function Layout({ children }: { children: ReactNode }) {
       ? ([
           ["/settings/services", "Services"],
           ["/settings/locations", "Locations"],
+          ["/settings/staff", "Staff"],
           ["/settings/team", "Team"],
           ["/settings/profile", "Spa profile"],
         ] as [string, string][])

@@ -9,6 +9,7 @@ import { formatDateTime } from "../tz";
 import { Empty, Field, FormError, Loading } from "../ui/Field";
 import { useDebounced } from "./useDebounced";
 import { NotFound } from "../NotFound";
+import { ClientEditForm } from "./ClientEditForm";
 
 const ClientDocument = graphql(`
   query Client($id: ID!, $from: DateTime!, $to: DateTime!) {
@@ -162,6 +163,7 @@ export default function ClientPage() {
   const [archiveState, archive] = useMutation(ArchiveDocument);
   const [, restore] = useMutation(RestoreDocument);
   const [actionError, setActionError] = useState<string | null>(null);
+  const [editing, setEditing] = useState(false);
   const frontOffice = can(me.role, FRONT_OFFICE);
 
   if (fetching && !data) return <Loading what="the client" />;
@@ -191,8 +193,23 @@ export default function ClientPage() {
             {c.isArchived ? "Restore" : "Archive"}
           </button>
         ) : null}
+        {frontOffice && !c.isArchived ? (
+          <button type="button" aria-expanded={editing} onClick={() => setEditing(!editing)}>
+            Edit
+          </button>
+        ) : null}
       </div>
       <FormError message={actionError} />
+      {editing ? (
+        <ClientEditForm
+          client={c}
+          onCancel={() => setEditing(false)}
+          onSaved={() => {
+            setEditing(false);
+            refetch({ requestPolicy: "network-only" });
+          }}
+        />
+      ) : null}
       <div className="columns">
         <div className="card">
           <h2>Contact</h2>

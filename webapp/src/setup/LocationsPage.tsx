@@ -2,7 +2,7 @@ import { useState, type FormEvent } from "react";
 import { useMutation, useQuery } from "urql";
 import { errorsByField, requestError } from "../api";
 import { graphql } from "../gql";
-import { Empty, Field, FormError, Loading } from "../ui/Field";
+import { Empty, Field, FormError, Loading, Select } from "../ui/Field";
 
 const LocationsDocument = graphql(`
   query SetupLocations {
@@ -19,6 +19,15 @@ const LocationsDocument = graphql(`
             opensAt
             closesAt
           }
+        }
+      }
+    }
+    resourceTypes(first: 100) {
+      edges {
+        node {
+          id
+          name
+          kind
         }
       }
     }
@@ -56,6 +65,36 @@ const SetHoursDocument = graphql(`
   }
 `);
 
+const CreateResourceTypeDocument = graphql(`
+  mutation CreateResourceType($input: CreateResourceTypeInput!) {
+    createResourceType(input: $input) {
+      resourceType {
+        id
+      }
+      errors {
+        field
+        code
+        message
+      }
+    }
+  }
+`);
+
+const CreateResourceDocument = graphql(`
+  mutation CreateResource($input: CreateResourceInput!) {
+    createResource(input: $input) {
+      resource {
+        id
+      }
+      errors {
+        field
+        code
+        message
+      }
+    }
+  }
+`);
+
 const DAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"];
 
 type Hours = { weekday: number; opensAt: string; closesAt: string };
@@ -64,6 +103,8 @@ export default function LocationsPage() {
   const [{ data, fetching, error }, refetch] = useQuery({ query: LocationsDocument });
   const locations = (data?.locations?.edges ?? []).flatMap((e) => (e?.node ? [e.node] : []));
   const resources = (data?.resources?.edges ?? []).flatMap((e) => (e?.node ? [e.node] : []));
+  const types = (data?.resourceTypes?.edges ?? []).flatMap((e) => (e?.node ? [e.node] : []));
+  const reload = () => refetch({ requestPolicy: "network-only" });
   return (
     <section className="page">
       <h1>Locations</h1>
@@ -78,7 +119,7 @@ export default function LocationsPage() {
           <p className="muted">
             {l.city} · {l.timezone}
           </p>
-          <HoursForm locationId={l.id} hours={l.hours} onSaved={() => refetch({ requestPolicy: "network-only" })} />
+          <HoursForm locationId={l.id} hours={l.hours} onSaved={reload} />
           <h3>Rooms and devices</h3>
           <ul>
             {resources
@@ -89,8 +130,10 @@ export default function LocationsPage() {
                 </li>
               ))}
           </ul>
+          <NewResource locationId={l.id} locationName={l.name} types={types} onSaved={reload} />
         </div>
       ))}
+      <NewResourceType onSaved={reload} />
     </section>
   );
 }
@@ -136,6 +179,76 @@ function HoursForm({ locationId, hours, onSaved }: { locationId: string; hours: 
       <button type="submit" disabled={fetching}>
         Save hours
       </button>
+    </form>
+  );
+}
+
+function NewResourceType({ onSaved }: { onSaved: () => void }) {
+  const [name, setName] = useState("");
+  const [kind, setKind] = useState<"ROOM" | "DEVICE">("ROOM");
+  const [errors, setErrors] = useState<Record<string, string>>({});
+  const [{ fetching }, create] = useMutation(CreateResourceTypeDocument);
+  async function submit(event: FormEvent) {
+    event.preventDefault();
+    const result = await create({ input: { name, kind } });
+    const payload = result.data?.createResourceType;
+    if (payload?.resourceType) {
+      setName("");
+      setErrors({});
+      onSaved();
+    } else setErrors({ ...errorsByField(payload?.errors), ...(result.error ? { "": requestError(result.error) ?? "" } : {}) });
+  }
+  return (
+    <form className="card" onSubmit={submit} noValidate>
+      <h2>New kind of room or device</h2>
+      <div className="grid2">
+        <Field label="Kind name" value={name} onChange={(e) => setName(e.target.value)} error={errors["name"]} />
+        <Select label="Room or device" value={kind} onChange={(e) => setKind(e.target.value === "DEVICE" ? "DEVICE" : "ROOM")}>
+          <option value="ROOM">Room</option>
+          <option value="DEVICE">Device</option>
+        </Select>
+      </div>
+      <FormError message={errors[""]} />
+      <button type="submit" disabled={fetching}>
+        Add kind
+      </button>
+    </form>
+  );
+}
+
+function NewResource(props: { locationId: string; locationName: string; types: { id: string; name: string }[]; onSaved: () => void }) {
+  const [name, setName] = useState("");
+  const [typeId, setTypeId] = useState("");
+  const [errors, setErrors] = useState<Record<string, string>>({});
+  const [{ fetching }, create] = useMutation(CreateResourceDocument);
+  async function submit(event: FormEvent) {
+    event.preventDefault();
+    const resourceTypeId = typeId || props.types[0]?.id || "";
+    const result = await create({ input: { name, resourceTypeId, locationId: props.locationId } });
+    const payload = result.data?.createResource;
+    if (payload?.resource) {
+      setName("");
+      setErrors({});
+      props.onSaved();
+    } else setErrors({ ...errorsByField(payload?.errors), ...(result.error ? { "": requestError(result.error) ?? "" } : {}) });
+  }
+  return (
+    <form onSubmit={submit} noValidate className="grid2">
+      <Field label={`New room or device at ${props.locationName}`} value={name} onChange={(e) => setName(e.target.value)} error={errors["name"]} />
+      <Select label="Its kind" value={typeId} onChange={(e) => setTypeId(e.target.value)} error={errors["resourceTypeId"]}>
+        {props.types.length === 0 ? <option value="">Add a kind first</option> : null}
+        {props.types.map((t) => (
+          <option key={t.id} value={t.id}>
+            {t.name}
+          </option>
+        ))}
+      </Select>
+      <FormError message={errors[""] ?? errors["locationId"]} />
+      <div>
+        <button type="submit" disabled={fetching}>
+          Add room or device
+        </button>
+      </div>
     </form>
   );
 }

@@ -66,6 +66,39 @@ const CreateServiceDocument = graphql(`
   }
 `);
 
+const ProductsDocument = graphql(`
+  query Products {
+    products(first: 100) {
+      edges {
+        node {
+          id
+          name
+          sku
+          kind
+          priceCents
+          currency
+          isActive
+        }
+      }
+    }
+  }
+`);
+
+const CreateProductDocument = graphql(`
+  mutation CreateProduct($input: CreateProductInput!) {
+    createProduct(input: $input) {
+      product {
+        id
+      }
+      errors {
+        field
+        code
+        message
+      }
+    }
+  }
+`);
+
 const UpdateServiceDocument = graphql(`
   mutation SetServiceActive($id: ID!, $isActive: Boolean!) {
     updateService(id: $id, input: { isActive: $isActive }) {
@@ -140,7 +173,56 @@ export default function ServicesPage() {
           </tbody>
         </table>
       ) : null}
+      <Products />
     </section>
+  );
+}
+
+function Products() {
+  const [{ data }, refetch] = useQuery({ query: ProductsDocument });
+  const products = (data?.products?.edges ?? []).flatMap((e) => (e?.node ? [e.node] : []));
+  const [f, setF] = useState({ name: "", sku: "", kind: "RETAIL" as "RETAIL" | "SUPPLY", price: "" });
+  const [errors, setErrors] = useState<Record<string, string>>({});
+  const [{ fetching }, create] = useMutation(CreateProductDocument);
+  async function submit(event: FormEvent) {
+    event.preventDefault();
+    const result = await create({
+      input: { name: f.name, sku: f.sku, kind: f.kind, priceCents: Math.round(Number.parseFloat(f.price || "0") * 100) },
+    });
+    const payload = result.data?.createProduct;
+    if (payload?.product) {
+      setF({ ...f, name: "", sku: "", price: "" });
+      setErrors({});
+      refetch({ requestPolicy: "network-only" });
+    } else setErrors({ ...errorsByField(payload?.errors), ...(result.error ? { "": requestError(result.error) ?? "" } : {}) });
+  }
+  return (
+    <div className="card">
+      <h2>Products and supplies</h2>
+      {data && products.length === 0 ? <Empty>No products yet.</Empty> : null}
+      <ul>
+        {products.map((p) => (
+          <li key={p.id}>
+            {p.name} <span className="muted">({p.sku}, {p.kind === "RETAIL" ? "retail" : "supply"}, {money(p.priceCents, p.currency)}{p.isActive ? "" : ", not sold"})</span>
+          </li>
+        ))}
+      </ul>
+      <form onSubmit={submit} noValidate className="grid2">
+        <Field label="Product name" value={f.name} onChange={(e) => setF({ ...f, name: e.target.value })} error={errors["name"]} />
+        <Field label="SKU" value={f.sku} onChange={(e) => setF({ ...f, sku: e.target.value })} error={errors["sku"]} />
+        <Select label="Product kind" value={f.kind} onChange={(e) => setF({ ...f, kind: e.target.value === "SUPPLY" ? "SUPPLY" : "RETAIL" })}>
+          <option value="RETAIL">Retail</option>
+          <option value="SUPPLY">Medical supply</option>
+        </Select>
+        <Field label="Product price" type="number" min={0} step="0.01" value={f.price} onChange={(e) => setF({ ...f, price: e.target.value })} error={errors["priceCents"]} />
+        <FormError message={errors[""]} />
+        <div>
+          <button type="submit" disabled={fetching}>
+            Add product
+          </button>
+        </div>
+      </form>
+    </div>
   );
 }
 

@@ -60,6 +60,42 @@ const RevokeDocument = graphql(`
   }
 `);
 
+const ChangeRoleDocument = graphql(`
+  mutation ChangeMemberRole($id: ID!, $role: Role!) {
+    changeMemberRole(id: $id, role: $role) {
+      errors {
+        field
+        code
+        message
+      }
+    }
+  }
+`);
+
+const DeactivateDocument = graphql(`
+  mutation DeactivateMember($id: ID!) {
+    deactivateMember(id: $id) {
+      errors {
+        field
+        code
+        message
+      }
+    }
+  }
+`);
+
+const ReactivateDocument = graphql(`
+  mutation ReactivateMember($id: ID!) {
+    reactivateMember(id: $id) {
+      errors {
+        field
+        code
+        message
+      }
+    }
+  }
+`);
+
 const ROLES: [Role, string][] = [
   ["FRONT_DESK", "Front desk"],
   ["PROVIDER", "Provider"],
@@ -76,6 +112,15 @@ export default function TeamPage() {
   const [sent, setSent] = useState<string | null>(null);
   const [inviteState, invite] = useMutation(InviteDocument);
   const [, revoke] = useMutation(RevokeDocument);
+  const [, changeRole] = useMutation(ChangeRoleDocument);
+  const [, deactivate] = useMutation(DeactivateDocument);
+  const [, reactivate] = useMutation(ReactivateDocument);
+  const [memberError, setMemberError] = useState<string | null>(null);
+  async function memberAction(run: () => Promise<{ errors: readonly { message: string }[] } | null | undefined>) {
+    const payload = await run();
+    setMemberError(payload?.errors.map((e) => e.message).join(" ") || null);
+    reload();
+  }
   const members = (data?.members?.edges ?? []).flatMap((e) => (e?.node ? [e.node] : []));
   const invitations = (data?.invitations?.edges ?? []).flatMap((e) => (e?.node ? [e.node] : []));
   const reload = () => refetch({ requestPolicy: "network-only" });
@@ -100,7 +145,7 @@ export default function TeamPage() {
         <h2>Invite someone</h2>
         <div className="grid2">
           <Field label="Their email" type="email" value={email} onChange={(e) => setEmail(e.target.value)} error={errors["email"]} />
-          <Select label="Role" value={role} onChange={(e) => setRole(e.target.value as Role)} error={errors["role"]}>
+          <Select label="Their role" value={role} onChange={(e) => setRole(e.target.value as Role)} error={errors["role"]}>
             {ROLES.filter(([r]) => me.role === "OWNER" || r !== "OWNER").map(([r, label]) => (
               <option key={r} value={r}>
                 {label}
@@ -116,6 +161,7 @@ export default function TeamPage() {
       </form>
       {fetching && !data ? <Loading what="the team" /> : null}
       <h2>Members</h2>
+      <FormError message={memberError} />
       <table className="list">
         <thead>
           <tr>
@@ -123,6 +169,9 @@ export default function TeamPage() {
             <th scope="col">Email</th>
             <th scope="col">Role</th>
             <th scope="col">Active</th>
+            <th scope="col">
+              <span className="sr-only">Actions</span>
+            </th>
           </tr>
         </thead>
         <tbody>
@@ -130,8 +179,35 @@ export default function TeamPage() {
             <tr key={m.id}>
               <td>{m.name}</td>
               <td>{m.email}</td>
-              <td>{ROLES.find(([r]) => r === m.role)?.[1]}</td>
+              <td>
+                {m.id === me.memberId || (m.role === "OWNER" && me.role !== "OWNER") ? (
+                  ROLES.find(([r]) => r === m.role)?.[1]
+                ) : (
+                  <select
+                    aria-label={`Role of ${m.name || m.email}`}
+                    value={m.role}
+                    onChange={(e) => void memberAction(async () => (await changeRole({ id: m.id, role: e.target.value as Role })).data?.changeMemberRole)}
+                  >
+                    {ROLES.filter(([r]) => me.role === "OWNER" || r !== "OWNER").map(([r, label]) => (
+                      <option key={r} value={r}>
+                        {label}
+                      </option>
+                    ))}
+                  </select>
+                )}
+              </td>
               <td>{m.isActive ? "Yes" : "No"}</td>
+              <td>
+                {m.id === me.memberId ? null : m.isActive ? (
+                  <button type="button" onClick={() => void memberAction(async () => (await deactivate({ id: m.id })).data?.deactivateMember)}>
+                    Deactivate
+                  </button>
+                ) : (
+                  <button type="button" onClick={() => void memberAction(async () => (await reactivate({ id: m.id })).data?.reactivateMember)}>
+                    Reactivate
+                  </button>
+                )}
+              </td>
             </tr>
           ))}
         </tbody>
