@@ -95,3 +95,16 @@ def test_an_unknown_host_gets_a_small_page_not_the_app(db, client_for):
 
     assert response.status_code == 404
     assert response["Content-Type"] == "text/html; charset=utf-8"
+
+
+def test_the_shell_holds_nothing_of_a_spa(glow, radiance, client_for, built):
+    # every spa's host serves the same bytes: what a spa's staff see comes from
+    # the API, with a token bound to that spa (a glow token is refused at radiance:
+    # tests/shared_apps/accounts), and the browser keeps it per host
+    at_glow = client_for(glow).get("/app/calendar")
+    at_radiance = client_for(radiance).get("/app/calendar")
+
+    assert at_glow.content == at_radiance.content
+    for spa in (glow, radiance):
+        assert spa.name.encode() not in at_glow.content
+        assert spa.slug.encode() not in at_glow.content
