@@ -12,6 +12,10 @@ Prints:
   browser context each run) and warm (reloads in one context);
 - the GraphQL requests that view makes, by operation (target: at most two, no waterfall).
 
+The server is gunicorn as production runs it (platform/gunicorn.conf.py,
+config.settings.prod, 2 workers; bench/load.py's start_server), or Django's live
+server thread with --live-server.
+
 Needs the built app (bin/webapp-build) and Debian's Chromium (tests/browser.py).
 """
 
@@ -20,6 +24,7 @@ from __future__ import annotations
 import argparse
 import gzip
 import json
+import os
 import re
 import statistics
 import sys
@@ -43,6 +48,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=10)
     parser.add_argument("--screenshot", metavar="PNG", help="save the drawn day (1280x800) here")
+    parser.add_argument("--live-server", action="store_true", help="Django's live server thread")
     args = parser.parse_args()
     setup()
     sys.path.insert(0, str(ROOT))
@@ -50,8 +56,22 @@ def main() -> None:
     from tests.browser import CHROMIUM_FLAGS, LiveServer, chromium_path
 
     desk = frontdesk()
-    server = LiveServer()
-    origin = f"http://{desk.host}:{server.thread.port}"
+    if args.live_server:
+        live = LiveServer()
+        port, stop = live.thread.port, live.stop
+    else:
+        import tempfile
+        from pathlib import Path
+
+        from load import free_port, start_server, stop_server
+
+        port = free_port()
+        # Production wants a mail backend that sends; nothing here sends mail.
+        os.environ.setdefault("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
+        log = Path(tempfile.mkdtemp(prefix="bench-webapp-")) / "gunicorn.log"
+        process = start_server(port, 2, log)
+        stop = lambda: stop_server(process)  # noqa: E731
+    origin = f"http://{desk.host}:{port}"
     url = f"{origin}/app/calendar?location={desk.location_id}&date={DAY.isoformat()}&view=day"
     entry = shipped_js()
     print(f"entry JS, gzipped: {sum(entry.values()) / 1024:.1f} KB ({', '.join(entry)})")
@@ -101,6 +121,8 @@ def main() -> None:
             # Signed in without loading anything first (the cache stays cold):
             # the token is put in storage before any page script runs.
             context = browser.new_context(locale="en-US", timezone_id="America/New_York")
+            # As the TLS proxy in front of production says (else a redirect to https).
+            context.set_extra_http_headers({"X-Forwarded-Proto": "https"})
             session = json.dumps({"token": desk.token, "expiresAt": None})
             context.add_init_script(
                 f"if (!localStorage.getItem('medspa.session')) "
@@ -118,7 +140,8 @@ def main() -> None:
             context.close()
         context = signed_in_context()
         one_run(context)
-        warm = [one_run(context)["ms"] for _ in range(args.runs)]
+        warm_runs = [one_run(context) for _ in range(args.runs)]
+        warm = [r["ms"] for r in warm_runs]
         if args.screenshot:
             page = context.new_page()
             page.set_viewport_size({"width": 1280, "height": 800})
@@ -128,7 +151,7 @@ def main() -> None:
             page.close()
         context.close()
         browser.close()
-    server.stop()
+    stop()
 
     transferred = sum(first["scripts"].values())
     print(
@@ -136,9 +159,11 @@ def main() -> None:
         f"in {len(first['scripts'])} files"
     )
     print(f"appointments drawn: {first['events']}")
-    print("first cold run, what loaded when (ms from navigation: start, end):")
-    for name, start, end in first["timings"]:
-        print(f"    {name[:60]:<60} {start:>6} {end:>6}")
+    for label, run in (("first cold run", first), ("last warm run", warm_runs[-1])):
+        print(f"{label}, what loaded when (ms from navigation: start, end):")
+        for name, start, end in run["timings"]:
+            print(f"    {name[:60]:<60} {start:>6} {end:>6}")
+        print(f"    {'100 appointments drawn':<60} {run['ms']:>13.0f}")
     print(f"GraphQL requests for the day view: {len(first['graphql'])} {first['graphql']}")
     for label, times in (("cold (new context)", cold), ("warm (reload)", warm)):
         print(

@@ -1,6 +1,7 @@
-import { lazy, Suspense, useCallback, useMemo, useState } from "react";
+import { lazy, Suspense, useCallback, useEffect, useMemo, useState } from "react";
 import { Navigate, Route, Routes, useLocation } from "react-router";
-import { Provider } from "urql";
+import { Provider, useClient } from "urql";
+import { CalendarDayDocument } from "./calendar/documents";
 import { makeClient } from "./api";
 import { readSession } from "./auth/session";
 import { AuthProvider, can, MANAGERS, SessionProvider, useAuth, useSession } from "./auth/AuthContext";
@@ -50,9 +51,28 @@ export function App() {
   );
 }
 
+/** A calendar address that names its location and day (a reload, a shared
+ * link) asks for that day at once, beside the session, not after it: the day
+ * view is two requests in parallel. The page then finds the answer cached. */
+function usePrefetchedDay(signedIn: boolean) {
+  const client = useClient();
+  const location = useLocation();
+  useEffect(() => {
+    if (!signedIn || location.pathname !== "/calendar") return;
+    const params = new URLSearchParams(location.search);
+    const locationId = params.get("location");
+    const date = params.get("date");
+    if (!locationId || !date || params.get("view") === "week") return;
+    void client.query(CalendarDayDocument, { locationId, date }, { requestPolicy: "network-only" }).toPromise();
+    // Only the address the app was opened at.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, []);
+}
+
 function SignedIn() {
   const { signedIn } = useAuth();
   const location = useLocation();
+  usePrefetchedDay(signedIn);
   if (!signedIn) {
     const next = location.pathname === "/" ? "" : `?next=${encodeURIComponent(location.pathname)}`;
     return <Navigate to={`/signin${next}`} replace />;

@@ -1,4 +1,4 @@
-import { useCallback, useMemo, useState } from "react";
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { useSearchParams } from "react-router";
 import { Calendar, dateFnsLocalizer, type SlotInfo, type View } from "react-big-calendar";
 import withDragAndDropModule, { type EventInteractionArgs } from "react-big-calendar/lib/addons/dragAndDrop";
@@ -63,6 +63,13 @@ export default function CalendarPage() {
     },
     [setParams],
   );
+  // Name the location and day in the address from the start, so a reload asks
+  // for them beside the session (App's usePrefetchedDay).
+  useEffect(() => {
+    if (locationId && (!params.get("location") || !params.get("date"))) {
+      update({ location: locationId, date: isoDay(day) });
+    }
+  });
   const setView = (v: "day" | "week") => update({ view: v });  // the calendar's own toolbar
   const setGrouping = (g: Grouping) => update({ by: g });
   const setDay = (d: Date) => update({ date: isoDay(d) });
@@ -72,11 +79,16 @@ export default function CalendarPage() {
   const [moveError, setMoveError] = useState<MoveError | null>(null);
   const frontOffice = can(me.role, FRONT_OFFICE);
 
+  // The first day shown may already be cached (App's usePrefetchedDay) or on
+  // its way: take it; later days are fetched and refreshed as usual.
+  const firstLoad = useRef(true);
   const [dayResult, refetchDay] = useQuery({
     query: CalendarDayDocument,
     variables: { locationId, date: isoDay(day) },
     pause: view !== "day" || !locationId,
+    requestPolicy: firstLoad.current ? "cache-first" : "cache-and-network",
   });
+  if (dayResult.data) firstLoad.current = false;
   const [weekResult, refetchWeek] = useQuery({
     query: CalendarWeekDocument,
     variables: { locationId, weekOf: isoDay(day) },
