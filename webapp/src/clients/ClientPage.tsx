@@ -1,4 +1,4 @@
-import { useState } from "react";
+import { useMemo, useState } from "react";
 import { Link, useParams } from "react-router";
 import { useMutation, useQuery } from "urql";
 import { errorsByField, requestError } from "../api";
@@ -144,20 +144,22 @@ const MergeSearchDocument = graphql(`
   }
 `);
 
-// The history shown: a year back and a year ahead (the API's range is 31 days
-// at most per request, so the profile asks for the month around today first).
-function range() {
-  const now = Date.now();
+// The history shown a month at a time (the API's range is 31 days at most):
+// the month around today first, then earlier or later months on request.
+const DAY_MS = 86400_000;
+function range(months: number) {
+  const middle = Date.now() + months * 30 * DAY_MS;
   return {
-    from: new Date(now - 15 * 86400_000).toISOString(),
-    to: new Date(now + 15 * 86400_000).toISOString(),
+    from: new Date(middle - 15 * DAY_MS).toISOString(),
+    to: new Date(middle + 15 * DAY_MS).toISOString(),
   };
 }
 
 export default function ClientPage() {
   const { id = "" } = useParams();
   const { me, spa } = useSession();
-  const [window_] = useState(range);
+  const [months, setMonths] = useState(0);
+  const window_ = useMemo(() => range(months), [months]);
   const [{ data, fetching, error }, refetch] = useQuery({ query: ClientDocument, variables: { id, ...window_ } });
   const [audit] = useQuery({ query: AuditDocument, variables: { id }, pause: me.role !== "OWNER" });
   const [archiveState, archive] = useMutation(ArchiveDocument);
@@ -243,9 +245,21 @@ export default function ClientPage() {
         </div>
       </div>
       <div className="card">
-        <h2>Appointments</h2>
+        <div className="toolbar">
+          <h2>Appointments</h2>
+          <span className="muted">
+            {new Date(window_.from).toLocaleDateString("en-US", { month: "short", day: "numeric", year: "numeric" })} to{" "}
+            {new Date(window_.to).toLocaleDateString("en-US", { month: "short", day: "numeric", year: "numeric" })}
+          </span>
+          <button type="button" onClick={() => setMonths(months - 1)}>
+            Earlier
+          </button>
+          <button type="button" onClick={() => setMonths(months + 1)}>
+            Later
+          </button>
+        </div>
         {history.length === 0 ? (
-          <Empty>No appointments in the last or next two weeks.</Empty>
+          <Empty>No appointments in these 30 days.</Empty>
         ) : (
           <table className="list">
             <thead>
