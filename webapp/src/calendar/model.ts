@@ -1,5 +1,5 @@
 import type { CalendarAppointmentFragment, CalendarColumnsFragment } from "../gql/graphql";
-import { atTime, fromWall, isoWeekday, toWall } from "../tz";
+import { atTime, isoWeekday, toWall } from "../tz";
 
 export type Grouping = "provider" | "room";
 
@@ -61,6 +61,18 @@ export function eventsOf(
   return events;
 }
 
+// A span of time off in wall time, converted once per span (the calendar asks
+// for every slot of every column on each render; Intl's conversion is the cost).
+const wallSpans = new WeakMap<object, [Date, Date]>();
+function wallSpan(span: { startsAt: string; endsAt: string }, tz: string): [Date, Date] {
+  let found = wallSpans.get(span);
+  if (!found) {
+    found = [toWall(span.startsAt, tz), toWall(span.endsAt, tz)];
+    wallSpans.set(span, found);
+  }
+  return found;
+}
+
 /** Shading of a slot: outside opening hours, outside the provider's working
  * hours here, or in their time off. */
 export function slotShade(
@@ -78,11 +90,11 @@ export function slotShade(
   if (grouping !== "provider" || resourceId === undefined) return undefined;
   const provider = frame.staff.find((s) => s.id === resourceId);
   if (!provider) return undefined;
-  const instant = fromWall(wall, frame.timezone);
   if (
-    provider.upcomingTimeOff.some(
-      (t) => new Date(t.startsAt) <= instant && instant < new Date(t.endsAt),
-    )
+    provider.upcomingTimeOff.some((t) => {
+      const [start, end] = wallSpan(t, frame.timezone);
+      return start <= wall && wall < end;
+    })
   ) {
     return "slot-time-off";
   }
