@@ -165,20 +165,37 @@ def test_a_provider_sees_only_their_own_column(committing, live_server_on_spa_ho
         violations["calendar"] = axe_violations(page)
         page.get_by_role("button", name="Menu").click()
         nav = page.get_by_role("navigation", name="Main")
+        links = nav.get_by_role("link").all_inner_texts()
+        page.get_by_role("button", name="Menu").click()
+        # they check their client in (the API lets a provider progress their own)
+        page.locator(".rbc-event", has_text="Sasha Client").click()
+        panel = page.get_by_role("dialog", name="Sasha Client")
+        panel.get_by_role("button", name="Check in").click()
+        expect(panel.get_by_text("Checked in", exact=True)).to_be_visible()
+        panel.get_by_role("button", name="Close").click()
+        # and may book, with themselves only, for a client the front desk added
+        page.get_by_role("button", name="Book", exact=True).click()
+        dialog = page.get_by_role("dialog", name="Book an appointment")
+        violations["book"] = axe_violations(page)
         return {
             "headers": page.locator(".rbc-row-resource .rbc-header").all_inner_texts(),
             "event": page.locator(".rbc-event").inner_text(),
-            "nav": nav.get_by_role("link").all_inner_texts(),
-            "book": page.get_by_role("button", name="Book", exact=True).count(),
+            "nav": links,
+            "providers": dialog.get_by_label("Provider").locator("option").all_inner_texts(),
+            "new client": dialog.get_by_role("button", name="New client").count(),
         }
 
     shown = chromium.run(showing_the_page(steps))
 
-    # then only their column and appointment, and no booking or setup offered
+    # then only their column and appointment, no setup, no new clients offered
     assert shown["headers"] == ["Dana Provider 2"]
     assert "Sasha Client" in str(shown["event"])
     assert shown["nav"] == ["Calendar", "Clients", "My account"]
-    assert shown["book"] == 0
+    assert shown["providers"] == ["Dana Provider 2"]
+    assert shown["new client"] == 0
+    with on_spa(spa.spa):
+        theirs = Appointment.objects.get(provider=spa.providers[1])
+    assert theirs.status == AppointmentStatus.CHECKED_IN
     assert {screen: found for screen, found in violations.items() if found} == {}
 
 

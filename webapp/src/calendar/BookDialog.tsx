@@ -16,17 +16,18 @@ type Props = {
   locationId: string;
   tz: string;
   providers: Frame["staff"];
+  canAddClient: boolean;
   onClose: () => void;
   onBooked: (startsAt: string) => void;
 };
 
 /** Book: a client (search or new), services, a provider, then a free time. */
-export function BookDialog({ start, locationId, tz, providers, onClose, onBooked }: Props) {
+export function BookDialog({ start, locationId, tz, providers, canAddClient, onClose, onBooked }: Props) {
   const [client, setClient] = useState<CreatedClient | null>(null);
   const [search, setSearch] = useState("");
   const [adding, setAdding] = useState(false);
   const [serviceIds, setServiceIds] = useState<string[]>([]);
-  const [providerId, setProviderId] = useState(start.providerId ?? "");
+  const [providerId, setProviderId] = useState(start.providerId ?? (providers.length === 1 ? providers[0]!.id : ""));
   const [day, setDay] = useState(isoDay(start.day));
   const [slot, setSlot] = useState<{ startsAt: string; providerId: string } | null>(null);
   const [errors, setErrors] = useState<Record<string, string>>({});
@@ -108,9 +109,11 @@ export function BookDialog({ start, locationId, tz, providers, onClose, onBooked
                 </ul>
               )
             ) : null}
-            <button type="button" onClick={() => setAdding(true)}>
-              New client
-            </button>
+            {canAddClient ? (
+              <button type="button" onClick={() => setAdding(true)}>
+                New client
+              </button>
+            ) : null}
           </>
         )}
       </fieldset>
@@ -137,7 +140,7 @@ export function BookDialog({ start, locationId, tz, providers, onClose, onBooked
       </fieldset>
       <div className="grid2">
         <Select label="Provider" value={providerId} onChange={(e) => { setProviderId(e.target.value); setSlot(null); }} error={errors["providerId"]}>
-          <option value="">Anyone</option>
+          {providers.length > 1 ? <option value="">Anyone</option> : null}
           {providers.map((p) => (
             <option key={p.id} value={p.id}>
               {p.displayName}

@@ -77,7 +77,11 @@ export default function CalendarPage() {
   const [selected, setSelected] = useState<string | null>(null);
   const [booking, setBooking] = useState<BookingStart | null>(null);
   const [moveError, setMoveError] = useState<MoveError | null>(null);
+  // Every member books, moves and progresses what they see: the API gives a
+  // provider only their own appointments and refuses them anyone else's. Only
+  // the front office adds clients.
   const frontOffice = can(me.role, FRONT_OFFICE);
+  const isProvider = me.role === "PROVIDER";
 
   // The first day shown may already be cached (App's usePrefetchedDay) or on
   // its way: take it; later days are fetched and refreshed as usual.
@@ -121,7 +125,6 @@ export default function CalendarPage() {
   const [, reschedule] = useMutation(RescheduleDocument);
   const onEventDrop = useCallback(
     async ({ event, start, resourceId }: EventInteractionArgs<CalendarEvent>) => {
-      if (!frontOffice) return;
       const appointment = event.appointment;
       const providerId =
         grouping === "provider" && resourceId && resourceId !== appointment.provider.id ? String(resourceId) : null;
@@ -142,7 +145,7 @@ export default function CalendarPage() {
       }
       refetch();
     },
-    [frontOffice, grouping, reschedule, tz, refetch],
+    [grouping, reschedule, tz, refetch],
   );
 
   const slotPropGetter = useCallback(
@@ -212,11 +215,13 @@ export default function CalendarPage() {
             </button>
           </div>
         ) : null}
-        {frontOffice ? (
-          <button type="button" className="primary" onClick={() => setBooking({ day, providerId: null, time: null })}>
-            Book
-          </button>
-        ) : null}
+        <button
+          type="button"
+          className="primary"
+          onClick={() => setBooking({ day, providerId: isProvider ? columns[0]?.id ?? null : null, time: null })}
+        >
+          Book
+        </button>
         <span className="tz">Times in {tz}</span>
       </div>
       <FormError message={requestError(result.error)} />
@@ -267,13 +272,12 @@ export default function CalendarPage() {
             step={15}
             timeslots={4}
             toolbar={true}
-            selectable={frontOffice}
-            draggableAccessor={() => frontOffice}
+            selectable={true}
+            draggableAccessor={() => true}
             resizable={false}
             onEventDrop={onEventDrop}
             onSelectEvent={(event) => setSelected(event.appointment.id)}
             onSelectSlot={(slot: SlotInfo) =>
-              frontOffice &&
               setBooking({
                 day: slot.start,
                 providerId: grouping === "provider" && slot.resourceId ? String(slot.resourceId) : null,
@@ -291,7 +295,7 @@ export default function CalendarPage() {
         <AppointmentPanel
           appointment={selectedAppointment}
           tz={tz}
-          canAct={frontOffice}
+          canAct={true}
           onClose={() => setSelected(null)}
           onChanged={refetch}
         />
@@ -301,7 +305,8 @@ export default function CalendarPage() {
           start={booking}
           locationId={locationId}
           tz={tz}
-          providers={frame?.staff ?? []}
+          providers={isProvider ? (frame?.staff ?? []).filter((s) => s.userId === me.id) : frame?.staff ?? []}
+          canAddClient={frontOffice}
           onClose={() => setBooking(null)}
           onBooked={(startsAt) => {
             setBooking(null);
