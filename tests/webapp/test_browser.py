@@ -17,7 +17,7 @@ from playwright.sync_api import Page, expect
 from tenant_apps.clients.models import Client
 from tenant_apps.scheduling.models import Appointment, AppointmentStatus, ResourceBooking
 from tests.conftest import host_of
-from tests.tenant_apps.locations.factories import on_spa
+from tests.tenant_apps.locations.factories import LocationFactory, on_spa
 from tests.tenant_apps.scheduling.factories import AppointmentFactory
 from tests.webapp.spa import (
     NEW_YORK,
@@ -203,6 +203,8 @@ def test_a_manager_adds_a_service_and_it_is_bookable(
     committing, live_server_on_spa_hosts, chromium
 ):
     spa = a_spa(providers=1)
+    with on_spa(spa.spa):
+        LocationFactory.create(name="Brooklyn", timezone="America/Los_Angeles", country="US")
     url = live_server_on_spa_hosts.url(spa.spa.slug, "/app/")
     violations: dict[str, list] = {}
 
@@ -210,6 +212,12 @@ def test_a_manager_adds_a_service_and_it_is_bookable(
         page.set_viewport_size({"width": 1280, "height": 900})
         sign_in(page, url, spa.email("manager"))
         expect(page.get_by_role("heading", name="Calendar")).to_be_visible()
+        # the location switcher: another location, its own zone, no provider there yet
+        page.get_by_label("Location").select_option(label="Brooklyn")
+        expect(page.get_by_text("No provider works at this location yet.")).to_be_visible()
+        expect(page.get_by_text("Times in America/Los_Angeles")).to_be_visible()
+        page.get_by_label("Location").select_option(label="Midtown")
+        expect(page.locator(".rbc-header", has_text="Dana Provider 1").first).to_be_visible()
         page.get_by_role("link", name="Services").click()
         expect(page.get_by_role("heading", name="Services", exact=True)).to_be_visible()
         violations["services"] = axe_violations(page)
@@ -274,6 +282,13 @@ def test_an_owner_invites_someone_who_accepts_and_signs_in(
         expect(page.get_by_role("status")).to_have_text("Invitation sent to newhire@mail.example.")
         expect(page.get_by_text("newhire@mail.example · Front desk")).to_be_visible()
         violations["team"] = axe_violations(page)
+        # an owner sees who read a client's record
+        page.get_by_role("link", name="Clients").click()
+        page.get_by_role("link", name="Robin Patient").click()
+        audit = page.get_by_role("table").filter(has_text="Role").last
+        expect(page.get_by_role("heading", name="Who read this record")).to_be_visible()
+        expect(audit.get_by_role("cell", name="owner").first).to_be_visible()
+        violations["client (owner)"] = axe_violations(page)
         page.get_by_role("link", name="Billing").click()
         expect(page.get_by_role("heading", name="Billing")).to_be_visible()
         page.wait_for_load_state("networkidle")

@@ -29,6 +29,8 @@ const withDragAndDrop =
   (withDragAndDropModule as unknown as { default?: typeof withDragAndDropModule }).default ?? withDragAndDropModule;
 const DnDCalendar = withDragAndDrop<CalendarEvent, { id: string; title: string }>(Calendar);
 
+const LAST_LOCATION = "medspa.location";
+
 function parseDay(value: string | null): Date | null {
   const match = value ? /^(\d{4})-(\d{2})-(\d{2})$/.exec(value) : null;
   if (!match) return null;
@@ -43,8 +45,12 @@ export default function CalendarPage() {
   // What the calendar shows lives in the address (?location=&date=&view=&by=):
   // a reload, the back button and a shared link show the same day.
   const [params, setParams] = useSearchParams();
+  // Without one in the address: the location this browser last showed.
   const locationId =
-    locations.find((l) => l.id === params.get("location"))?.id ?? locations[0]?.id ?? "";
+    locations.find((l) => l.id === params.get("location"))?.id ??
+    locations.find((l) => l.id === window.localStorage.getItem(LAST_LOCATION))?.id ??
+    locations[0]?.id ??
+    "";
   const location = locations.find((l) => l.id === locationId);
   const tz = location?.timezone ?? spa.timezone;
   const view: "day" | "week" = params.get("view") === "week" ? "week" : "day";
@@ -73,7 +79,10 @@ export default function CalendarPage() {
   const setView = (v: "day" | "week") => update({ view: v });  // the calendar's own toolbar
   const setGrouping = (g: Grouping) => update({ by: g });
   const setDay = (d: Date) => update({ date: isoDay(d) });
-  const setLocationId = (id: string) => update({ location: id });
+  const setLocationId = (id: string) => {
+    window.localStorage.setItem(LAST_LOCATION, id);
+    update({ location: id });
+  };
   const [selected, setSelected] = useState<string | null>(null);
   const [booking, setBooking] = useState<BookingStart | null>(null);
   const [moveError, setMoveError] = useState<MoveError | null>(null);
