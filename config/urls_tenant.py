@@ -1,10 +1,11 @@
 """URLs on a spa's host (the connection is on the spa's schema)."""
 
-from django.urls import path
+from django.urls import path, re_path
 from django.views.decorators.csrf import csrf_exempt
 
 from config.schema_booking import schema as booking_schema
 from config.schema_tenant import schema
+from config.webapp import app_asset, app_shell, landing, to_app
 from core.graphql.graphiql import graphiql_asset
 from core.graphql.view import PlatformGraphQLView
 from shared_apps.accounts.graphql.impersonation import impersonation_guard
@@ -50,4 +51,14 @@ urlpatterns = [
     path("booking/", booking_page, name="booking-page"),
     path("booking/manage", manage_page, name="booking-manage"),
     path("booking/assets/<str:name>", booking_asset, name="booking-asset"),
+    # The staff web app (config/webapp.py): its files, then its shell for any
+    # path under /app/ (the app routes in the browser).
+    path("app/assets/<str:name>", app_asset, name="app-asset"),
+    path("app/", app_shell, name="app"),
+    re_path(r"^app/(?!assets/)(?P<route>.+)$", app_shell),
+    # The spa's address, and the links the platform emails, lead to the app.
+    path("", landing, name="landing"),
+    path("accept-invitation", to_app("accept-invitation")),
+    path("reset-password", to_app("reset-password")),
+    path("billing", to_app("settings/billing")),
 ]

@@ -18,7 +18,7 @@ from tenants.validators import platform_hosts
 # Paths whose clients expect JSON errors rather than a page.
 API_PATH_PREFIXES = ("/graphql", "/booking/graphql")
 # Pages people open in a browser (the patients' booking pages): a small HTML page.
-PAGE_PATH_PREFIXES = ("/booking/",)
+PAGE_PATH_PREFIXES = ("/booking/", "/app/")
 _PAGE = (
     '<!doctype html><html lang="en"><head><meta charset="utf-8">'
     '<meta name="viewport" content="width=device-width, initial-scale=1">'

@@ -318,3 +318,7 @@ if SENTRY_DSN:
         release=env("RELEASE", default="") or None,
         traces_sample_rate=env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0),
     )
+
+# --- Staff web app (issue 19; config/webapp.py) --------------------------------
+# Where `bin/webapp-build` puts the built app (webapp/dist); served at /app/.
+WEBAPP_DIST = Path(env.str("WEBAPP_DIST", default=str(BASE_DIR / "webapp" / "dist")))

@@ -46,7 +46,9 @@ def test_the_demo_is_on_plans_with_history_on_the_real_port(db, settings):
     # then every URL names the port
     for url in (
         "http://glow.medspa.test:8123/graphql/",
+        "http://glow.medspa.test:8123/app/",
         "http://radiance.medspa.test:8123/graphql/",
+        "http://radiance.medspa.test:8123/app/",
         "http://medspa.test:8123/graphql/",
         "http://medspa.test:8123/console/",
     ):

@@ -73,6 +73,8 @@ class Command(BaseCommand):
             demo_subscription(spa, plan_code=plan_code)
             url = f"http://{spa.slug}.{settings.ROOT_DOMAIN}:{port}/graphql/"
             self.stdout.write(self.style.SUCCESS(f"  {spa.name:<20} {url}"))
+            app = f"http://{spa.slug}.{settings.ROOT_DOMAIN}:{port}/app/"
+            self.stdout.write(self.style.SUCCESS(f"  {'':<20} {app} (the staff web app)"))
             self.stdout.write(f"  {'':<20} {_summary(seeded, time.monotonic() - started)}")
             if seeded.refused:
                 self.stderr.write(
@@ -90,7 +92,8 @@ class Command(BaseCommand):
             if emails
         )
         self.stdout.write(
-            f"\nSign in as owner@glow.example or frontdesk@glow.example (the same for radiance),"
+            f"\nSign in (in the web app, /app/, or with the API's login) as owner@glow.example"
+            " or frontdesk@glow.example (the same for radiance),"
             f" or as a provider ({providers}), password {DEMO_PASSWORD}."
             " README shows the curl round trip.\n"
         )

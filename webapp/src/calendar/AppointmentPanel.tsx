@@ -1,0 +1,136 @@
+import { useState, type FormEvent } from "react";
+import { Link } from "react-router";
+import { useMutation } from "urql";
+import { errorsByField, requestError } from "../api";
+import type { CalendarAppointmentFragment } from "../gql/graphql";
+import { formatDateTime, formatTime } from "../tz";
+import { Dialog } from "../ui/Dialog";
+import { Field, FormError } from "../ui/Field";
+import { CancelDocument, CheckInDocument, CompleteDocument, ConfirmDocument, NoShowDocument } from "./documents";
+import { STATUS_LABEL } from "./model";
+
+type Props = {
+  appointment: CalendarAppointmentFragment;
+  tz: string;
+  canAct: boolean;
+  onClose: () => void;
+  onChanged: () => void;
+};
+
+/** One appointment: who, what, when, and what can be done with it now. */
+export function AppointmentPanel({ appointment: a, tz, canAct, onClose, onChanged }: Props) {
+  const [error, setError] = useState<string | null>(null);
+  const [cancelling, setCancelling] = useState(false);
+  const [reason, setReason] = useState("");
+  const [reasonError, setReasonError] = useState<string | undefined>();
+  const [confirmState, confirm] = useMutation(ConfirmDocument);
+  const [checkInState, checkIn] = useMutation(CheckInDocument);
+  const [completeState, complete] = useMutation(CompleteDocument);
+  const [noShowState, noShow] = useMutation(NoShowDocument);
+  const [cancelState, cancel] = useMutation(CancelDocument);
+  const busy =
+    confirmState.fetching || checkInState.fetching || completeState.fetching || noShowState.fetching || cancelState.fetching;
+
+  async function act(run: () => Promise<{ errors: readonly { field?: string | null; code: string; message: string }[] } | null | undefined>) {
+    setError(null);
+    const payload = await run();
+    if (!payload) {
+      setError("Something went wrong.");
+    } else if (payload.errors.length) {
+      setError(payload.errors.map((e) => e.message).join(" "));
+    } else {
+      onChanged();
+    }
+  }
+
+  async function submitCancel(event: FormEvent) {
+    event.preventDefault();
+    const result = await cancel({ id: a.id, reason });
+    const payload = result.data?.cancelAppointment;
+    if (payload && payload.errors.length === 0) {
+      onChanged();
+      onClose();
+    } else {
+      const byField = errorsByField(payload?.errors);
+      setReasonError(byField["reason"]);
+      setError(byField[""] ?? byField["id"] ?? requestError(result.error));
+    }
+  }
+
+  const started = new Date(a.startsAt) <= new Date();
+  const open = a.status === "BOOKED" || a.status === "CONFIRMED";
+  return (
+    <Dialog title={a.client.displayName} onClose={onClose}>
+      <dl className="details">
+        <dt>When</dt>
+        <dd>
+          {formatDateTime(a.startsAt, tz)} to {formatTime(a.endsAt, tz)}
+        </dd>
+        <dt>Services</dt>
+        <dd>{a.services.map((s) => s.service.name).join(", ")}</dd>
+        <dt>Provider</dt>
+        <dd>{a.provider.displayName}</dd>
+        {a.resources.length ? (
+          <>
+            <dt>Rooms and devices</dt>
+            <dd>{a.resources.map((r) => r.name).join(", ")}</dd>
+          </>
+        ) : null}
+        <dt>Status</dt>
+        <dd className={`badge status-${a.status.toLowerCase().replace("_", "-")}`}>{STATUS_LABEL[a.status]}</dd>
+        {a.notes ? (
+          <>
+            <dt>Notes</dt>
+            <dd>{a.notes}</dd>
+          </>
+        ) : null}
+      </dl>
+      <p>
+        <Link to={`/clients/${encodeURIComponent(a.client.id)}`}>Client record</Link>
+      </p>
+      <FormError message={error} />
+      {canAct && !cancelling ? (
+        <div className="actions">
+          {a.status === "BOOKED" ? (
+            <button type="button" disabled={busy} onClick={() => act(async () => (await confirm({ id: a.id })).data?.confirmAppointment)}>
+              Confirm
+            </button>
+          ) : null}
+          {open ? (
+            <button type="button" className="primary" disabled={busy} onClick={() => act(async () => (await checkIn({ id: a.id })).data?.checkInAppointment)}>
+              Check in
+            </button>
+          ) : null}
+          {a.status === "CHECKED_IN" ? (
+            <button type="button" className="primary" disabled={busy} onClick={() => act(async () => (await complete({ id: a.id })).data?.completeAppointment)}>
+              Complete
+            </button>
+          ) : null}
+          {open && started ? (
+            <button type="button" disabled={busy} onClick={() => act(async () => (await noShow({ id: a.id })).data?.markNoShow)}>
+              No-show
+            </button>
+          ) : null}
+          {open ? (
+            <button type="button" className="danger" disabled={busy} onClick={() => setCancelling(true)}>
+              Cancel appointment
+            </button>
+          ) : null}
+        </div>
+      ) : null}
+      {cancelling ? (
+        <form onSubmit={submitCancel} noValidate>
+          <Field label="Reason for cancelling" value={reason} maxLength={200} onChange={(e) => setReason(e.target.value)} error={reasonError} />
+          <div className="actions">
+            <button type="submit" className="danger" disabled={busy}>
+              Cancel the appointment
+            </button>
+            <button type="button" onClick={() => setCancelling(false)}>
+              Keep it
+            </button>
+          </div>
+        </form>
+      ) : null}
+    </Dialog>
+  );
+}
