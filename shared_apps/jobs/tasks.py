@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 from procrastinate import JobContext
+from procrastinate.manager import JobManager
 from procrastinate.contrib.django import app
 
 logger = logging.getLogger(__name__)
@@ -20,8 +21,14 @@ async def retry_stalled_jobs(context: JobContext, timestamp: int) -> int:
     """Jobs left "doing" by a worker that died (killed, its machine gone) go
     back to the queue. Their handlers are idempotent: a job run twice acts once
     (tenant_apps/messaging/sending.py)."""
-    manager = context.app.job_manager
-    stalled = list(await manager.get_stalled_jobs(seconds_since_heartbeat=STALLED_AFTER_SECONDS))
+    return await put_back_stalled_jobs(context.app.job_manager)
+
+
+async def put_back_stalled_jobs(
+    manager: JobManager, *, after_seconds: float = STALLED_AFTER_SECONDS
+) -> int:
+    """Put the jobs of workers silent for `after_seconds` back in the queue; how many."""
+    stalled = list(await manager.get_stalled_jobs(seconds_since_heartbeat=after_seconds))
     for job in stalled:
         await manager.retry_job(job)
     if stalled:
