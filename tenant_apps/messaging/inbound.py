@@ -13,7 +13,7 @@ from django.utils import timezone
 from tenant_apps.audit.models import AuditAction
 from tenant_apps.audit.services import Actor, audit_record
 from tenant_apps.clients.models import Client
-from tenant_apps.messaging.consent import consent_record
+from tenant_apps.messaging.consent import consent_record, consent_refusal
 from tenant_apps.messaging.models import (
     Channel,
     ConsentSource,
@@ -64,13 +64,18 @@ def sms_received(*, from_phone: str, body: str, provider_id: str, now: dt.dateti
         provider_id=provider_id[:64],
     )
     if word in STOP_WORDS:
+        # One confirmation: a number already opted out is not answered again.
+        already = all(
+            consent_refusal(client_id=c.pk, channel=Channel.SMS, purpose=Purpose.APPOINTMENT)
+            for c in clients
+        )
         for client in clients:
             for purpose in Purpose.values:
                 consent_record(
                     actor=SYSTEM, client_id=client.pk, channel=Channel.SMS, purpose=purpose,
                     granted=False, source=ConsentSource.SMS_REPLY, text_shown=word.upper(), now=now,
                 )
-        if first is not None:
+        if first is not None and not already:
             message_queue(
                 key=f"opt_out:{provider_id}", client=first, channel=Channel.SMS,
                 kind=MessageKind.OPT_OUT_CONFIRMATION, to_address=from_phone,

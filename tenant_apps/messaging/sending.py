@@ -226,9 +226,12 @@ def _deliver(message: Message) -> str:
 
 
 @spa_task(name="messaging.send", atomic=False)
-def message_send(*, message_id: int, extra: dict[str, str] | None = None) -> str:
-    """Send one queued message if the rules let it go now (see the module)."""
-    now = timezone.now()
+def message_send(
+    *, message_id: int, extra: dict[str, str] | None = None, at: str | None = None
+) -> str:
+    """Send one queued message if the rules let it go now (see the module).
+    `at`: the time to act as of (ISO 8601; tests), default now."""
+    now = dt.datetime.fromisoformat(at) if at else timezone.now()
     with transaction.atomic():
         found = Message.objects.filter(pk=message_id).values_list("client_id", flat=True).first()
         if found is not None:
@@ -290,7 +293,7 @@ def message_send(*, message_id: int, extra: dict[str, str] | None = None) -> str
                 status=MessageStatus.QUEUED, reason=code[:32], updated_at=timezone.now()
             )
         raise  # the job is retried with backoff (shared_apps/jobs/spa.py)
-    sent_at = timezone.now()
+    sent_at = now if at else timezone.now()
     with transaction.atomic():
         Message.objects.filter(pk=message.pk).update(
             status=MessageStatus.SENT,
