@@ -40,8 +40,9 @@ def keyword(body: str) -> str:
     return " ".join(re.sub(r"[^a-z ]", " ", body.lower()).split())
 
 
-def sms_received(*, from_phone: str, body: str, provider_id: str, now: dt.datetime | None = None
-                 ) -> str:
+def sms_received(
+    *, from_phone: str, body: str, provider_id: str, now: dt.datetime | None = None
+) -> str:
     """Handle one text from `from_phone`; what it was taken for."""
     now = now or timezone.now()
     clients = list(Client.objects.filter(phone=from_phone, archived_at__isnull=True))
@@ -72,21 +73,35 @@ def sms_received(*, from_phone: str, body: str, provider_id: str, now: dt.dateti
         for client in clients:
             for purpose in Purpose.values:
                 consent_record(
-                    actor=SYSTEM, client_id=client.pk, channel=Channel.SMS, purpose=purpose,
-                    granted=False, source=ConsentSource.SMS_REPLY, text_shown=word.upper(), now=now,
+                    actor=SYSTEM,
+                    client_id=client.pk,
+                    channel=Channel.SMS,
+                    purpose=purpose,
+                    granted=False,
+                    source=ConsentSource.SMS_REPLY,
+                    text_shown=word.upper(),
+                    now=now,
                 )
         if first is not None and not already:
             message_queue(
-                key=f"opt_out:{provider_id}", client=first, channel=Channel.SMS,
-                kind=MessageKind.OPT_OUT_CONFIRMATION, to_address=from_phone,
+                key=f"opt_out:{provider_id}",
+                client=first,
+                channel=Channel.SMS,
+                kind=MessageKind.OPT_OUT_CONFIRMATION,
+                to_address=from_phone,
             )
         return "stop"
     if word in START_WORDS:
         for client in clients:
             consent_record(
-                actor=SYSTEM, client_id=client.pk, channel=Channel.SMS,
-                purpose=Purpose.APPOINTMENT, granted=True, source=ConsentSource.SMS_REPLY,
-                text_shown=word.upper(), now=now,
+                actor=SYSTEM,
+                client_id=client.pk,
+                channel=Channel.SMS,
+                purpose=Purpose.APPOINTMENT,
+                granted=True,
+                source=ConsentSource.SMS_REPLY,
+                text_shown=word.upper(),
+                now=now,
             )
         return "start"
     if word in CONFIRM_WORDS and clients:
@@ -100,12 +115,17 @@ def sms_received(*, from_phone: str, body: str, provider_id: str, now: dt.dateti
         if appointment is None:
             return "nothing_to_confirm"
         appointment_set_status(
-            actor=SYSTEM, appointment_id=appointment.pk, status=AppointmentStatus.CONFIRMED,
+            actor=SYSTEM,
+            appointment_id=appointment.pk,
+            status=AppointmentStatus.CONFIRMED,
             now=now,
         )
         message_queue(
-            key=f"reply:{provider_id}", client=appointment.client, channel=Channel.SMS,
-            kind=MessageKind.REPLY, to_address=from_phone,
+            key=f"reply:{provider_id}",
+            client=appointment.client,
+            channel=Channel.SMS,
+            kind=MessageKind.REPLY,
+            to_address=from_phone,
         )
         return "confirmed"
     return "logged"

@@ -179,9 +179,7 @@ class MessagingSettings(models.Model):
 
     class Meta:
         constraints = [
-            models.CheckConstraint(
-                condition=Q(id=1), name="messaging_settings_singleton"
-            ),
+            models.CheckConstraint(condition=Q(id=1), name="messaging_settings_singleton"),
             models.CheckConstraint(
                 condition=Q(waitlist_hold_minutes__gte=5, waitlist_hold_minutes__lte=24 * 60),
                 name="messaging_settings_hold_range",
@@ -312,7 +310,10 @@ class WaitlistEntry(models.Model):
     )
     # Null: any provider who may perform the service.
     provider = models.ForeignKey(
-        "staff.StaffProfile", on_delete=models.CASCADE, null=True, blank=True,
+        "staff.StaffProfile",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
         related_name="waitlist_entries",
     )
     location = models.ForeignKey(
@@ -326,7 +327,10 @@ class WaitlistEntry(models.Model):
         max_length=10, choices=WaitlistStatus.choices, default=WaitlistStatus.WAITING
     )
     appointment = models.ForeignKey(
-        "scheduling.Appointment", on_delete=models.SET_NULL, null=True, blank=True,
+        "scheduling.Appointment",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
         related_name="+",
     )
     created_at = models.DateTimeField(auto_now_add=True)
@@ -375,7 +379,10 @@ class WaitlistOffer(models.Model):
     # SHA-256 of the claim link's secret (the patient's link; the desk claims by id).
     token_hash = models.CharField(max_length=64)
     appointment = models.ForeignKey(
-        "scheduling.Appointment", on_delete=models.SET_NULL, null=True, blank=True,
+        "scheduling.Appointment",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
         related_name="+",
     )
 

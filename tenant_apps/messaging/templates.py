@@ -62,7 +62,8 @@ DEFAULTS: dict[tuple[str, str], Wording] = {
         "{{ date }} at {{ time }}.\n\nDetails, changes and cancellation: {{ link }}\n",
     ),
     (MessageKind.CONFIRMATION, _S): Wording(
-        "", "{{ spa_name }}: booked {{ date }} {{ time }}. Details: {{ link }} Reply STOP to opt out"
+        "",
+        "{{ spa_name }}: booked {{ date }} {{ time }}. Details: {{ link }} Reply STOP to opt out",
     ),
     (MessageKind.REMINDER, _E): Wording(
         "Reminder: {{ spa_name }} on {{ date }}",

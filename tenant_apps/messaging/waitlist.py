@@ -105,7 +105,9 @@ def waitlist_add(
     if client is None:
         raise field_error(MessagingErrorCode.NOT_FOUND, "No such client.", "client_id")
     if client.archived_at is not None:
-        raise field_error(MessagingErrorCode.CLIENT_ARCHIVED, "This client is archived.", "client_id")
+        raise field_error(
+            MessagingErrorCode.CLIENT_ARCHIVED, "This client is archived.", "client_id"
+        )
     service = (
         Service.objects.filter(pk=service_id, is_active=True).first()
         if service_id is not None
@@ -175,8 +177,9 @@ def _in_windows(entry: WaitlistEntry, starts_at: dt.datetime) -> bool:
     )
 
 
-def qualifies(entry: WaitlistEntry, *, provider: StaffProfile, starts_at: dt.datetime,
-              now: dt.datetime) -> bool:
+def qualifies(
+    entry: WaitlistEntry, *, provider: StaffProfile, starts_at: dt.datetime, now: dt.datetime
+) -> bool:
     """Whether `entry` may be offered the slot now (see the module)."""
     if entry.status != WaitlistStatus.WAITING or starts_at <= now:
         return False
@@ -200,8 +203,14 @@ def qualifies(entry: WaitlistEntry, *, provider: StaffProfile, starts_at: dt.dat
     return True
 
 
-def _offer(entry: WaitlistEntry, *, provider: StaffProfile, starts_at: dt.datetime,
-           now: dt.datetime, hold: int) -> WaitlistOffer:
+def _offer(
+    entry: WaitlistEntry,
+    *,
+    provider: StaffProfile,
+    starts_at: dt.datetime,
+    now: dt.datetime,
+    hold: int,
+) -> WaitlistOffer:
     secret = secrets.token_urlsafe(16)
     offer = WaitlistOffer.objects.create(
         entry=entry,
@@ -232,8 +241,9 @@ def _offer(entry: WaitlistEntry, *, provider: StaffProfile, starts_at: dt.dateti
     return offer
 
 
-def slot_freed(*, provider_id: int, location_id: int, starts_at: dt.datetime,
-               now: dt.datetime) -> list[WaitlistOffer]:
+def slot_freed(
+    *, provider_id: int, location_id: int, starts_at: dt.datetime, now: dt.datetime
+) -> list[WaitlistOffer]:
     """Offer a freed slot to the waitlist (one at a time, or all at once)."""
     settings = MessagingSettings.objects.get(pk=MessagingSettings.SINGLETON_ID)
     provider = StaffProfile.objects.filter(pk=provider_id).first()
@@ -254,8 +264,13 @@ def slot_freed(*, provider_id: int, location_id: int, starts_at: dt.datetime,
         if not qualifies(entry, provider=provider, starts_at=starts_at, now=now):
             continue
         offers.append(
-            _offer(entry, provider=provider, starts_at=starts_at, now=now,
-                   hold=settings.waitlist_hold_minutes)
+            _offer(
+                entry,
+                provider=provider,
+                starts_at=starts_at,
+                now=now,
+                hold=settings.waitlist_hold_minutes,
+            )
         )
         if settings.waitlist_mode == WaitlistMode.ONE_AT_A_TIME:
             break
@@ -284,7 +299,9 @@ def waitlist_offer_expire(*, offer_id: int) -> None:
     offer.save(update_fields=["status"])
     entry = offer.entry
     slot_freed(
-        provider_id=offer.provider_id, location_id=entry.location_id, starts_at=offer.starts_at,
+        provider_id=offer.provider_id,
+        location_id=entry.location_id,
+        starts_at=offer.starts_at,
         now=now,
     )
 

@@ -34,7 +34,9 @@ class Command(BaseCommand):
         parser.add_argument(
             "--concurrency", type=int, default=4, help="jobs run at once (threads), default 4"
         )
-        parser.add_argument("--name", default=None, help="the worker's name in logs and the console")
+        parser.add_argument(
+            "--name", default=None, help="the worker's name in logs and the console"
+        )
         parser.add_argument(
             "--once", action="store_true", help="stop when no job is due (for scripts and tests)"
         )
