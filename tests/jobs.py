@@ -40,11 +40,12 @@ def queued_jobs(task_name: str | None = None) -> list[dict[str, Any]]:
 
 def run_jobs(*, until: dt.datetime | None = None, limit: int = 1000) -> list[tuple[str, Any]]:
     """Run the due jobs (and the ones they defer) on this connection; (task, result) each."""
-    until = until or timezone.now()
+    fixed = until
     tenant = connection.tenant
     done: list[tuple[str, Any]] = []
     try:
         for _ in range(limit):
+            until = fixed or timezone.now()
             due = [
                 job
                 for job in queued_jobs()

@@ -148,6 +148,7 @@ def waitlist_add(
     )
 
 
+@transaction.atomic
 def waitlist_cancel(*, actor: Actor, entry_id: int | None) -> WaitlistEntry:
     entry = (
         WaitlistEntry.objects.select_for_update().filter(pk=entry_id).first()
@@ -306,6 +307,7 @@ def waitlist_offer_expire(*, offer_id: int) -> None:
     )
 
 
+@transaction.atomic
 def waitlist_claim(
     *,
     actor: Actor,
@@ -317,13 +319,21 @@ def waitlist_claim(
     """Book the offered slot for the patient it was offered to, through the
     booking service (every rule holds; SLOT_TAKEN if someone was first)."""
     now = now or timezone.now()
-    offers = WaitlistOffer.objects.select_for_update(of=("self",)).select_related("entry")
     if secret:
-        offer = offers.filter(token_hash=_digest(secret)).first()
+        found = WaitlistOffer.objects.filter(token_hash=_digest(secret))
     else:
-        offer = offers.filter(pk=offer_id).first() if offer_id is not None else None
-    if offer is None:
+        found = WaitlistOffer.objects.filter(pk=offer_id if offer_id is not None else 0)
+    located = found.values_list("pk", "entry__client_id").first()
+    if located is None:
         raise field_error(MessagingErrorCode.NOT_FOUND, "No such offer.", "id")
+    # The audit lock first, then the offer, then the calendar (the booking
+    # service's order): simultaneous claims wait in turn instead of deadlocking.
+    audit_record(actor=actor, action=AuditAction.BOOK, client_ids=[located[1]])
+    offer = (
+        WaitlistOffer.objects.select_for_update(of=("self",))
+        .select_related("entry")
+        .get(pk=located[0])
+    )
     entry = offer.entry
     if (
         offer.status != OfferStatus.OPEN

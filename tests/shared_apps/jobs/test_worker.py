@@ -33,6 +33,7 @@ from tenant_apps.messaging.models import Channel, Message, MessageKind, MessageS
 from tenant_apps.messaging.sending import message_queue
 from tenants.db import connection
 from tests.tenant_apps.clients.factories import ClientFactory
+from tests.tenant_apps.messaging.clock import noon_zone
 
 BASE_DIR = Path(settings.BASE_DIR)
 PHONE = "+12125550199"
@@ -84,13 +85,6 @@ def sent(sms_file: Path) -> list[dict[str, str]]:
     if not sms_file.exists():
         return []
     return [json.loads(line) for line in sms_file.read_text().splitlines()]
-
-
-def noon_zone() -> str:
-    """A zone where it is about noon now, so quiet hours never hold the text back."""
-    offset = 12 - timezone.now().hour
-    offset = max(-12, min(14, offset))
-    return f"Etc/GMT{-offset:+d}" if offset else "Etc/GMT"
 
 
 def kill(worker: subprocess.Popen[bytes]) -> None:
