@@ -5,8 +5,8 @@ from __future__ import annotations
 import logging
 
 from procrastinate import JobContext
-from procrastinate.manager import JobManager
 from procrastinate.contrib.django import app
+from procrastinate.manager import JobManager
 
 logger = logging.getLogger(__name__)
 

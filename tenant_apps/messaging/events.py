@@ -29,7 +29,7 @@ def _channels(appointment: Appointment) -> list[str]:
     for online bookings, whose patients get the booking pages' own emails
     (tenant_apps/online_booking/emails.py)."""
     client = appointment.client
-    channels = []
+    channels: list[str] = []
     if client.phone:
         channels.append(Channel.SMS)
     if client.email and appointment.source != AppointmentSource.ONLINE:

@@ -113,7 +113,7 @@ def patient_zone(message: Message) -> tuple[str, str]:
     """The patient's time zone and state: the appointment's location's zone (the
     patient is near the spa), else the spa's; the state from the patient's US
     address, else the location's."""
-    location = message.appointment.location if message.appointment_id else None
+    location = message.appointment.location if message.appointment is not None else None
     zone = location.timezone if location is not None else connection.tenant.timezone
     client = message.client
     state = ""

@@ -4,8 +4,6 @@ waitlist (and claims an offer for a patient at the desk)."""
 
 from __future__ import annotations
 
-from typing import Any
-
 import graphene
 
 from core.errors import field_error

@@ -76,8 +76,9 @@ def test_a_committed_booking_queues_a_confirmation_and_reminders_that_send_once(
         (MessageKind.REMINDER, "sms"),
     ]
     # The job run twice queues nothing twice.
-    appointment_event(spa_schema=connection.schema_name, appointment_id=appointment.pk,
-                      event="booked")
+    appointment_event(
+        spa_schema=connection.schema_name, appointment_id=appointment.pk, event="booked"
+    )
     assert Message.objects.count() == 5
 
 

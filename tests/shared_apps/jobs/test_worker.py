@@ -9,7 +9,6 @@ until the job is taken, and kills the worker with SIGKILL (no clean-up runs).
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import os
 import signal
@@ -54,9 +53,19 @@ def start_worker(sms_file: Path) -> subprocess.Popen[bytes]:
         "SMS_BACKEND": "file",
         "SMS_FILE_PATH": str(sms_file),
     }
-    return subprocess.Popen(  # noqa: S603 (our own command)
-        [sys.executable, "manage.py", "worker", "--queue", "spa", "--once", "--poll", "0.2",
-         "--concurrency", "1"],
+    return subprocess.Popen(
+        [
+            sys.executable,
+            "manage.py",
+            "worker",
+            "--queue",
+            "spa",
+            "--once",
+            "--poll",
+            "0.2",
+            "--concurrency",
+            "1",
+        ],
         cwd=BASE_DIR,
         env=env,
         stdout=subprocess.DEVNULL,
@@ -74,7 +83,7 @@ def wait_for(predicate, worker: subprocess.Popen[bytes], *, seconds: float = 60)
     deadline = time.monotonic() + seconds
     while not predicate():
         if worker.poll() is not None:
-            raise AssertionError(f"the worker stopped: {worker.stderr.read().decode()[-3000:]}")
+            raise AssertionError(f"the worker stopped: {worker.communicate()[1].decode()[-3000:]}")
         if time.monotonic() > deadline:
             worker.kill()
             raise AssertionError(f"timed out: {worker.communicate()[1].decode()[-3000:]}")
@@ -115,7 +124,9 @@ def spa_with_a_text(committing, tmp_path):
     with transaction.atomic():
         client = ClientFactory.create(phone=PHONE, email="", region="", country="US")
         message = message_queue(
-            key="form_request:test", client=client, channel=Channel.SMS,
+            key="form_request:test",
+            client=client,
+            channel=Channel.SMS,
             kind=MessageKind.FORM_REQUEST,
         )
     assert message is not None
@@ -124,14 +135,17 @@ def spa_with_a_text(committing, tmp_path):
     with connections["default"].cursor() as cursor:
         cursor.execute(
             "SELECT id FROM public.procrastinate_jobs WHERE task_name = 'messaging.send' "
-            "AND args->>'spa_schema' = %s", [spa.schema_name],
+            "AND args->>'spa_schema' = %s",
+            [spa.schema_name],
         )
         job_id = cursor.fetchone()[0]
     yield spa, message.pk, job_id, tmp_path / "sms.jsonl"
     connection.set_schema_to_public()
     with connections["default"].cursor() as cursor:
-        cursor.execute("DELETE FROM public.procrastinate_jobs WHERE args->>'spa_schema' = %s",
-                       [spa.schema_name])
+        cursor.execute(
+            "DELETE FROM public.procrastinate_jobs WHERE args->>'spa_schema' = %s",
+            [spa.schema_name],
+        )
         cursor.execute("DELETE FROM public.procrastinate_workers")
 
 
@@ -183,4 +197,4 @@ def test_a_worker_killed_after_the_hand_over_sends_nothing_twice(spa_with_a_text
     assert len(sent(sms_file)) == 1
     assert message_status(spa, message_id) == MessageStatus.UNCONFIRMED
     assert job_status(job_id) == "succeeded"
-    assert dt.datetime  # (the callback settling it: tests/shared_apps/sms/test_webhooks.py)
+    # (A delivery callback settles it: tests/shared_apps/sms/test_webhooks.py.)

@@ -42,9 +42,7 @@ def sms_outbox():
 
 def signed_post(client, path: str, fields: dict[str, str], *, token: str | None = None):
     url = settings.TWILIO_WEBHOOK_BASE_URL + path
-    signature = RequestValidator(token or settings.TWILIO_AUTH_TOKEN).compute_signature(
-        url, fields
-    )
+    signature = RequestValidator(token or settings.TWILIO_AUTH_TOKEN).compute_signature(url, fields)
     return client.post(path, data=fields, HTTP_X_TWILIO_SIGNATURE=signature)
 
 
@@ -79,8 +77,19 @@ def test_unsigned_or_badly_signed_callbacks_are_refused(glow, platform_client):
 
 
 @pytest.mark.parametrize(
-    "word", ["STOP", "stop", "Quit", "END", "revoke", "opt out", "Opt-Out", "cancel",
-             "UNSUBSCRIBE", " Stop. "]
+    "word",
+    [
+        "STOP",
+        "stop",
+        "Quit",
+        "END",
+        "revoke",
+        "opt out",
+        "Opt-Out",
+        "cancel",
+        "UNSUBSCRIBE",
+        " Stop. ",
+    ],
 )
 def test_stop_and_its_variants_opt_out_of_texts_at_once_with_one_confirmation(
     word, glow, platform_client, sms_outbox
@@ -96,13 +105,15 @@ def test_stop_and_its_variants_opt_out_of_texts_at_once_with_one_confirmation(
     for purpose in Purpose.values:
         assert consent_refusal(client_id=client.pk, channel=Channel.SMS, purpose=purpose)
     # Email is another channel: untouched.
-    assert not consent_refusal(client_id=client.pk, channel=Channel.EMAIL,
-                               purpose=Purpose.APPOINTMENT)
+    assert not consent_refusal(
+        client_id=client.pk, channel=Channel.EMAIL, purpose=Purpose.APPOINTMENT
+    )
     assert [m["to"] for m in sms_outbox] == [PHONE]
     assert "START" in sms_outbox[0]["body"]
     # A text queued before the STOP is not sent after it.
-    later = message_queue(key="after-stop", client=client, channel=Channel.SMS,
-                          kind=MessageKind.FORM_REQUEST)
+    later = message_queue(
+        key="after-stop", client=client, channel=Channel.SMS, kind=MessageKind.FORM_REQUEST
+    )
     assert later is not None
     run_jobs(until=timezone.now() + dt.timedelta(days=2))
     later.refresh_from_db()
@@ -152,8 +163,9 @@ def test_yes_or_c_confirms_the_next_appointment(word, glow, platform_client, sms
 def test_a_delivery_callback_settles_its_message(glow, platform_client):
     client = a_patient(glow)
     connection.set_tenant(glow)
-    message = message_queue(key="k", client=client, channel=Channel.SMS,
-                            kind=MessageKind.FORM_REQUEST)
+    message = message_queue(
+        key="k", client=client, channel=Channel.SMS, kind=MessageKind.FORM_REQUEST
+    )
     assert message is not None
     Message.objects.filter(pk=message.pk).update(status=MessageStatus.UNCONFIRMED)
     connection.set_schema_to_public()
