@@ -39,8 +39,9 @@ logger = logging.getLogger(__name__)
 SPA_SCHEMA = "spa_schema"
 # The queue spa jobs go to (platform jobs: "platform").
 SPA_QUEUE = "spa"
-# 5 tries over about 8 minutes: 2 s, 8 s, 32 s, 128 s, 512 s (4 ** attempt * 2).
-DEFAULT_RETRY = RetryStrategy(max_attempts=5, wait=2, exponential_wait=4)
+# A failed run is retried 5 times, after 3 s, 9 s, 27 s, 81 s and 243 s (3 ** n),
+# then the job is "failed" (the console's Jobs page retries it by hand).
+DEFAULT_RETRY = RetryStrategy(max_attempts=5, exponential_wait=3)
 
 # Jobs deferred on Django's connection: inside the caller's transaction.
 _jobs_in_transaction = manager.JobManager(DjangoConnector())
