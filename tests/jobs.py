@@ -20,11 +20,13 @@ from tenants.db import connection
 
 
 def queued_jobs(task_name: str | None = None) -> list[dict[str, Any]]:
-    """The jobs waiting ("todo"), oldest first: id, task, args, scheduled_at."""
+    """The spa jobs waiting ("todo"), oldest first: id, task, args, scheduled_at.
+    (Periodic platform jobs a real worker deferred are not run here.)"""
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT id, task_name, args, scheduled_at FROM public.procrastinate_jobs "
-            "WHERE status = 'todo' AND (%s::text IS NULL OR task_name = %s) ORDER BY id",
+            "WHERE status = 'todo' AND queue_name = 'spa' "
+            "AND (%s::text IS NULL OR task_name = %s) ORDER BY id",
             [task_name, task_name],
         )
         return [

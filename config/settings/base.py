@@ -309,6 +309,11 @@ LOGGING = {
         "pgserver": {"level": "WARNING"},
         # Its request log names phone numbers.
         "twilio": {"level": "WARNING"},
+        # Procrastinate says at every start which periodic tasks it registered;
+        # the worker's own lines (a job started, ended, retried; ids and schema
+        # names only) stay at the root level.
+        "procrastinate": {"level": "WARNING"},
+        "procrastinate.worker": {"level": env("LOG_LEVEL", default="INFO")},
     },
 }
 

@@ -243,6 +243,10 @@ class Message(models.Model):
     # Why it was not sent (a rule), or why it failed: a code, never PHI.
     reason = models.CharField(max_length=32, blank=True)
     due_at = models.DateTimeField()
+    # Wording for a message with no appointment behind it (a waitlist offer's
+    # slot and claim link): kept here, in the spa's schema, never in the job's
+    # arguments (public, and logged).
+    values = models.JSONField(default=dict, blank=True)
     # A reminder that is not sent once the patient has confirmed.
     only_if_unconfirmed = models.BooleanField(default=False)
     # Quiet hours moved it this many times.

@@ -93,12 +93,11 @@ def message_queue(
                 body=body,
                 due_at=due_at,
                 only_if_unconfirmed=only_if_unconfirmed,
+                values=extra or {},
             )
     except IntegrityError:
         return None
-    # `extra`: wording for a message with no appointment behind it (a waitlist
-    # offer's slot); carried by the job, not stored before the message goes.
-    defer_in_spa(message_send, run_at=due_at, message_id=message.pk, extra=extra or {})
+    defer_in_spa(message_send, run_at=due_at, message_id=message.pk)
     return message
 
 
@@ -226,9 +225,7 @@ def _deliver(message: Message) -> str:
 
 
 @spa_task(name="messaging.send", atomic=False)
-def message_send(
-    *, message_id: int, extra: dict[str, str] | None = None, at: str | None = None
-) -> str:
+def message_send(*, message_id: int, at: str | None = None) -> str:
     """Send one queued message if the rules let it go now (see the module).
     `at`: the time to act as of (ISO 8601; tests), default now."""
     now = dt.datetime.fromisoformat(at) if at else timezone.now()
@@ -266,11 +263,11 @@ def message_send(
             message.deferrals += 1
             message.reason = "quiet_hours"
             message.save(update_fields=["due_at", "deferrals", "reason", "updated_at"])
-            defer_in_spa(message_send, run_at=decision.at, message_id=message.pk, extra=extra)
+            defer_in_spa(message_send, run_at=decision.at, message_id=message.pk)
             return "deferred"
         client = message.client
         assert client is not None
-        message.subject, message.body = _render(message, extra or {})
+        message.subject, message.body = _render(message, message.values)
         if not message.to_address:
             message.to_address = client.phone if message.channel == Channel.SMS else client.email
         if (

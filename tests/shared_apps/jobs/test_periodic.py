@@ -34,9 +34,7 @@ def test_a_failing_spa_job_is_retried_with_growing_waits_then_given_up():
         for n in range(6)
     ]
 
-    waits = [
-        round((d.retry_at - timezone.now()).total_seconds()) for d in decisions[:5] if d
-    ]
+    waits = [round((d.retry_at - timezone.now()).total_seconds()) for d in decisions[:5] if d]
     assert waits == [3, 9, 27, 81, 243]
     assert decisions[5] is None
     assert message_send.retry_strategy is DEFAULT_RETRY

@@ -146,6 +146,9 @@ def spa_with_a_text(committing, tmp_path):
             "DELETE FROM public.procrastinate_jobs WHERE args->>'spa_schema' = %s",
             [spa.schema_name],
         )
+        # The periodic jobs the workers deferred, and the workers' rows.
+        cursor.execute("DELETE FROM public.procrastinate_periodic_defers")
+        cursor.execute("DELETE FROM public.procrastinate_jobs WHERE queue_name = 'platform'")
         cursor.execute("DELETE FROM public.procrastinate_workers")
 
 
