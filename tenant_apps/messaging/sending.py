@@ -137,6 +137,10 @@ def decide(message: Message, *, now: dt.datetime) -> Decision:
             return Decision("suppress", "stale")
         if appointment.starts_at != message.for_starts_at or appointment.starts_at <= now:
             return Decision("suppress", "stale")
+    if message.kind == MessageKind.CANCELLATION and (
+        appointment is None or appointment.starts_at <= now
+    ):
+        return Decision("suppress", "stale")  # news of a visit already past
     if message.kind == MessageKind.WAITLIST_OFFER:
         offer_id = int(message.dedupe_key.partition(":")[2])
         if not WaitlistOffer.objects.filter(pk=offer_id, status=OfferStatus.OPEN).exists():

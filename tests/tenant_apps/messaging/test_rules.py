@@ -262,3 +262,35 @@ def test_an_sms_reminder_of_160_characters_or_more_is_not_sent(sms_outbox):
     message.refresh_from_db()
     assert (message.status, message.reason) == (MessageStatus.FAILED, "too_long")
     assert sms_outbox == []
+
+
+@pytest.mark.spa("glow")
+def test_a_cancellation_notice_for_a_visit_already_past_is_not_sent(sms_outbox):
+    client = ClientFactory.create(region="", country="US")
+    appointment = AppointmentFactory.create(
+        client=client, starts_at=local(MONDAY, 10), status="cancelled"
+    )
+    message = message_queue(
+        key="cancellation:test",
+        client=client,
+        channel=Channel.SMS,
+        kind=MessageKind.CANCELLATION,
+        appointment=appointment,
+    )
+    assert message is not None
+
+    assert send(message, local(MONDAY, 12)) == "stale"
+    assert (
+        send(
+            message_queue(
+                key="cancellation:test2",
+                client=client,
+                channel=Channel.SMS,
+                kind=MessageKind.CANCELLATION,
+                appointment=appointment,
+            ),
+            local(MONDAY, 9),
+        )
+        == "sent"
+    )
+    assert len(sms_outbox) == 1
