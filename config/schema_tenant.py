@@ -15,6 +15,8 @@ from tenant_apps.clients.graphql.mutations import ClientMutations
 from tenant_apps.clients.graphql.queries import ClientQueries
 from tenant_apps.locations.graphql.mutations import LocationMutations
 from tenant_apps.locations.graphql.queries import LocationQueries
+from tenant_apps.messaging.graphql.mutations import MessagingMutations
+from tenant_apps.messaging.graphql.queries import MessagingQueries
 from tenant_apps.profile.graphql.mutations import ProfileMutations
 from tenant_apps.scheduling.graphql.mutations import SchedulingMutations
 from tenant_apps.scheduling.graphql.queries import SchedulingQueries
@@ -32,6 +34,7 @@ class Query(
     CatalogQueries,
     AuditQueries,
     BillingQueries,
+    MessagingQueries,
     graphene.ObjectType,
 ):
     pass
@@ -46,6 +49,7 @@ class Mutation(
     CatalogMutations,
     ProfileMutations,
     BillingMutations,
+    MessagingMutations,
     graphene.ObjectType,
 ):
     pass

@@ -117,6 +117,12 @@ def committing(django_db_setup, django_db_blocker) -> Iterator[None]:
             if spa.status != "provisioning":
                 Spa.objects.filter(pk=spa.pk).update(status="provisioning")
             spa_provision_cancel(spa=spa)
+            # Its jobs (committed with its writes) go with it.
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "DELETE FROM public.procrastinate_jobs WHERE args->>'spa_schema' = %s",
+                    [spa.schema_name],
+                )
         User.objects.exclude(pk__in=users_before).delete()
         AccessAttempt.objects.all().delete()
 

@@ -47,6 +47,13 @@ SHARED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "shared_apps.console",
+    # Background jobs (docs/adr/0009-jobs-procrastinate.md): Procrastinate's tables,
+    # functions and triggers in the public schema; `shared_apps.jobs` runs each
+    # spa's jobs in its schema, `manage.py worker` works them off.
+    "procrastinate.contrib.django",
+    "shared_apps.jobs",
+    # The platform's SMS number: inbound texts and delivery callbacks routed to spas.
+    "shared_apps.sms",
     # Code only: `manage.py demo` (development data), above every app.
     "demo",
 ]
@@ -59,6 +66,7 @@ TENANT_APPS = [
     "tenant_apps.staff",
     "tenant_apps.catalog",
     "tenant_apps.clients",
+    "tenant_apps.messaging",
 ]
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
 
@@ -304,7 +312,16 @@ LOGGING = {
         }
     },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
-    "loggers": {"pgserver": {"level": "WARNING"}},
+    "loggers": {
+        "pgserver": {"level": "WARNING"},
+        # Its request log names phone numbers.
+        "twilio": {"level": "WARNING"},
+        # Procrastinate says at every start which periodic tasks it registered;
+        # the worker's own lines (a job started, ended, retried; ids and schema
+        # names only) stay at the root level.
+        "procrastinate": {"level": "WARNING"},
+        "procrastinate.worker": {"level": env("LOG_LEVEL", default="INFO")},
+    },
 }
 
 # --- Sentry (off unless SENTRY_DSN is set; see core/observability/sentry.py) ---
@@ -322,3 +339,33 @@ if SENTRY_DSN:
 # --- Staff web app (issue 19; config/webapp.py) --------------------------------
 # Where `bin/webapp-build` puts the built app (webapp/dist); served at /app/.
 WEBAPP_DIST = Path(env.str("WEBAPP_DIST", default=str(BASE_DIR / "webapp" / "dist")))
+
+# --- Jobs and messaging (issue 20; docs/ARCHITECTURE.md section 11) -------------
+# Procrastinate's tasks: every app's tasks.py (autodiscovered).
+PROCRASTINATE_AUTODISCOVER_MODULE_NAME = "tasks"
+# Email goes through EMAIL_BACKEND above: an anymail backend in production
+# (anymail.backends.<provider>.EmailBackend with ANYMAIL settings below), the
+# console backend in development, Django's locmem backend in tests.
+ANYMAIL = {
+    key: value
+    for key, value in {
+        "POSTMARK_SERVER_TOKEN": env("POSTMARK_SERVER_TOKEN", default=""),
+        "SENDGRID_API_KEY": env("SENDGRID_API_KEY", default=""),
+        "MAILGUN_API_KEY": env("MAILGUN_API_KEY", default=""),
+        "MAILGUN_SENDER_DOMAIN": env("MAILGUN_SENDER_DOMAIN", default=""),
+        "AMAZON_SES_CLIENT_PARAMS": {},
+    }.items()
+    if value
+}
+# SMS through Twilio's library (core/sms.py): "twilio", "console", "locmem", "file".
+SMS_BACKEND = env("SMS_BACKEND", default="console")
+SMS_FILE_PATH = env("SMS_FILE_PATH", default=str(BASE_DIR / ".data" / "sms.jsonl"))
+TWILIO_ACCOUNT_SID = env("TWILIO_ACCOUNT_SID", default="")
+TWILIO_AUTH_TOKEN = env("TWILIO_AUTH_TOKEN", default="")
+# The platform's one number every spa texts from (E.164).
+TWILIO_FROM_NUMBER = env("TWILIO_FROM_NUMBER", default="+15005550006")
+# Where Twilio reaches the root domain (https://<ROOT_DOMAIN> in production):
+# its signature covers the exact URL it called, so it is built from this.
+TWILIO_WEBHOOK_BASE_URL = env("TWILIO_WEBHOOK_BASE_URL", default="")
+# Links in messages (a patient's page, never clinical detail) use this scheme.
+MESSAGE_LINK_SCHEME = env("MESSAGE_LINK_SCHEME", default="https")

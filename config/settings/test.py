@@ -39,3 +39,10 @@ STRIPE_WEBHOOK_SECRETS = ["whsec_test_platform"]
 STRIPE_API_BASE = "http://127.0.0.1:9"
 STRIPE_MAX_NETWORK_RETRIES = 0
 STRIPE_TIMEOUT = 5.0
+# Messages: Django's locmem mail backend and core/sms.py's locmem transport;
+# webhooks signed with this token (tests sign real payloads with it).
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# "file" only when a test starts a worker process (it reads what that process sent).
+SMS_BACKEND = "file" if os.environ.get("SMS_BACKEND") == "file" else "locmem"
+TWILIO_AUTH_TOKEN = "test-twilio-auth-token"  # noqa: S105 (a test-only token)
+TWILIO_WEBHOOK_BASE_URL = "https://medspa.test"

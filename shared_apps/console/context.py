@@ -17,6 +17,7 @@ NAVIGATION = [
     ("spas", "Spas", "console:spas"),
     ("provision", "Provision a spa", "console:provision"),
     ("webhooks", "Stripe events", "console:webhooks"),
+    ("jobs", "Jobs", "console:jobs"),
     ("audit", "Audit log", "console:audit"),
 ]
 

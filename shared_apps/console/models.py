@@ -33,6 +33,8 @@ class ConsoleAction(models.TextChoices):
     IMPERSONATE_END = "impersonate_end", "Ended an impersonation"
     USAGE_REFRESH = "usage_refresh", "Refreshed a spa's usage figures"
     WEBHOOK_REPLAY = "webhook_replay", "Replayed a Stripe event"
+    JOB_RETRY = "job_retry", "Retried a background job"
+    JOB_CANCEL = "job_cancel", "Cancelled a background job"
 
 
 class ConsoleAuditEntry(models.Model):

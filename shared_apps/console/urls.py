@@ -12,6 +12,7 @@ from shared_apps.console.views import (
     audit_log,
     auth,
     impersonation,
+    jobs,
     provision,
     spas,
     webhooks,
@@ -68,4 +69,8 @@ urlpatterns = [
     path("webhooks/", webhooks.webhook_list, name="webhooks"),
     path("webhooks/<int:pk>/", webhooks.webhook_detail, name="webhook"),
     path("webhooks/<int:pk>/replay/", webhooks.webhook_replay, name="webhook-replay"),
+    # Background jobs: failed and stuck ones, retried or cancelled.
+    path("jobs/", jobs.job_list, name="jobs"),
+    path("jobs/<int:job_id>/retry/", jobs.job_retry_view, name="job-retry"),
+    path("jobs/<int:job_id>/cancel/", jobs.job_cancel_view, name="job-cancel"),
 ]

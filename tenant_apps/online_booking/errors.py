@@ -25,3 +25,8 @@ class BookingErrorCode(ErrorCode):
     TOKEN_INVALID = "TOKEN_INVALID"  # noqa: S105 (an error code, not a secret)
     NOT_CHANGEABLE = "NOT_CHANGEABLE"
     OUTSIDE_CANCELLATION_WINDOW = "OUTSIDE_CANCELLATION_WINDOW"
+    # The waitlist (tenant_apps/messaging/waitlist.py), joined and claimed online.
+    WINDOW_INVALID = "WINDOW_INVALID"
+    OUT_OF_RANGE = "OUT_OF_RANGE"
+    OFFER_GONE = "OFFER_GONE"
+    CLIENT_ARCHIVED = "CLIENT_ARCHIVED"

@@ -27,6 +27,8 @@ FIELD_GROUPS = {
     "appointment": "manage",
     "cancel": "manage",
     "reschedule": "manage",
+    "joinWaitlist": "book",
+    "claimWaitlistOffer": "manage",
 }
 
 

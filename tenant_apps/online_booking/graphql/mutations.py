@@ -27,6 +27,7 @@ from tenant_apps.online_booking.graphql.types import (
 )
 from tenant_apps.online_booking.services.booking import online_actor, online_book
 from tenant_apps.online_booking.services.changes import online_cancel, online_reschedule
+from tenant_apps.online_booking.services.waitlist import online_waitlist_claim, online_waitlist_join
 
 
 class BookInput(graphene.InputObjectType):
@@ -149,7 +150,82 @@ class Reschedule(BookingMutation):
         return cls(appointment=appointment, errors=[])
 
 
+class WaitlistWindowInput(graphene.InputObjectType):
+    weekdays = graphene.List(graphene.NonNull(graphene.Int), description="0: Monday; default all.")
+    start = graphene.String(required=True, description="HH:MM, the location's time.")
+    end = graphene.String(required=True, description="HH:MM.")
+
+
+class JoinWaitlistInput(graphene.InputObjectType):
+    location_id = graphene.ID(required=True)
+    service_id = graphene.ID(required=True)
+    provider_id = graphene.ID(description="Null: anyone who may perform it.")
+    earliest = graphene.Date(required=True, description="The first day that would do.")
+    latest = graphene.Date(required=True, description="The last day that would do.")
+    windows = graphene.List(
+        graphene.NonNull(WaitlistWindowInput), description="Times of the week; none: any time."
+    )
+    first_name = graphene.String(required=True)
+    last_name = graphene.String(required=True)
+    email = graphene.String(required=True)
+    phone = graphene.String(required=True, description="Offers come by text to this number.")
+
+
+class JoinWaitlist(BookingMutation):
+    """Ask to be told when a time that fits frees up: the spa offers it by text
+    (or email) with a link to claim it. The answer is the same whether or not the
+    spa already knows this person."""
+
+    class Arguments:
+        input = JoinWaitlistInput(required=True)
+
+    joined = graphene.Boolean(description="True once on the list; null on errors.")
+
+    @classmethod
+    def perform(cls, root, info, membership, input):
+        request = info.context
+        if _too_many_bookings_for(request, input.email):
+            raise field_error(
+                BookingErrorCode.RATE_LIMITED,
+                "Too many requests with this email address. Try again later.",
+                "email",
+            )
+        online_waitlist_join(
+            actor=online_actor(request),
+            location_id=pk_from_global_id(input.location_id, LOCATION_ID),
+            service_id=pk_from_global_id(input.service_id, SERVICE_ID),
+            provider_id=(
+                pk_from_global_id(input.provider_id, PROVIDER_ID) if input.provider_id else None
+            ),
+            earliest=input.earliest,
+            latest=input.latest,
+            windows=[
+                {"weekdays": w.weekdays or list(range(7)), "from": w.start, "to": w.end}
+                for w in input.windows or []
+            ],
+            first_name=input.first_name,
+            last_name=input.last_name,
+            email=input.email,
+            phone=input.phone,
+        )
+        return cls(joined=True, errors=[])
+
+
+class ClaimWaitlistOffer(BookingMutation):
+    """Book the time an offer's link names (the token is the part after `#`)."""
+
+    class Arguments:
+        token = graphene.String(required=True)
+
+    @classmethod
+    def perform(cls, root, info, membership, token):
+        appointment = online_waitlist_claim(actor=online_actor(info.context), secret=token)
+        return cls(appointment=appointment, errors=[])
+
+
 class BookingMutations(graphene.ObjectType):
     book = Book.Field()
     cancel = Cancel.Field()
     reschedule = Reschedule.Field()
+    join_waitlist = JoinWaitlist.Field()
+    claim_waitlist_offer = ClaimWaitlistOffer.Field()

@@ -36,6 +36,7 @@ from tenant_apps.scheduling.models import (
     AppointmentStatus,
 )
 from tenant_apps.scheduling.selectors.availability import bookable_location, bookable_services
+from tenant_apps.scheduling.services.notify import notify_messaging
 from tenant_apps.scheduling.services.planning import (
     clean_start,
     clean_text,
@@ -156,4 +157,5 @@ def appointment_book_slot(
             kind=AppointmentEventKind.BOOKED,
             to_status=AppointmentStatus.BOOKED,
         )
+        notify_messaging(appointment, "booked")
     return appointment

@@ -33,6 +33,7 @@ from tenant_apps.scheduling.models import (
 )
 from tenant_apps.scheduling.selectors.availability import bookable_location, bookable_services
 from tenant_apps.scheduling.services.booking import MAX_NOTES
+from tenant_apps.scheduling.services.notify import notify_messaging
 from tenant_apps.scheduling.services.planning import (
     clean_start,
     clean_text,
@@ -157,6 +158,7 @@ def appointment_reschedule(
         current.save()
         write_plan(current, slot, services)
         record_event(current, actor=actor, kind=AppointmentEventKind.RESCHEDULED, previous=previous)
+        notify_messaging(current, "rescheduled")
     return current
 
 
@@ -217,6 +219,7 @@ def appointment_set_status(
             from_status=previous_status,
             to_status=status,
         )
+        notify_messaging(appointment, status)
     return appointment
 
 

@@ -14,6 +14,7 @@ from tests.tenant_apps.audit.matrix import MATRIX as AUDIT_MATRIX
 from tests.tenant_apps.catalog.matrix import MATRIX as CATALOG_MATRIX
 from tests.tenant_apps.clients.matrix import MATRIX as CLIENTS_MATRIX
 from tests.tenant_apps.locations.matrix import MATRIX as LOCATIONS_MATRIX
+from tests.tenant_apps.messaging.matrix import MATRIX as MESSAGING_MATRIX
 from tests.tenant_apps.profile.matrix import MATRIX as PROFILE_MATRIX
 from tests.tenant_apps.scheduling.matrix import MATRIX as SCHEDULING_MATRIX
 from tests.tenant_apps.staff.matrix import MATRIX as STAFF_MATRIX
@@ -66,6 +67,7 @@ MATRIX: dict[str, tuple[str, Permission]] = {
     **CLIENTS_MATRIX,
     **LOCATIONS_MATRIX,
     **PROFILE_MATRIX,
+    **MESSAGING_MATRIX,
     **SCHEDULING_MATRIX,
     **STAFF_MATRIX,
 }
@@ -97,7 +99,7 @@ def test_every_root_field_declares_a_permission_and_is_in_the_matrix():
 
 
 # Fields whose document asks for something that is not there: allowed, they answer null.
-ANSWERS_NULL_WHEN_ALLOWED = {"node", "client"}
+ANSWERS_NULL_WHEN_ALLOWED = {"node", "client", "clientMessagingConsents"}
 
 CASES = [(field, role) for field in MATRIX for role in [None, *ALL_ROLES]]
 

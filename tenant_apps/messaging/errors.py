@@ -1,0 +1,17 @@
+"""Why messaging's services refuse: the codes of `MessagingError`."""
+
+from core.errors import ErrorCode
+
+
+class MessagingErrorCode(ErrorCode):
+    NOT_FOUND = "NOT_FOUND"
+    VALUE_INVALID = "VALUE_INVALID"
+    TEMPLATE_VARIABLE_UNKNOWN = "TEMPLATE_VARIABLE_UNKNOWN"
+    TEMPLATE_TOO_LONG = "TEMPLATE_TOO_LONG"
+    TEMPLATE_NOT_EDITABLE = "TEMPLATE_NOT_EDITABLE"
+    OUT_OF_RANGE = "OUT_OF_RANGE"
+    DUPLICATE = "DUPLICATE"
+    WINDOW_INVALID = "WINDOW_INVALID"
+    CLIENT_ARCHIVED = "CLIENT_ARCHIVED"
+    OFFER_GONE = "OFFER_GONE"
+    SLOT_TAKEN = "SLOT_TAKEN"

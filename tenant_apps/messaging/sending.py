@@ -1,0 +1,311 @@
+"""The outbox: messages are queued (a row with a unique key, written in the
+transaction that causes them, and a job deferred in it), then sent by a job
+that applies the rules at send time.
+
+A send job is idempotent. It locks its message and acts only on a queued one;
+it marks the message "sending" and commits before handing it to the provider,
+then "sent". A job run again (a retry, a worker killed and its job put back)
+finds the message sent and does nothing, or finds it "sending" (the worker died
+between the hand-over and the commit) and marks it unconfirmed instead of
+sending again: a patient never gets a message twice, and the delivery callback
+settles whether it went. A worker killed before the hand-over leaves it queued,
+and the job put back sends it: nothing is lost.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from core.sms import SmsError, send_sms
+from shared_apps.accounts.emails import spa_base_url
+from shared_apps.jobs.spa import defer_in_spa, spa_task
+from shared_apps.sms.models import SmsRoute
+from tenant_apps.audit.models import AuditAction
+from tenant_apps.audit.services import Actor, audit_record
+from tenant_apps.clients.models import Client
+from tenant_apps.messaging import rules
+from tenant_apps.messaging.consent import consent_refusal
+from tenant_apps.messaging.models import (
+    Channel,
+    Message,
+    MessageKind,
+    MessageStatus,
+    OfferStatus,
+    Purpose,
+    WaitlistOffer,
+)
+from tenant_apps.messaging.templates import render, wording
+from tenant_apps.profile.models import SpaProfile
+from tenant_apps.scheduling.models import HOLDING_STATUSES, Appointment, AppointmentStatus
+from tenants.db import connection
+
+logger = logging.getLogger(__name__)
+
+SYSTEM = Actor.system("messaging")
+# Kinds that answer the patient's own text at once: no quiet hours, no caps.
+REPLIES = (MessageKind.OPT_OUT_CONFIRMATION, MessageKind.REPLY)
+# Kinds about an appointment that must still be as it was when they were queued.
+ABOUT_A_VISIT = (MessageKind.REMINDER, MessageKind.CONFIRMATION, MessageKind.CHANGE)
+SENT_STATUSES = (
+    MessageStatus.SENDING,
+    MessageStatus.SENT,
+    MessageStatus.DELIVERED,
+    MessageStatus.UNCONFIRMED,
+)
+
+
+def message_queue(
+    *,
+    key: str,
+    client: Client | None,
+    channel: str,
+    kind: str,
+    purpose: str = Purpose.APPOINTMENT,
+    appointment: Appointment | None = None,
+    due_at: dt.datetime | None = None,
+    to_address: str = "",
+    body: str = "",
+    only_if_unconfirmed: bool = False,
+    extra: dict[str, str] | None = None,
+) -> Message | None:
+    """Queue one message under `key` and defer its send job, in the caller's
+    transaction; None if a message with that key exists (queued once, ever)."""
+    due_at = due_at or timezone.now()
+    try:
+        with transaction.atomic():
+            message = Message.objects.create(
+                client=client,
+                appointment=appointment,
+                channel=channel,
+                purpose=purpose,
+                kind=kind,
+                dedupe_key=key[:200],
+                for_starts_at=appointment.starts_at if appointment is not None else None,
+                to_address=to_address,
+                body=body,
+                due_at=due_at,
+                only_if_unconfirmed=only_if_unconfirmed,
+                values=extra or {},
+            )
+    except IntegrityError:
+        return None
+    defer_in_spa(message_send, run_at=due_at, message_id=message.pk)
+    return message
+
+
+@dataclass(frozen=True)
+class Decision:
+    action: str  # "send", "suppress", "defer"
+    reason: str = ""
+    at: dt.datetime | None = None
+
+
+def patient_zone(message: Message) -> tuple[str, str]:
+    """The patient's time zone and state: the appointment's location's zone (the
+    patient is near the spa), else the spa's; the state from the patient's US
+    address, else the location's."""
+    location = message.appointment.location if message.appointment is not None else None
+    zone = location.timezone if location is not None else connection.tenant.timezone
+    client = message.client
+    state = ""
+    if client is not None and client.country in ("", "US") and len(client.region.strip()) == 2:
+        state = client.region
+    elif location is not None:
+        state = location.region
+    return zone, state
+
+
+def decide(message: Message, *, now: dt.datetime) -> Decision:
+    """Whether `message` goes now, later (quiet hours) or not at all (a rule)."""
+    client = message.client
+    if client is None or client.archived_at is not None:
+        return Decision("suppress", "no_client")
+    address = client.phone if message.channel == Channel.SMS else client.email
+    if not (message.to_address or address):
+        return Decision("suppress", "no_address")
+    appointment = message.appointment
+    if message.kind in ABOUT_A_VISIT:
+        if appointment is None or appointment.status not in HOLDING_STATUSES:
+            return Decision("suppress", "stale")
+        if appointment.starts_at != message.for_starts_at or appointment.starts_at <= now:
+            return Decision("suppress", "stale")
+    if message.kind == MessageKind.CANCELLATION and (
+        appointment is None or appointment.starts_at <= now
+    ):
+        return Decision("suppress", "stale")  # news of a visit already past
+    if message.kind == MessageKind.WAITLIST_OFFER:
+        offer_id = int(message.dedupe_key.partition(":")[2])
+        if not WaitlistOffer.objects.filter(pk=offer_id, status=OfferStatus.OPEN).exists():
+            return Decision("suppress", "stale")
+    if message.kind != MessageKind.OPT_OUT_CONFIRMATION:
+        refusal = consent_refusal(
+            client_id=client.pk, channel=message.channel, purpose=message.purpose
+        )
+        if refusal:
+            return Decision("suppress", refusal)
+    if message.kind in REPLIES:
+        return Decision("send")
+    zone, state = patient_zone(message)
+    allowed_at = rules.next_allowed(now, timezone=zone, state=state)
+    if allowed_at > now:
+        return Decision("defer", at=allowed_at)
+    if message.kind == MessageKind.REMINDER:
+        if (
+            message.only_if_unconfirmed
+            and appointment is not None
+            and appointment.status == AppointmentStatus.CONFIRMED
+        ):
+            return Decision("suppress", "confirmed")
+        sent = Message.objects.filter(
+            client=client, kind=MessageKind.REMINDER, status__in=SENT_STATUSES
+        ).exclude(pk=message.pk)
+        day_start, day_end = rules.local_day_bounds(now, timezone=zone)
+        if sent.filter(sent_at__gte=day_start, sent_at__lt=day_end).count() >= (
+            rules.REMINDERS_PER_DAY
+        ):
+            return Decision("suppress", "cap_day")
+        if sent.filter(sent_at__gt=now - dt.timedelta(days=7)).count() >= (
+            rules.REMINDERS_PER_WEEK
+        ):
+            return Decision("suppress", "cap_week")
+    return Decision("send")
+
+
+def _values(message: Message) -> dict[str, str]:
+    spa = connection.tenant
+    profile = SpaProfile.objects.filter(pk=SpaProfile.SINGLETON_ID).first()
+    client = message.client
+    assert client is not None
+    values = {
+        "first_name": (client.preferred_name or client.first_name)[:12],
+        "spa_name": spa.name[:24],
+        "spa_phone": profile.contact_phone if profile is not None else "",
+        "link": f"{spa_base_url(spa)}/booking/",
+        "date": "",
+        "time": "",
+        "location": "",
+        "hold_minutes": "",
+    }
+    appointment = message.appointment
+    if appointment is not None:
+        local = appointment.starts_at.astimezone(ZoneInfo(appointment.location.timezone))
+        values["date"] = f"{local:%a %b} {local.day}"
+        values["time"] = local.strftime("%I:%M %p").lstrip("0")
+        values["location"] = appointment.location.name[:20]
+    return values
+
+
+def _render(message: Message, extra: dict[str, str]) -> tuple[str, str]:
+    if message.body:
+        return message.subject, message.body
+    words = wording(message.kind, message.channel)
+    values = {**_values(message), **extra}
+    return render(words.subject, values), render(words.body, values)
+
+
+def _deliver(message: Message) -> str:
+    if message.channel == Channel.SMS:
+        callback = ""
+        if settings.TWILIO_WEBHOOK_BASE_URL:
+            callback = (
+                f"{settings.TWILIO_WEBHOOK_BASE_URL}/webhooks/twilio/status/"
+                f"?spa={connection.schema_name}&message={message.pk}"
+            )
+        return send_sms(to=message.to_address, body=message.body, status_callback=callback)
+    email = EmailMessage(
+        message.subject, message.body, settings.DEFAULT_FROM_EMAIL, [message.to_address]
+    )
+    email.send(fail_silently=False)
+    status = getattr(email, "anymail_status", None)
+    return str(getattr(status, "message_id", "") or "")
+
+
+@spa_task(name="messaging.send", atomic=False)
+def message_send(*, message_id: int, at: str | None = None) -> str:
+    """Send one queued message if the rules let it go now (see the module).
+    `at`: the time to act as of (ISO 8601; tests), default now."""
+    now = dt.datetime.fromisoformat(at) if at else timezone.now()
+    with transaction.atomic():
+        found = Message.objects.filter(pk=message_id).values_list("client_id", flat=True).first()
+        if found is not None:
+            # The audit lock first, as every write of a patient's record here.
+            audit_record(actor=SYSTEM, action=AuditAction.VIEW, client_ids=[found])
+        message = (
+            Message.objects.select_for_update(of=("self",))
+            .select_related("client", "appointment__location")
+            .filter(pk=message_id)
+            .first()
+        )
+        if message is None:
+            return "gone"
+        if message.status == MessageStatus.SENDING:
+            message.status = MessageStatus.UNCONFIRMED
+            message.reason = "interrupted"
+            message.save(update_fields=["status", "reason", "updated_at"])
+            return "unconfirmed"
+        if message.status != MessageStatus.QUEUED:
+            return "done"
+        if message.due_at > now + dt.timedelta(seconds=1):
+            return "early"
+        decision = decide(message, now=now)
+        if decision.action == "suppress":
+            message.status = MessageStatus.SUPPRESSED
+            message.reason = decision.reason
+            message.save(update_fields=["status", "reason", "updated_at"])
+            return decision.reason
+        if decision.action == "defer":
+            assert decision.at is not None
+            message.due_at = decision.at
+            message.deferrals += 1
+            message.reason = "quiet_hours"
+            message.save(update_fields=["due_at", "deferrals", "reason", "updated_at"])
+            defer_in_spa(message_send, run_at=decision.at, message_id=message.pk)
+            return "deferred"
+        client = message.client
+        assert client is not None
+        message.subject, message.body = _render(message, message.values)
+        if not message.to_address:
+            message.to_address = client.phone if message.channel == Channel.SMS else client.email
+        if (
+            message.channel == Channel.SMS
+            and message.kind == MessageKind.REMINDER
+            and len(message.body) >= rules.SMS_REMINDER_LIMIT
+        ):
+            message.status = MessageStatus.FAILED
+            message.reason = "too_long"
+            message.save(update_fields=["status", "reason", "body", "updated_at"])
+            return "too_long"
+        message.status = MessageStatus.SENDING
+        message.save()
+    try:
+        provider_id = _deliver(message)
+    except (SmsError, OSError) as exc:
+        code = exc.code if isinstance(exc, SmsError) else "unreachable"
+        with transaction.atomic():
+            Message.objects.filter(pk=message.pk, status=MessageStatus.SENDING).update(
+                status=MessageStatus.QUEUED, reason=code[:32], updated_at=timezone.now()
+            )
+        raise  # the job is retried with backoff (shared_apps/jobs/spa.py)
+    sent_at = now if at else timezone.now()
+    with transaction.atomic():
+        Message.objects.filter(pk=message.pk).update(
+            status=MessageStatus.SENT,
+            sent_at=sent_at,
+            provider_id=provider_id[:64],
+            reason="",
+            updated_at=sent_at,
+        )
+        if message.channel == Channel.SMS:
+            SmsRoute.objects.update_or_create(
+                phone=message.to_address,
+                defaults={"spa_id": connection.tenant.pk, "last_sent_at": sent_at},
+            )
+    return "sent"

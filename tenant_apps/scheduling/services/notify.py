@@ -1,0 +1,16 @@
+"""Telling messaging that an appointment changed: a job deferred by name in the
+caller's transaction (a rolled-back change sends nothing; a committed one is
+never lost). By name, so scheduling does not import messaging, which reads the
+calendar (tenant_apps/messaging/events.py)."""
+
+from __future__ import annotations
+
+from shared_apps.jobs.spa import defer_in_spa_by_name
+from tenant_apps.scheduling.models import Appointment
+
+EVENT_TASK = "messaging.appointment_event"
+
+
+def notify_messaging(appointment: Appointment, event: str) -> None:
+    """`event`: booked, rescheduled, or the new status (cancelled, confirmed, ...)."""
+    defer_in_spa_by_name(EVENT_TASK, appointment_id=appointment.pk, event=event)

@@ -1,0 +1,124 @@
+"""Spa jobs: deferred in the transaction of the write that causes them, run in
+their own spa's schema and nowhere else."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.db import transaction
+
+from shared_apps.jobs.spa import NotASpaSchema, defer_in_spa
+from tenant_apps.audit.services import Actor
+from tenant_apps.messaging.events import appointment_event
+from tenant_apps.messaging.models import Message, MessageKind
+from tenant_apps.scheduling.models import Appointment
+from tenant_apps.scheduling.services.booking import appointment_book
+from tenants.db import connection
+from tests.jobs import queued_jobs, run_jobs
+from tests.tenant_apps.scheduling.factories import a_desk
+
+DESK = Actor(user_id=1, role="front_desk")
+
+
+def tomorrow_at(desk, hour: int) -> dt.datetime:
+    from zoneinfo import ZoneInfo
+
+    day = dt.date.today() + dt.timedelta(days=3)
+    return dt.datetime.combine(day, dt.time(hour), tzinfo=ZoneInfo(desk.location.timezone))
+
+
+def book(desk, *, hour: int = 10, client: int = 0) -> Appointment:
+    return appointment_book(
+        actor=DESK,
+        client_id=desk.clients[client].pk,
+        provider_id=desk.providers[0].pk,
+        location_id=desk.location.pk,
+        service_ids=[desk.service.pk],
+        starts_at=tomorrow_at(desk, hour),
+    )
+
+
+@pytest.mark.spa("glow")
+def test_a_booking_defers_its_job_in_its_own_transaction_and_a_rollback_takes_it_back():
+    desk = a_desk(clients=2)
+    before = len(queued_jobs())
+
+    class Undo(Exception):
+        pass
+
+    with pytest.raises(Undo), transaction.atomic():
+        book(desk, client=0)
+        # Inside the booking's transaction the job is there, uncommitted.
+        assert [job["task"] for job in queued_jobs()[before:]] == ["messaging.appointment_event"]
+        raise Undo
+
+    assert len(queued_jobs()) == before
+    assert run_jobs() == []
+    assert not Message.objects.exists()
+    assert not Appointment.objects.exists()
+
+
+@pytest.mark.spa("glow")
+def test_a_committed_booking_queues_a_confirmation_and_reminders_that_send_once(mailoutbox):
+    desk = a_desk(clients=1)
+    appointment = book(desk, client=0)
+
+    ran = run_jobs()
+
+    assert ran[0] == ("messaging.appointment_event", None)
+    kinds = sorted(Message.objects.values_list("kind", "channel"))
+    assert kinds == [
+        (MessageKind.CONFIRMATION, "email"),
+        (MessageKind.CONFIRMATION, "sms"),
+        (MessageKind.REMINDER, "email"),
+        (MessageKind.REMINDER, "sms"),
+        (MessageKind.REMINDER, "sms"),
+    ]
+    # The job run twice queues nothing twice.
+    appointment_event(
+        spa_schema=connection.schema_name, appointment_id=appointment.pk, event="booked"
+    )
+    assert Message.objects.count() == 5
+
+
+def test_jobs_of_two_spas_run_each_in_its_own_schema(glow, radiance):
+    seen: dict[str, list[str]] = {}
+    for spa in (glow, radiance):
+        connection.set_tenant(spa)
+        desk = a_desk(clients=1, timezone=spa.timezone)
+        book(desk, client=0)
+    connection.set_schema_to_public()
+
+    for task, _ in run_jobs():
+        seen.setdefault(task, [])
+
+    for spa in (glow, radiance):
+        connection.set_tenant(spa)
+        messages = list(Message.objects.select_related("appointment"))
+        # Each spa's messages are for its own appointments, written in its schema.
+        assert len(messages) == 5
+        assert {m.appointment.location.timezone for m in messages} == {spa.timezone}
+    connection.set_schema_to_public()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT DISTINCT args->>'spa_schema' FROM public.procrastinate_jobs "
+            "WHERE task_name LIKE 'messaging.%%'"
+        )
+        assert sorted(row[0] for row in cursor.fetchall()) == ["spa_glow", "spa_radiance"]
+    # No messaging table exists in public for a job to write to by mistake.
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT to_regclass('public.messaging_message')")
+        assert cursor.fetchone()[0] is None
+
+
+def test_a_job_naming_no_spa_schema_is_refused_not_run(glow):
+    for schema in ("public", "_spa_template", "pg_catalog"):
+        with pytest.raises(NotASpaSchema):
+            appointment_event(spa_schema=schema, appointment_id=1, event="booked")
+    with pytest.raises(NotASpaSchema):
+        defer_in_spa(appointment_event, appointment_id=1, event="booked")  # on public
+
+
+def test_a_job_for_a_spa_that_is_gone_does_nothing(glow):
+    assert appointment_event(spa_schema="spa_gone_long_ago", appointment_id=1, event="x") is None
