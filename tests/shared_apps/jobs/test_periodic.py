@@ -22,6 +22,7 @@ def test_periodic_jobs_replace_the_scheduled_commands():
         "console_usage": ("console.usage", "17 * * * *"),
         "console_metrics": ("console.metrics", "37 * * * *"),
         "retry_stalled_jobs": ("jobs.retry_stalled", "* * * * *"),
+        "spa_spares": ("lifecycle.spares", "*/5 * * * *"),
     }
 
 
@@ -43,7 +44,9 @@ def test_a_failing_spa_job_is_retried_with_growing_waits_then_given_up():
 def test_the_periodic_jobs_run(db):
     from shared_apps.billing.tasks import billing_enforce_hourly
     from shared_apps.console.tasks import console_metrics_hourly, console_usage_hourly
+    from shared_apps.lifecycle.tasks import spa_spares_keep
 
+    assert spa_spares_keep(timestamp=0) == 0  # not a Citus coordinator: nothing to keep
     assert billing_enforce_hourly(timestamp=0) >= 0
     assert console_usage_hourly(timestamp=0) >= 0
     console_metrics_hourly(timestamp=0)
