@@ -17,8 +17,10 @@ honest, on plain PostgreSQL, in every test run:
   the paths to review and add; the ADR explains why each is safe.
 
 Writes are INSERT, UPDATE and DELETE statements sent through Django's
-connection (raw `COPY` is not seen: the restore loads a spa's rows in a
-transaction of its own, which writes no public row).
+connection, and Procrastinate's functions that defer, retry or cancel a job
+(they write the public `procrastinate_jobs`). Raw `COPY` is not seen: the
+restore loads a spa's rows in a transaction of its own, which writes no public
+row.
 """
 
 from __future__ import annotations
@@ -32,6 +34,10 @@ from typing import Any
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
+
+_APPOINTMENT_JOB = (
+    "the appointment (spa) and the job that tells messaging of it (public procrastinate_jobs)"
+)
 
 # Code paths known to write public and spa rows in one transaction: what each writes.
 KNOWN: dict[str, str] = {
@@ -52,11 +58,44 @@ KNOWN: dict[str, str] = {
         "the token revoked and the console's audit entry (public), the end in the spa's "
         "audit log (spa)"
     ),
+    # Jobs are deferred in the transaction of the write that causes them
+    # (docs/adr/0009-jobs-procrastinate.md): every change to an appointment.
+    "tenant_apps.scheduling.services.booking.appointment_book": _APPOINTMENT_JOB,
+    "tenant_apps.scheduling.services.changes.appointment_reschedule": _APPOINTMENT_JOB,
+    "tenant_apps.scheduling.services.changes.appointment_set_status": _APPOINTMENT_JOB,
+    "tenant_apps.scheduling.graphql.mutations.BookAppointment.perform": _APPOINTMENT_JOB,
+    "tenant_apps.scheduling.graphql.mutations.RescheduleAppointment.perform": _APPOINTMENT_JOB,
+    "tenant_apps.scheduling.graphql.mutations.CancelAppointment.perform": _APPOINTMENT_JOB,
+    "tenant_apps.scheduling.graphql.mutations._StatusMutation.perform": _APPOINTMENT_JOB,
+    "tenant_apps.online_booking.graphql.mutations.Book.perform": _APPOINTMENT_JOB,
+    "tenant_apps.online_booking.graphql.mutations.Reschedule.perform": _APPOINTMENT_JOB,
+    "tenant_apps.online_booking.graphql.mutations.Cancel.perform": _APPOINTMENT_JOB,
+    "tenant_apps.online_booking.graphql.mutations.ClaimWaitlistOffer.perform": _APPOINTMENT_JOB,
+    "tenant_apps.messaging.waitlist.waitlist_claim": _APPOINTMENT_JOB,
+    "tenant_apps.messaging.waitlist.waitlist_offer_expire": (
+        "the offer expired and the next one made (spa), the next offer's job (public)"
+    ),
+    "tenant_apps.messaging.events.appointment_event": (
+        "the messages an appointment's change calls for (spa) and their send jobs (public)"
+    ),
+    "tenant_apps.messaging.sending.message_queue": (
+        "a message, the outbox row (spa), and its send job (public), together"
+    ),
+    "tenant_apps.messaging.sending.message_send": (
+        "the message's state (spa) and the number's route to this spa (public sms routes)"
+    ),
+    "shared_apps.sms.views.inbound_sms": (
+        "an opt-out or confirmation by text: the number's state (public) and the patient's "
+        "consent or appointment (spa)"
+    ),
 }
 
 _WRITE = re.compile(
     r'^\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+(?:("?)(\w+)\1\.)?("?)(\w+)\3', re.IGNORECASE
 )
+# Procrastinate defers a job through its own function, which inserts into the
+# public procrastinate_jobs table: a write to public as much as an INSERT is.
+_PUBLIC_FUNCTION_WRITE = re.compile(r"\bprocrastinate_(?:defer|retry|cancel)\w*\(", re.IGNORECASE)
 _APP_DIRS = ("shared_apps/", "tenant_apps/", "tenants/", "demo/")
 _NOT_A_PATH = re.compile(r"(^|/)(middleware|tests?)(/|\.py$)")
 
@@ -82,6 +121,8 @@ class Tracker:
         match = _WRITE.match(sql) if isinstance(sql, str) else None
         if match:
             self._note(match.group(2), match.group(4), context["connection"])
+        elif isinstance(sql, str) and _PUBLIC_FUNCTION_WRITE.search(sql):
+            self._note("public", "procrastinate_jobs", context["connection"])
         return execute(sql, params, many, context)
 
     def _note(self, schema: str | None, table: str, connection: Any) -> None:
