@@ -45,6 +45,7 @@ from tenant_apps.messaging.models import (
 from tenant_apps.messaging.templates import render, wording
 from tenant_apps.profile.models import SpaProfile
 from tenant_apps.scheduling.models import HOLDING_STATUSES, Appointment, AppointmentStatus
+from tenant_apps.scheduling.services.manage_links import issue_token, manage_url
 from tenants.db import connection
 
 logger = logging.getLogger(__name__)
@@ -179,6 +180,10 @@ def decide(message: Message, *, now: dt.datetime) -> Decision:
     return Decision("send")
 
 
+# Messages about an appointment still to come, whose email links to its page.
+_LINKED_KINDS = frozenset({MessageKind.CONFIRMATION, MessageKind.REMINDER, MessageKind.CHANGE})
+
+
 def _values(message: Message) -> dict[str, str]:
     spa = connection.tenant
     profile = SpaProfile.objects.filter(pk=SpaProfile.SINGLETON_ID).first()
@@ -195,6 +200,18 @@ def _values(message: Message) -> dict[str, str]:
         "hold_minutes": "",
     }
     appointment = message.appointment
+    if (
+        appointment is not None
+        and message.channel == Channel.EMAIL
+        and message.kind in _LINKED_KINDS
+        and appointment.status in HOLDING_STATUSES
+        and appointment.starts_at > timezone.now()
+    ):
+        # The email's link opens this appointment's own page (details, change,
+        # cancel) behind a token, instead of any detail in the message. A text
+        # keeps the spa's booking page: a 43-character token would not leave a
+        # reminder under 160 characters.
+        values["link"] = manage_url(spa, issue_token(appointment, email=message.to_address))
     if appointment is not None:
         local = appointment.starts_at.astimezone(ZoneInfo(appointment.location.timezone))
         values["date"] = f"{local:%a %b} {local.day}"

@@ -21,6 +21,7 @@ from shared_apps.accounts.emails import spa_base_url
 from tenant_apps.online_booking.selectors import booking_reference
 from tenant_apps.profile.models import SpaProfile
 from tenant_apps.scheduling.models import Appointment
+from tenant_apps.scheduling.services.manage_links import manage_url
 from tenants.models import Spa
 
 
@@ -28,7 +29,7 @@ def manage_link(spa: Spa, secret: str) -> str:
     """The booking page's link to manage a booking. The token is in the fragment:
     browsers never send it to a server, so it stays out of access logs and
     Referer headers; the page reads it and sends it to the API in a POST body."""
-    return f"{spa_base_url(spa)}/booking/manage#{secret}"
+    return manage_url(spa, secret)
 
 
 def _send_on_commit(*, to: str, subject: str, body: str) -> None:

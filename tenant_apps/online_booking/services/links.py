@@ -8,8 +8,6 @@ expired token is TOKEN_INVALID, one code for all three.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import secrets
 
 from django.utils import timezone
 
@@ -19,27 +17,12 @@ from tenant_apps.audit.services import Actor, audit_record
 from tenant_apps.online_booking.errors import BookingErrorCode
 from tenant_apps.profile.models import SpaProfile
 from tenant_apps.scheduling.models import RESCHEDULABLE_STATUSES, Appointment, ManageToken
+from tenant_apps.scheduling.services.manage_links import issue_token, token_digest
 
-# A booking's start may be minutes away (a spa with no minimum notice); the link
-# still outlives its creation.
-TOKEN_MIN_LIFETIME = dt.timedelta(minutes=1)
+__all__ = ["issue_token"]  # issued in scheduling (messaging issues them too); spent here
+
 _TOKEN_INVALID = "This link is invalid, has been used or has expired."  # noqa: S105
 NOT_CHANGEABLE = "This appointment can no longer be changed online."
-
-
-def _digest(secret: str) -> str:
-    return hashlib.sha256(secret.encode()).hexdigest()
-
-
-def issue_token(appointment: Appointment, *, email: str) -> str:
-    secret = secrets.token_urlsafe(32)
-    ManageToken.objects.create(
-        appointment=appointment,
-        token_hash=_digest(secret),
-        email=email,
-        expires_at=max(appointment.starts_at, timezone.now() + TOKEN_MIN_LIFETIME),
-    )
-    return secret
 
 
 def manage_token_get(*, secret: str, now: dt.datetime, lock: bool = False) -> ManageToken:
@@ -47,7 +30,7 @@ def manage_token_get(*, secret: str, now: dt.datetime, lock: bool = False) -> Ma
     if not isinstance(secret, str) or not 20 <= len(secret) <= 100:
         raise field_error(BookingErrorCode.TOKEN_INVALID, _TOKEN_INVALID, "token")
     tokens = ManageToken.objects.filter(
-        token_hash=_digest(secret), used_at__isnull=True, expires_at__gt=now
+        token_hash=token_digest(secret), used_at__isnull=True, expires_at__gt=now
     )
     token = (tokens.select_for_update() if lock else tokens).first()
     if token is None:

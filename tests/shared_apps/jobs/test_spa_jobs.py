@@ -122,3 +122,26 @@ def test_a_job_naming_no_spa_schema_is_refused_not_run(glow):
 
 def test_a_job_for_a_spa_that_is_gone_does_nothing(glow):
     assert appointment_event(spa_schema="spa_gone_long_ago", appointment_id=1, event="x") is None
+
+
+@pytest.mark.spa("glow")
+def test_an_appointment_email_links_to_its_own_page_behind_a_token_and_a_text_does_not(
+    mailoutbox,
+):
+    import re
+
+    from tenant_apps.messaging.models import Channel
+    from tenant_apps.online_booking.services.links import manage_token_view
+
+    desk = a_desk(clients=1)
+    appointment = book(desk, client=0)
+    run_jobs()
+    confirmation = Message.objects.get(kind=MessageKind.CONFIRMATION, channel=Channel.EMAIL)
+    text = Message.objects.get(kind=MessageKind.CONFIRMATION, channel=Channel.SMS)
+
+    found = re.search(r"/booking/manage#([A-Za-z0-9_-]{40,})", confirmation.body)
+    assert found, confirmation.body
+    # The token opens exactly this appointment (the manage page's own check).
+    assert manage_token_view(actor=DESK, secret=found.group(1)).pk == appointment.pk
+    assert desk.service.name not in confirmation.body  # no detail of the visit itself
+    assert "/booking/manage" not in text.body and "/booking/" in text.body
