@@ -45,7 +45,6 @@ def test_the_periodic_jobs_run(db):
     from shared_apps.billing.tasks import billing_enforce_hourly
     from shared_apps.console.tasks import console_metrics_hourly, console_usage_hourly
     from shared_apps.lifecycle.tasks import spa_spares_keep
-
     from tenants.citus import citus_enabled
 
     if not citus_enabled():  # on Citus, tests/tenants/test_citus.py fills spares, committing
