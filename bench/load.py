@@ -191,6 +191,13 @@ def start_server(port: int, workers: int, log: Path) -> subprocess.Popen:
         "DATABASE_URL": database_url(),
         # Clients connect directly (no proxy): the socket's address is theirs.
         "CLIENT_IP_HEADER": "REMOTE_ADDR",
+        # Production refuses mail and texts kept on the machine; nothing is sent
+        # by the load's requests, so these only let the settings load.
+        "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "SMS_BACKEND": "twilio",
+        "TWILIO_ACCOUNT_SID": "ACbench",
+        "TWILIO_AUTH_TOKEN": "bench-not-secret",
+        "TWILIO_WEBHOOK_BASE_URL": "https://medspa.bench",
         "ROOT_DOMAIN": os.environ.get("ROOT_DOMAIN", "medspa.bench"),
         "PORT": str(port),
         "WEB_CONCURRENCY": str(workers),

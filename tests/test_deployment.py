@@ -55,6 +55,10 @@ def gunicorn(django_db_setup, django_db_blocker):
         "DATABASE_URL": f"postgres://{db['USER']}@{quote(str(db['HOST']), safe='')}:{db['PORT']}/{db['NAME']}",
         "CLIENT_IP_HEADER": "REMOTE_ADDR",
         "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "SMS_BACKEND": "twilio",
+        "TWILIO_ACCOUNT_SID": "ACtest",
+        "TWILIO_AUTH_TOKEN": "test-twilio-token",
+        "TWILIO_WEBHOOK_BASE_URL": "https://medspa.test",
         "ROOT_DOMAIN": "medspa.test",
         "PORT": str(port),
         "WEB_CONCURRENCY": "1",
@@ -119,11 +123,19 @@ PROD_ENV = {
     "DJANGO_SECRET_KEY": "test-prod-secret",
     "DATABASE_URL": "postgres://medspa@127.0.0.1:9/medspa",
     "CLIENT_IP_HEADER": "REMOTE_ADDR",
+    "SMS_BACKEND": "twilio",
+    "TWILIO_ACCOUNT_SID": "ACtest",
+    "TWILIO_AUTH_TOKEN": "test-twilio-token",
+    "TWILIO_WEBHOOK_BASE_URL": "https://medspa.test",
 }
 
 
 def _load_prod_settings(**extra: str) -> subprocess.CompletedProcess:
-    env = {key: value for key, value in os.environ.items() if key != "EMAIL_BACKEND"}
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key != "EMAIL_BACKEND" and not key.startswith(("SMS_", "TWILIO_"))
+    }
     env.update(PROD_ENV, **extra)
     return subprocess.run(
         [sys.executable, "-c", "from django.conf import settings; print(settings.EMAIL_BACKEND)"],
@@ -146,6 +158,23 @@ def _load_prod_settings(**extra: str) -> subprocess.CompletedProcess:
 )
 def test_production_refuses_to_start_without_a_real_mail_backend(backend, refusal):
     result = _load_prod_settings(**({"EMAIL_BACKEND": backend} if backend else {}))
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr and refusal in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("override", "refusal"),
+    [
+        ({"SMS_BACKEND": "console"}, "keeps texts on this machine"),
+        ({"SMS_BACKEND": "file"}, "keeps texts on this machine"),
+        ({"TWILIO_AUTH_TOKEN": ""}, "TWILIO_AUTH_TOKEN must be set"),
+        ({"TWILIO_WEBHOOK_BASE_URL": ""}, "TWILIO_WEBHOOK_BASE_URL must be set"),
+    ],
+)
+def test_production_refuses_to_start_without_twilio(override, refusal):
+    result = _load_prod_settings(
+        EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend", **override
+    )
     assert result.returncode != 0
     assert "ImproperlyConfigured" in result.stderr and refusal in result.stderr
 

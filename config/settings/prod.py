@@ -26,6 +26,18 @@ if EMAIL_BACKEND.rsplit(".", 2)[-2] in {"console", "filebased", "locmem", "dummy
         f"EMAIL_BACKEND {EMAIL_BACKEND} keeps mail on this machine: not for production"
     )
 
+# Texts too: the console and file transports would write patients' numbers, names
+# and bearer links to the log, and mark unsent texts sent (core/sms.py). Twilio
+# needs its credentials, and the address its callbacks' signatures cover.
+if SMS_BACKEND != "twilio":  # noqa: F405
+    raise ImproperlyConfigured(
+        f"SMS_BACKEND {SMS_BACKEND!r} keeps texts on this machine: production sends "  # noqa: F405
+        "through Twilio (SMS_BACKEND=twilio)"
+    )
+for _name in ("TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN", "TWILIO_WEBHOOK_BASE_URL"):
+    if not globals()[_name]:
+        raise ImproperlyConfigured(f"{_name} must be set in production")
+
 DATABASES = {"default": database_settings(data_dir=None)}
 # Persistent connections; search_path is re-set whenever the spa changes.
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=60)

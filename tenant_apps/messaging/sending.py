@@ -288,9 +288,12 @@ def message_send(*, message_id: int, at: str | None = None) -> str:
             return "deferred"
         client = message.client
         assert client is not None
-        message.subject, message.body = _render(message, message.values)
+        # The address first: rendering an appointment's email issues its page's
+        # token, which remembers where the link went (a move made with it sends
+        # the next link there).
         if not message.to_address:
             message.to_address = client.phone if message.channel == Channel.SMS else client.email
+        message.subject, message.body = _render(message, message.values)
         if (
             message.channel == Channel.SMS
             and message.kind == MessageKind.REMINDER

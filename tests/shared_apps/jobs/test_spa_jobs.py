@@ -12,7 +12,7 @@ from shared_apps.jobs.spa import NotASpaSchema, defer_in_spa
 from tenant_apps.audit.services import Actor
 from tenant_apps.messaging.events import appointment_event
 from tenant_apps.messaging.models import Message, MessageKind
-from tenant_apps.scheduling.models import Appointment
+from tenant_apps.scheduling.models import Appointment, ManageToken
 from tenant_apps.scheduling.services.booking import appointment_book
 from tenants.db import connection
 from tests.jobs import queued_jobs, run_jobs
@@ -141,7 +141,10 @@ def test_an_appointment_email_links_to_its_own_page_behind_a_token_and_a_text_do
 
     found = re.search(r"/booking/manage#([A-Za-z0-9_-]{40,})", confirmation.body)
     assert found, confirmation.body
-    # The token opens exactly this appointment (the manage page's own check).
+    # The token opens exactly this appointment (the manage page's own check),
+    # and remembers the address it went to (where a move sends the next link).
     assert manage_token_view(actor=DESK, secret=found.group(1)).pk == appointment.pk
+    token = ManageToken.objects.get(appointment=appointment)
+    assert token.email == confirmation.to_address == desk.clients[0].email != ""
     assert desk.service.name not in confirmation.body  # no detail of the visit itself
     assert "/booking/manage" not in text.body and "/booking/" in text.body
