@@ -84,6 +84,9 @@ KNOWN: dict[str, str] = {
     "tenant_apps.messaging.sending.message_send": (
         "the message's state (spa) and the number's route to this spa (public sms routes)"
     ),
+    # The demo's seeding books its calendars through the booking service.
+    "demo.calendar.seed_calendar": _APPOINTMENT_JOB,
+    "demo.management.commands.demo.Command.handle": _APPOINTMENT_JOB,
     "shared_apps.sms.views.inbound_sms": (
         "an opt-out or confirmation by text: the number's state (public) and the patient's "
         "consent or appointment (spa)"
