@@ -27,7 +27,7 @@ from django.utils import timezone
 from core.sms import SmsError, send_sms
 from shared_apps.accounts.emails import spa_base_url
 from shared_apps.jobs.spa import defer_in_spa, spa_task
-from shared_apps.sms.models import SmsRoute
+from shared_apps.sms.services import sms_route_record
 from tenant_apps.audit.models import AuditAction
 from tenant_apps.audit.services import Actor, audit_record
 from tenant_apps.clients.models import Client
@@ -302,6 +302,10 @@ def message_send(*, message_id: int, at: str | None = None) -> str:
             return "too_long"
         message.status = MessageStatus.SENDING
         message.save()
+        if message.channel == Channel.SMS:
+            # Routed from now on: a STOP to a text whose send is interrupted
+            # still finds this spa (shared_apps/sms/models.py).
+            sms_route_record(phone=message.to_address, spa_id=connection.tenant.pk, at=now)
     try:
         provider_id = _deliver(message)
     except (SmsError, OSError) as exc:
@@ -320,9 +324,4 @@ def message_send(*, message_id: int, at: str | None = None) -> str:
             reason="",
             updated_at=sent_at,
         )
-        if message.channel == Channel.SMS:
-            SmsRoute.objects.update_or_create(
-                phone=message.to_address,
-                defaults={"spa_id": connection.tenant.pk, "last_sent_at": sent_at},
-            )
     return "sent"
