@@ -43,6 +43,7 @@ from tenant_apps.messaging.models import (
     WaitlistOffer,
 )
 from tenant_apps.messaging.templates import render, wording
+from tenant_apps.messaging.unsubscribe import UNSUBSCRIBE_FOOTER, unsubscribe_url
 from tenant_apps.profile.models import SpaProfile
 from tenant_apps.scheduling.models import HOLDING_STATUSES, Appointment, AppointmentStatus
 from tenant_apps.scheduling.services.manage_links import issue_token, manage_url
@@ -237,8 +238,20 @@ def _deliver(message: Message) -> str:
                 f"?spa={connection.schema_name}&message={message.pk}"
             )
         return send_sms(to=message.to_address, body=message.body, status_callback=callback)
+    assert message.client_id is not None
+    # The patient's own way out (RFC 8058 one-click, and a link in the text).
+    unsubscribe = unsubscribe_url(
+        spa=connection.tenant, client_id=message.client_id, purpose=message.purpose
+    )
     email = EmailMessage(
-        message.subject, message.body, settings.DEFAULT_FROM_EMAIL, [message.to_address]
+        message.subject,
+        f"{message.body}\n\n{UNSUBSCRIBE_FOOTER} {unsubscribe}\n",
+        settings.DEFAULT_FROM_EMAIL,
+        [message.to_address],
+        headers={
+            "List-Unsubscribe": f"<{unsubscribe}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        },
     )
     email.send(fail_silently=False)
     status = getattr(email, "anymail_status", None)
