@@ -1,14 +1,15 @@
-"""Which spa a phone number's replies belong to.
+"""Which spas a phone number's replies may belong to.
 
 Every spa texts from the platform's one number, so a reply says only who sent
-it. A reply goes to the spa that last texted that number: each SMS sent writes
-(number, spa, when) here, replacing the previous spa for that number. A number
-two spas text at once is answered by the latest sender; its opt-out applies
-there (and a STOP reaching the wrong spa still stops the one that texted last,
-which is the one the patient is replying to). A number no spa has texted is not
-routed.
+it. Each SMS a spa hands to the provider writes (number, spa, when) here: one
+row per number and spa, with the time of that spa's last text to it. A reply is
+routed by these rows (shared_apps/sms/views.py): STOP and START reach every
+spa that texted the number; YES confirms only when one spa alone texted it in
+the last week; anything else goes to the spa that texted it last. A number no
+spa has texted is not routed.
 
 Public schema: the number is the only PHI here, and it carries no spa data.
+The spa is a public row; nothing here points into a spa's schema.
 """
 
 from __future__ import annotations
@@ -22,7 +23,10 @@ class SmsRoute(models.Model):
     last_sent_at = models.DateTimeField()
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["phone"], name="sms_route_phone_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["phone", "spa"], name="sms_route_phone_spa_unique")
+        ]
+        # The unique index (phone first) serves the lookup by number.
         indexes = [models.Index(fields=["spa"], name="sms_route_by_spa")]
 
     def __str__(self) -> str:

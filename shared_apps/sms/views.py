@@ -3,14 +3,18 @@ patients (`/webhooks/twilio/sms/`) and delivery status (`/webhooks/twilio/status
 
 Both are refused (403) unless Twilio's signature (X-Twilio-Signature, checked
 with its RequestValidator and our auth token over the exact URL it called and
-the form fields) is right. A text is routed to the spa that last texted the
-sender (shared_apps/sms/models.py) and handled there at once, in one
-transaction; a status names its spa and message in the URL we gave Twilio,
+the form fields) is right. A text is routed by the spas that texted the
+sender (shared_apps/sms/models.py) and handled at once, in one transaction:
+STOP and START in every such spa (a STOP answered once, by the latest spa it
+opted out at); YES in the one spa that texted the number in the last
+CONFIRM_WINDOW, or else answered by the latest spa asking the patient to call;
+anything else in the latest spa. A status names its spa and message in the URL we gave Twilio,
 which the signature covers.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 
 from django.conf import settings
@@ -23,7 +27,14 @@ from django_tenants.utils import tenant_context
 from twilio.request_validator import RequestValidator
 
 from shared_apps.sms.models import SmsRoute
-from tenant_apps.messaging.inbound import sms_received
+from tenant_apps.messaging.inbound import (
+    CONFIRM_WORDS,
+    START_WORDS,
+    STOP_WORDS,
+    keyword,
+    sms_opt_out_confirm,
+    sms_received,
+)
 from tenant_apps.messaging.models import Message, MessageStatus
 from tenants.db import connection
 from tenants.models import Spa
@@ -38,6 +49,8 @@ DELIVERY = {
     "failed": MessageStatus.FAILED,
     "undelivered": MessageStatus.FAILED,
 }
+# A YES confirms a visit only when one spa alone texted the number this lately.
+CONFIRM_WINDOW = dt.timedelta(days=7)
 
 
 def _signed(request: HttpRequest) -> bool:
@@ -60,18 +73,48 @@ def inbound_sms(request: HttpRequest) -> HttpResponse:
     if not _signed(request):
         return HttpResponse(status=403)
     sender = request.POST.get("From", "")
-    route = SmsRoute.objects.select_related("spa").filter(phone=sender).first()
-    if route is None or route.spa.status == "closed":
+    body = request.POST.get("Body", "")
+    provider_id = request.POST.get("MessageSid", "")
+    routes = list(
+        SmsRoute.objects.select_related("spa")
+        .filter(phone=sender)
+        .exclude(spa__status="closed")
+        .order_by("-last_sent_at", "-id")
+    )
+    if not routes:
         logger.info("text from a number no spa has texted")
         return _twiml()
-    with tenant_context(route.spa), transaction.atomic():
-        outcome = sms_received(
-            from_phone=sender,
-            body=request.POST.get("Body", ""),
-            provider_id=request.POST.get("MessageSid", ""),
-        )
+    now = timezone.now()
+    word = keyword(body)
+    may_confirm = True
+    if word in STOP_WORDS or word in START_WORDS:
+        targets = [route.spa for route in routes]
+    elif word in CONFIRM_WORDS:
+        recent = [route.spa for route in routes if route.last_sent_at >= now - CONFIRM_WINDOW]
+        may_confirm = len(recent) == 1
+        targets = recent if may_confirm else [routes[0].spa]
+    else:
+        targets = [routes[0].spa]
+    outcomes: list[tuple[Spa, str]] = []
+    with transaction.atomic():
+        for spa in targets:
+            with tenant_context(spa):
+                outcome = sms_received(
+                    from_phone=sender,
+                    body=body,
+                    provider_id=provider_id,
+                    may_confirm=may_confirm,
+                    now=now,
+                )
+            outcomes.append((spa, outcome))
+        # One confirmation of a STOP: from the latest spa it opted the number out at.
+        answering = next((spa for spa, outcome in outcomes if outcome == "stop"), None)
+        if answering is not None:
+            with tenant_context(answering):
+                sms_opt_out_confirm(from_phone=sender, provider_id=provider_id)
     connection.set_schema_to_public()
-    logger.info("text received", extra={"spa": route.spa.slug, "outcome": outcome})
+    for spa, outcome in outcomes:
+        logger.info("text received", extra={"spa": spa.slug, "outcome": outcome})
     return _twiml()
 
 

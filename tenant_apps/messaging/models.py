@@ -31,6 +31,7 @@ class ConsentSource(models.TextChoices):
     PHONE = "phone", "By phone"
     EMAIL = "email", "By email"
     SMS_REPLY = "sms_reply", "SMS reply (STOP, START)"
+    UNSUBSCRIBE_LINK = "unsubscribe_link", "Unsubscribe link in an email"
 
 
 # Sources that are written consent (a signature or a form the patient filled

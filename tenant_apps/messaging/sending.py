@@ -27,7 +27,7 @@ from django.utils import timezone
 from core.sms import SmsError, send_sms
 from shared_apps.accounts.emails import spa_base_url
 from shared_apps.jobs.spa import defer_in_spa, spa_task
-from shared_apps.sms.models import SmsRoute
+from shared_apps.sms.services import sms_route_record
 from tenant_apps.audit.models import AuditAction
 from tenant_apps.audit.services import Actor, audit_record
 from tenant_apps.clients.models import Client
@@ -43,6 +43,7 @@ from tenant_apps.messaging.models import (
     WaitlistOffer,
 )
 from tenant_apps.messaging.templates import render, wording
+from tenant_apps.messaging.unsubscribe import UNSUBSCRIBE_FOOTER, unsubscribe_url
 from tenant_apps.profile.models import SpaProfile
 from tenant_apps.scheduling.models import HOLDING_STATUSES, Appointment, AppointmentStatus
 from tenant_apps.scheduling.services.manage_links import issue_token, manage_url
@@ -237,8 +238,20 @@ def _deliver(message: Message) -> str:
                 f"?spa={connection.schema_name}&message={message.pk}"
             )
         return send_sms(to=message.to_address, body=message.body, status_callback=callback)
+    assert message.client_id is not None
+    # The patient's own way out (RFC 8058 one-click, and a link in the text).
+    unsubscribe = unsubscribe_url(
+        spa=connection.tenant, client_id=message.client_id, purpose=message.purpose
+    )
     email = EmailMessage(
-        message.subject, message.body, settings.DEFAULT_FROM_EMAIL, [message.to_address]
+        message.subject,
+        f"{message.body}\n\n{UNSUBSCRIBE_FOOTER} {unsubscribe}\n",
+        settings.DEFAULT_FROM_EMAIL,
+        [message.to_address],
+        headers={
+            "List-Unsubscribe": f"<{unsubscribe}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        },
     )
     email.send(fail_silently=False)
     status = getattr(email, "anymail_status", None)
@@ -305,6 +318,10 @@ def message_send(*, message_id: int, at: str | None = None) -> str:
             return "too_long"
         message.status = MessageStatus.SENDING
         message.save()
+        if message.channel == Channel.SMS:
+            # Routed from now on: a STOP to a text whose send is interrupted
+            # still finds this spa (shared_apps/sms/models.py).
+            sms_route_record(phone=message.to_address, spa_id=connection.tenant.pk, at=now)
     try:
         provider_id = _deliver(message)
     except (SmsError, OSError) as exc:
@@ -323,9 +340,4 @@ def message_send(*, message_id: int, at: str | None = None) -> str:
             reason="",
             updated_at=sent_at,
         )
-        if message.channel == Channel.SMS:
-            SmsRoute.objects.update_or_create(
-                phone=message.to_address,
-                defaults={"spa_id": connection.tenant.pk, "last_sent_at": sent_at},
-            )
     return "sent"

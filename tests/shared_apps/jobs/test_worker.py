@@ -3,8 +3,10 @@ jobs: a worker killed mid-job loses nothing and sends nothing twice.
 
 The worker runs in a process of its own with the file SMS transport
 (core/sms.py), so the test reads what it handed to "Twilio". To stop it at a
-chosen point of a job, the test holds a row lock the job needs there, waits
-until the job is taken, and kills the worker with SIGKILL (no clean-up runs).
+chosen point of a job, the test holds a row lock the job needs there (and,
+to stop it after the hand-over, makes the SMS file a pipe the job blocks on),
+waits until the job is taken, and kills the worker with SIGKILL (no clean-up
+runs).
 """
 
 from __future__ import annotations
@@ -22,7 +24,6 @@ import pytest
 from asgiref.sync import async_to_sync
 from django.conf import settings
 from django.db import connections, transaction
-from django.utils import timezone
 from procrastinate.contrib.django import app
 
 from shared_apps.jobs.tasks import put_back_stalled_jobs
@@ -131,7 +132,6 @@ def spa_with_a_text(committing, tmp_path):
         )
     assert message is not None
     connection.set_schema_to_public()
-    SmsRoute.objects.create(phone=PHONE, spa=spa, last_sent_at=timezone.now())
     with connections["default"].cursor() as cursor:
         cursor.execute(
             "SELECT id FROM public.procrastinate_jobs WHERE task_name = 'messaging.send' "
@@ -180,18 +180,37 @@ def test_a_worker_killed_before_the_hand_over_loses_nothing(spa_with_a_text):
     assert job_status(job_id) == "succeeded"
 
 
+def waiting_for_a_lock() -> int:
+    with connections["default"].cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
+            "AND datname = current_database()"
+        )
+        return int(cursor.fetchone()[0])
+
+
 def test_a_worker_killed_after_the_hand_over_sends_nothing_twice(spa_with_a_text):
     spa, message_id, job_id, sms_file = spa_with_a_text
-    # Hold the number's route: the job stops after handing the text to Twilio,
-    # before recording that it went.
+    # The "Twilio" file is a pipe: the job blocks handing the text over until
+    # the test reads it. Meanwhile the test locks the message, so the job,
+    # once it has handed the text over, stops before recording that it went.
+    os.mkfifo(sms_file)
+    worker = start_worker(sms_file)
+    wait_for(lambda: message_status(spa, message_id) == MessageStatus.SENDING, worker)
     with transaction.atomic():
-        SmsRoute.objects.select_for_update().get(phone=PHONE)
-        worker = start_worker(sms_file)
-        wait_for(lambda: len(sent(sms_file)) == 1, worker)
-        time.sleep(0.3)  # the job is now waiting for the route's lock
+        connection.set_tenant(spa)
+        Message.objects.select_for_update().get(pk=message_id)
+        handed_over = Path(sms_file).read_text()
+        wait_for(lambda: waiting_for_a_lock() == 1, worker)
         kill(worker)
+    connection.set_schema_to_public()
+    sms_file.unlink()
+    sms_file.write_text(handed_over)
+    assert len(sent(sms_file)) == 1
     assert job_status(job_id) == "doing"
     assert message_status(spa, message_id) == MessageStatus.SENDING
+    # The number is routed to the spa already: a STOP in answer finds it.
+    assert SmsRoute.objects.filter(phone=PHONE, spa=spa).exists()
 
     assert put_back_jobs_of_dead_workers() == 1
     finish(start_worker(sms_file))
