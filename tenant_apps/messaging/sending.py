@@ -19,12 +19,13 @@ import logging
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
+from anymail.exceptions import AnymailInvalidAddress, AnymailRecipientsRefused
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from core.sms import SmsError, send_sms
+from core.sms import SmsMaybeSent, SmsNotSent, SmsRefused, send_sms
 from shared_apps.accounts.emails import spa_base_url
 from shared_apps.jobs.spa import defer_in_spa, spa_task
 from shared_apps.sms.models import SmsRoute
@@ -245,6 +246,15 @@ def _deliver(message: Message) -> str:
     return str(getattr(status, "message_id", "") or "")
 
 
+def _settle(message: Message, status: str, reason: str) -> None:
+    """Move `message` from "sending" to `status` (a delivery callback that came
+    first keeps its word)."""
+    with transaction.atomic():
+        Message.objects.filter(pk=message.pk, status=MessageStatus.SENDING).update(
+            status=status, reason=reason[:32], updated_at=timezone.now()
+        )
+
+
 @spa_task(name="messaging.send", atomic=False)
 def message_send(*, message_id: int, at: str | None = None) -> str:
     """Send one queued message if the rules let it go now (see the module).
@@ -304,13 +314,23 @@ def message_send(*, message_id: int, at: str | None = None) -> str:
         message.save()
     try:
         provider_id = _deliver(message)
-    except (SmsError, OSError) as exc:
-        code = exc.code if isinstance(exc, SmsError) else "unreachable"
-        with transaction.atomic():
-            Message.objects.filter(pk=message.pk, status=MessageStatus.SENDING).update(
-                status=MessageStatus.QUEUED, reason=code[:32], updated_at=timezone.now()
-            )
-        raise  # the job is retried with backoff (shared_apps/jobs/spa.py)
+    except (SmsNotSent, OSError) as exc:
+        # The message surely did not go: queued again, and the job retried
+        # with backoff (shared_apps/jobs/spa.py).
+        code = exc.code if isinstance(exc, SmsNotSent) else "unreachable"
+        _settle(message, MessageStatus.QUEUED, code)
+        raise
+    except SmsMaybeSent as exc:
+        # It may have gone: never sent again; the delivery callback settles it.
+        _settle(message, MessageStatus.UNCONFIRMED, exc.code)
+        return "unconfirmed"
+    except SmsRefused as exc:
+        _settle(message, MessageStatus.FAILED, exc.code)
+        return exc.code
+    except (AnymailRecipientsRefused, AnymailInvalidAddress) as exc:
+        code = "refused" if isinstance(exc, AnymailRecipientsRefused) else "invalid_address"
+        _settle(message, MessageStatus.FAILED, code)
+        return code
     sent_at = now if at else timezone.now()
     with transaction.atomic():
         Message.objects.filter(pk=message.pk).update(
