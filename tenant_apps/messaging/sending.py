@@ -248,10 +248,13 @@ def _deliver(message: Message) -> str:
 
 def _settle(message: Message, status: str, reason: str) -> None:
     """Move `message` from "sending" to `status` (a delivery callback that came
-    first keeps its word)."""
+    first keeps its word); queued again, it no longer counts as sent."""
+    changes: dict[str, object] = {"status": status, "reason": reason[:32]}
+    if status == MessageStatus.QUEUED:
+        changes["sent_at"] = None
     with transaction.atomic():
         Message.objects.filter(pk=message.pk, status=MessageStatus.SENDING).update(
-            status=status, reason=reason[:32], updated_at=timezone.now()
+            **changes, updated_at=timezone.now()
         )
 
 
@@ -261,10 +264,14 @@ def message_send(*, message_id: int, at: str | None = None) -> str:
     `at`: the time to act as of (ISO 8601; tests), default now."""
     now = dt.datetime.fromisoformat(at) if at else timezone.now()
     with transaction.atomic():
-        found = Message.objects.filter(pk=message_id).values_list("client_id", flat=True).first()
-        if found is not None:
+        found = Message.objects.filter(pk=message_id).values_list("client_id", "kind").first()
+        if found is not None and found[0] is not None:
             # The audit lock first, as every write of a patient's record here.
-            audit_record(actor=SYSTEM, action=AuditAction.VIEW, client_ids=[found])
+            audit_record(actor=SYSTEM, action=AuditAction.VIEW, client_ids=[found[0]])
+            if found[1] == MessageKind.REMINDER:
+                # The patient's row next: reminders for one patient pass the
+                # caps one at a time, each seeing the others marked "sending".
+                list(Client.objects.select_for_update().filter(pk=found[0]).values_list("pk"))
         message = (
             Message.objects.select_for_update(of=("self",))
             .select_related("client", "appointment__location")
@@ -311,6 +318,8 @@ def message_send(*, message_id: int, at: str | None = None) -> str:
             message.save(update_fields=["status", "reason", "body", "updated_at"])
             return "too_long"
         message.status = MessageStatus.SENDING
+        # Counted by the caps from now (sent, or may have been); set again once sent.
+        message.sent_at = now if at else timezone.now()
         message.save()
     try:
         provider_id = _deliver(message)

@@ -6,16 +6,20 @@ refusal fails with its reason; a status set by a fast delivery callback stands."
 from __future__ import annotations
 
 import datetime as dt
+import threading
+import time
 from zoneinfo import ZoneInfo
 
 import pytest
 import requests
 
 from core import sms
+from shared_apps.lifecycle.services import spa_provision
 from tenant_apps.messaging.models import Channel, Message, MessageKind, MessageStatus
 from tenant_apps.messaging.sending import message_queue, message_send
 from tenants.db import connection
 from tests.tenant_apps.clients.factories import ClientFactory
+from tests.tenant_apps.scheduling.factories import AppointmentFactory
 
 NY = ZoneInfo("America/New_York")
 NOON = dt.datetime(2030, 1, 7, 12, tzinfo=NY)  # a Monday
@@ -100,3 +104,86 @@ def test_an_email_to_an_invalid_address_fails_and_is_not_left_sending(settings):
 
     message.refresh_from_db()
     assert (message.status, message.reason) == (MessageStatus.FAILED, "invalid_address")
+
+
+def reminder(client, appointment, n: int) -> Message:
+    message = message_queue(
+        key=f"reminder:test:{n}",
+        client=client,
+        channel=Channel.SMS,
+        kind=MessageKind.REMINDER,
+        appointment=appointment,
+    )
+    assert message is not None
+    return message
+
+
+@pytest.mark.spa("glow")
+def test_a_reminder_that_may_have_gone_counts_towards_the_caps(sms_outbox):
+    client = ClientFactory.create(region="", country="US")
+    appointment = AppointmentFactory.create(client=client, starts_at=NOON + dt.timedelta(days=20))
+    first, second = reminder(client, appointment, 1), reminder(client, appointment, 2)
+    sms.failures.append(requests.exceptions.ReadTimeout())
+
+    assert send(first) == "unconfirmed"
+    assert send(second, NOON + dt.timedelta(hours=2)) == "cap_day"
+    assert sms_outbox == []
+
+
+def _commit_once_waited_on(other, pid: int, waited: list[bool]) -> None:
+    """Commit `other`'s transaction as soon as backend `pid` waits for one of its
+    locks (the deadline only bounds a test that fails)."""
+    deadline = time.monotonic() + 10
+    with other.cursor() as cursor:
+        while time.monotonic() < deadline and not waited:
+            cursor.execute("SELECT wait_event_type FROM pg_stat_activity WHERE pid = %s", [pid])
+            if cursor.fetchone()[0] == "Lock":
+                waited.append(True)
+            time.sleep(0.02)
+    other.commit()
+
+
+def test_two_reminders_for_one_patient_at_once_pass_the_caps_one_at_a_time(committing):
+    """Another job has locked the patient and marked its reminder "sending" but
+    not committed: this one waits for it, then sees it, and is capped."""
+    spa = spa_provision(
+        slug="caps-race", name="Caps Race", timezone_name="UTC", owner_email="o@caps-race.example"
+    )
+    connection.set_tenant(spa)
+    try:
+        client = ClientFactory.create(region="", country="US")
+        appointment = AppointmentFactory.create(
+            client=client, starts_at=NOON + dt.timedelta(days=20)
+        )
+        first, second = reminder(client, appointment, 1), reminder(client, appointment, 2)
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_backend_pid()")
+            (our_pid,) = cursor.fetchone()
+        other = connection.get_new_connection(connection.get_connection_params())
+        waited: list[bool] = []
+        try:
+            with other.cursor() as cursor:
+                cursor.execute(f'SET search_path TO "{spa.schema_name}"')
+                cursor.execute(
+                    "SELECT id FROM clients_client WHERE id = %s FOR UPDATE", [client.pk]
+                )
+                cursor.execute(
+                    "UPDATE messaging_message SET status = 'sending', sent_at = %s WHERE id = %s",
+                    [NOON, first.pk],
+                )
+            committer = threading.Thread(
+                target=_commit_once_waited_on, args=(other, our_pid, waited)
+            )
+            committer.start()
+
+            outcome = send(second, NOON + dt.timedelta(minutes=1))
+
+            committer.join()
+        finally:
+            other.close()
+        assert waited == [True]
+        assert outcome == "cap_day"
+        assert sms.outbox == []
+    finally:
+        connection.set_schema_to_public()
+        sms.outbox.clear()
