@@ -342,7 +342,9 @@ def message_send(*, message_id: int, at: str | None = None) -> str:
         return code
     sent_at = now if at else timezone.now()
     with transaction.atomic():
-        Message.objects.filter(pk=message.pk).update(
+        # Only a row still "sending": a delivery callback that came first
+        # ("delivered", "failed") keeps its word, and its provider id.
+        Message.objects.filter(pk=message.pk, status=MessageStatus.SENDING).update(
             status=MessageStatus.SENT,
             sent_at=sent_at,
             provider_id=provider_id[:64],

@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import requests
+from django.core.mail.backends.locmem import EmailBackend
 
 from core import sms
 from shared_apps.lifecycle.services import spa_provision
@@ -187,3 +188,28 @@ def test_two_reminders_for_one_patient_at_once_pass_the_caps_one_at_a_time(commi
     finally:
         connection.set_schema_to_public()
         sms.outbox.clear()
+
+
+class DeliveredAtOnce(EmailBackend):
+    """Takes the email, and the provider's "delivered" callback is handled (and
+    committed) before the sending job hears back."""
+
+    def send_messages(self, messages):
+        sent = super().send_messages(messages)
+        for email in messages:
+            Message.objects.filter(to_address__in=email.to, status=MessageStatus.SENDING).update(
+                status=MessageStatus.DELIVERED, provider_id="from-callback"
+            )
+        return sent
+
+
+@pytest.mark.spa("glow")
+def test_a_delivery_callback_faster_than_the_job_keeps_its_status(settings, mailoutbox):
+    settings.EMAIL_BACKEND = f"{__name__}.DeliveredAtOnce"
+    message = queue(ClientFactory.create(region="", country="US"), Channel.EMAIL)
+
+    assert send(message) == "sent"
+
+    message.refresh_from_db()
+    assert (message.status, message.provider_id) == (MessageStatus.DELIVERED, "from-callback")
+    assert len(mailoutbox) == 1
