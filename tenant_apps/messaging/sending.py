@@ -27,7 +27,7 @@ from django.utils import timezone
 
 from core.sms import SmsMaybeSent, SmsNotSent, SmsRefused, send_sms
 from shared_apps.accounts.emails import spa_base_url
-from shared_apps.jobs.spa import defer_in_spa, spa_task
+from shared_apps.jobs.spa import defer_in_spa, defer_in_spa_by_name, spa_task
 from shared_apps.sms.models import SmsRoute
 from tenant_apps.audit.models import AuditAction
 from tenant_apps.audit.services import Actor, audit_record
@@ -44,6 +44,7 @@ from tenant_apps.messaging.models import (
     WaitlistOffer,
 )
 from tenant_apps.messaging.templates import render, wording
+from tenant_apps.messaging.waitlist_fit import qualifies
 from tenant_apps.profile.models import SpaProfile
 from tenant_apps.scheduling.models import HOLDING_STATUSES, Appointment, AppointmentStatus
 from tenant_apps.scheduling.services.manage_links import issue_token, manage_url
@@ -56,6 +57,8 @@ SYSTEM = Actor.system("messaging")
 REPLIES = (MessageKind.OPT_OUT_CONFIRMATION, MessageKind.REPLY)
 # Kinds about an appointment that must still be as it was when they were queued.
 ABOUT_A_VISIT = (MessageKind.REMINDER, MessageKind.CONFIRMATION, MessageKind.CHANGE)
+# Why a waitlist offer's message did not go: the patient no longer qualifies.
+OFFER_UNFIT = "offer_unfit"
 SENT_STATUSES = (
     MessageStatus.SENDING,
     MessageStatus.SENT,
@@ -103,6 +106,19 @@ def message_queue(
     return message
 
 
+def _offer_id(message: Message) -> int:
+    return int(message.dedupe_key.partition(":")[2])
+
+
+def _offer_end(message: Message, *, now: dt.datetime) -> None:
+    """End an offer whose message will not go: its hold runs out now, and the
+    waitlist's expiry job offers the slot to the next in line, as when a hold
+    ends (tenant_apps/messaging/waitlist.py, which imports this module)."""
+    offer_id = _offer_id(message)
+    WaitlistOffer.objects.filter(pk=offer_id, status=OfferStatus.OPEN).update(expires_at=now)
+    defer_in_spa_by_name("messaging.waitlist_offer_expire", offer_id=offer_id)
+
+
 @dataclass(frozen=True)
 class Decision:
     action: str  # "send", "suppress", "defer"
@@ -143,9 +159,16 @@ def decide(message: Message, *, now: dt.datetime) -> Decision:
         appointment is None or appointment.starts_at <= now
     ):
         return Decision("suppress", "stale")  # news of a visit already past
+    offer = None
     if message.kind == MessageKind.WAITLIST_OFFER:
-        offer_id = int(message.dedupe_key.partition(":")[2])
-        if not WaitlistOffer.objects.filter(pk=offer_id, status=OfferStatus.OPEN).exists():
+        offer = (
+            WaitlistOffer.objects.select_related(
+                "provider", "entry__client", "entry__service", "entry__location"
+            )
+            .filter(pk=_offer_id(message), status=OfferStatus.OPEN)
+            .first()
+        )
+        if offer is None:
             return Decision("suppress", "stale")
     if message.kind != MessageKind.OPT_OUT_CONFIRMATION:
         refusal = consent_refusal(
@@ -159,6 +182,12 @@ def decide(message: Message, *, now: dt.datetime) -> Decision:
     allowed_at = rules.next_allowed(now, timezone=zone, state=state)
     if allowed_at > now:
         return Decision("defer", at=allowed_at)
+    if offer is not None and not qualifies(
+        offer.entry, provider=offer.provider, starts_at=offer.starts_at, now=now
+    ):
+        # Quiet hours may have held it for hours: the slot passed, was taken,
+        # or no longer fits the patient.
+        return Decision("suppress", OFFER_UNFIT)
     if message.kind == MessageKind.REMINDER:
         if (
             message.only_if_unconfirmed
@@ -294,6 +323,8 @@ def message_send(*, message_id: int, at: str | None = None) -> str:
             message.status = MessageStatus.SUPPRESSED
             message.reason = decision.reason
             message.save(update_fields=["status", "reason", "updated_at"])
+            if decision.reason == OFFER_UNFIT:
+                _offer_end(message, now=now)
             return decision.reason
         if decision.action == "defer":
             assert decision.at is not None
