@@ -317,6 +317,9 @@ def message_send(*, message_id: int, at: str | None = None) -> str:
         if message.status != MessageStatus.QUEUED:
             return "done"
         if message.due_at > now + dt.timedelta(seconds=1):
+            # This worker's clock is behind the one that scheduled the job (or
+            # the message was moved later): run again when it is due.
+            defer_in_spa(message_send, run_at=message.due_at, message_id=message.pk)
             return "early"
         decision = decide(message, now=now)
         if decision.action == "suppress":

@@ -19,6 +19,7 @@ from shared_apps.lifecycle.services import spa_provision
 from tenant_apps.messaging.models import Channel, Message, MessageKind, MessageStatus
 from tenant_apps.messaging.sending import message_queue, message_send
 from tenants.db import connection
+from tests.jobs import queued_jobs
 from tests.tenant_apps.clients.factories import ClientFactory
 from tests.tenant_apps.scheduling.factories import AppointmentFactory
 
@@ -33,9 +34,21 @@ def no_failures():
     sms.failures.clear()
 
 
-def queue(client, channel: str = Channel.SMS, *, key: str = "test:1", to: str = "") -> Message:
+def queue(
+    client,
+    channel: str = Channel.SMS,
+    *,
+    key: str = "test:1",
+    to: str = "",
+    due: dt.datetime | None = None,
+) -> Message:
     message = message_queue(
-        key=key, client=client, channel=channel, kind=MessageKind.FORM_REQUEST, to_address=to
+        key=key,
+        client=client,
+        channel=channel,
+        kind=MessageKind.FORM_REQUEST,
+        to_address=to,
+        due_at=due,
     )
     assert message is not None
     return message
@@ -213,3 +226,21 @@ def test_a_delivery_callback_faster_than_the_job_keeps_its_status(settings, mail
     message.refresh_from_db()
     assert (message.status, message.provider_id) == (MessageStatus.DELIVERED, "from-callback")
     assert len(mailoutbox) == 1
+
+
+@pytest.mark.spa("glow")
+def test_a_job_run_before_its_message_is_due_runs_again_when_it_is(sms_outbox):
+    due = NOON + dt.timedelta(minutes=5)
+    message = queue(ClientFactory.create(region="", country="US"), due=due)
+    jobs_before = len(queued_jobs("messaging.send"))
+
+    assert send(message, NOON) == "early"
+
+    again = queued_jobs("messaging.send")[jobs_before:]
+    assert [(job["args"]["message_id"], job["scheduled_at"]) for job in again] == [
+        (message.pk, due)
+    ]
+    message.refresh_from_db()
+    assert message.status == MessageStatus.QUEUED
+    assert send(message, due) == "sent"
+    assert len(sms_outbox) == 1
