@@ -10,6 +10,14 @@ between the hand-over and the commit) and marks it unconfirmed instead of
 sending again: a patient never gets a message twice, and the delivery callback
 settles whether it went. A worker killed before the hand-over leaves it queued,
 and the job put back sends it: nothing is lost.
+
+A failed hand-over: a text that surely never reached Twilio is queued again
+and the job retried; one sent without an answer (a read timeout) is
+unconfirmed, never sent again; a permanent refusal (opted out, invalid or not
+mobile number, a refused email address) fails with its reason. The last step
+moves only a message still "sending", so a faster delivery callback stands.
+A reminder marked "sending" counts towards the caps at once, and the patient's
+row is locked before counting, so two jobs for one patient pass one at a time.
 """
 
 from __future__ import annotations
