@@ -10,7 +10,15 @@ provider's message id out.
   under test: the test reads what it sent);
 - "console": printed to standard output (development).
 In every case the request is built by Twilio's own client, so what the tests
-see is what Twilio would get.
+see is what Twilio would get. The local transports answer Twilio's magic test
+numbers as Twilio does (+15005550001 invalid, +15005550004 opted out,
++15005550009 not mobile), and raise what is put in `failures` (tests: what the
+network would raise).
+
+A failure says whether sending again is safe: `SmsNotSent` (the request surely
+never reached Twilio, or Twilio answered that it made no message: retry),
+`SmsMaybeSent` (the request went and no answer came: Twilio may have accepted
+it, so never send it again) and `SmsRefused` (refused for good: no retry).
 """
 
 from __future__ import annotations
@@ -22,13 +30,25 @@ import threading
 import uuid
 from typing import Any
 
+import requests
+import urllib3
 from django.conf import settings
 from twilio.http import HttpClient
+from twilio.http.http_client import TwilioHttpClient
 from twilio.http.response import Response
 from twilio.rest import Client as TwilioClient
 
+# Seconds to wait for Twilio (to connect, then between bytes of the answer).
+TIMEOUT = 10
+# Twilio's codes for a message that no retry can send.
+PERMANENT_CODES = {21610: "opted_out", 21211: "invalid_number", 21614: "not_mobile"}
+# Twilio's magic test numbers the local transports answer as Twilio does.
+_MAGIC_NUMBERS = {"+15005550001": 21211, "+15005550004": 21610, "+15005550009": 21614}
+
 # What the "locmem" transport sent, oldest first (tests empty it).
 outbox: list[dict[str, str]] = []
+# What the local transports raise instead of answering, oldest first (tests).
+failures: list[BaseException] = []
 _outbox_lock = threading.Lock()
 
 
@@ -38,6 +58,18 @@ class SmsError(Exception):
     def __init__(self, code: str) -> None:
         super().__init__(code)
         self.code = code
+
+
+class SmsNotSent(SmsError):
+    """The message surely did not go: sending it again is safe."""
+
+
+class SmsMaybeSent(SmsError):
+    """The request went and no answer came: Twilio may have accepted it."""
+
+
+class SmsRefused(SmsError):
+    """Twilio refused the message for good (opted out, invalid, not mobile)."""
 
 
 class _LocalTransport(HttpClient):
@@ -60,7 +92,14 @@ class _LocalTransport(HttpClient):
     ) -> Response:
         if method != "POST" or not uri.endswith("/Messages.json"):
             return Response(404, json.dumps({"code": 20404, "message": "not found"}))
+        with _outbox_lock:
+            failure = failures.pop(0) if failures else None
+        if failure is not None:
+            raise failure
         fields = {key: str(value) for key, value in (data or {}).items()}
+        refused = _MAGIC_NUMBERS.get(fields.get("To", ""))
+        if refused is not None:
+            return Response(400, json.dumps({"code": refused, "message": "refused", "status": 400}))
         sid = "SM" + uuid.uuid4().hex
         record = {
             "sid": sid,
@@ -84,12 +123,31 @@ class _LocalTransport(HttpClient):
 def _client() -> TwilioClient:
     backend = settings.SMS_BACKEND
     if backend == "twilio":
-        return TwilioClient(settings.TWILIO_ACCOUNT_SID, settings.TWILIO_AUTH_TOKEN)
+        return TwilioClient(
+            settings.TWILIO_ACCOUNT_SID,
+            settings.TWILIO_AUTH_TOKEN,
+            http_client=TwilioHttpClient(timeout=TIMEOUT),
+        )
     return TwilioClient("AC" + "0" * 32, "local", http_client=_LocalTransport(backend))
 
 
+def _surely_not_sent(exc: OSError) -> bool:
+    """Whether a network failure happened before the request left: no
+    connection was made (refused, no such host, connect timeout)."""
+    if isinstance(exc, requests.exceptions.ConnectTimeout):
+        return True
+    if isinstance(exc, requests.exceptions.ConnectionError) and not isinstance(
+        exc, requests.exceptions.SSLError
+    ):
+        cause = exc.args[0] if exc.args else None
+        reason = getattr(cause, "reason", cause)
+        return isinstance(reason, urllib3.exceptions.NewConnectionError)
+    return False
+
+
 def send_sms(*, to: str, body: str, status_callback: str = "") -> str:
-    """Send `body` to `to` (E.164) from the platform's number; Twilio's message id."""
+    """Send `body` to `to` (E.164) from the platform's number; Twilio's message
+    id. Raises an `SmsError` subclass saying whether a retry is safe."""
     from twilio.base.exceptions import TwilioException, TwilioRestException
 
     options: dict[str, Any] = {"to": to, "from_": settings.TWILIO_FROM_NUMBER, "body": body}
@@ -98,7 +156,14 @@ def send_sms(*, to: str, body: str, status_callback: str = "") -> str:
     try:
         message = _client().messages.create(**options)
     except TwilioRestException as exc:
-        raise SmsError(f"twilio_{exc.code or exc.status}") from None
-    except (TwilioException, OSError):
-        raise SmsError("unreachable") from None
+        if exc.code in PERMANENT_CODES:
+            raise SmsRefused(PERMANENT_CODES[exc.code]) from None
+        # Twilio answered with an error: it made no message.
+        raise SmsNotSent(f"twilio_{exc.code or exc.status}") from None
+    except TwilioException:
+        raise SmsNotSent("unreachable") from None
+    except OSError as exc:
+        if _surely_not_sent(exc):
+            raise SmsNotSent("unreachable") from None
+        raise SmsMaybeSent("no_answer") from None
     return str(message.sid)

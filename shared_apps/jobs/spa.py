@@ -5,7 +5,7 @@ transaction of the write that causes them, and run in that spa's schema.
 schema); `defer_in_spa` enqueues it. The job row carries the spa's schema name
 (`spa_schema`), and the worker runs the function with the connection on that
 schema (django-tenants' `tenant_context`) in one transaction. A job whose spa
-is gone does nothing; a job naming no spa schema (public, the template, a name
+is gone or closed does nothing; a job naming no spa schema (public, the template, a name
 that is not a spa's) is refused and fails, never run in the wrong place
 (docs/adr/0009-jobs-procrastinate.md).
 
@@ -30,7 +30,7 @@ from procrastinate.contrib.django.django_connector import DjangoConnector
 from procrastinate.tasks import Task
 
 from tenants.db import connection
-from tenants.models import Spa
+from tenants.models import Spa, SpaStatus
 from tenants.validators import SCHEMA_PREFIX
 
 logger = logging.getLogger(__name__)
@@ -77,6 +77,10 @@ def spa_task(
             spa = _spa_for(spa_schema)
             if spa is None:
                 logger.info("job for a removed spa skipped", extra={"task": name})
+                return None
+            if spa.status == SpaStatus.CLOSED:
+                # A closed spa's patients hear nothing more from it.
+                logger.info("job for a closed spa skipped", extra={"task": name})
                 return None
             with tenant_context(spa):
                 if connection.schema_name != spa_schema:  # pragma: no cover (a guard)

@@ -10,6 +10,14 @@ between the hand-over and the commit) and marks it unconfirmed instead of
 sending again: a patient never gets a message twice, and the delivery callback
 settles whether it went. A worker killed before the hand-over leaves it queued,
 and the job put back sends it: nothing is lost.
+
+A failed hand-over: a text that surely never reached Twilio is queued again
+and the job retried; one sent without an answer (a read timeout) is
+unconfirmed, never sent again; a permanent refusal (opted out, invalid or not
+mobile number, a refused email address) fails with its reason. The last step
+moves only a message still "sending", so a faster delivery callback stands.
+A reminder marked "sending" counts towards the caps at once, and the patient's
+row is locked before counting, so two jobs for one patient pass one at a time.
 """
 
 from __future__ import annotations
@@ -19,14 +27,15 @@ import logging
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
+from anymail.exceptions import AnymailInvalidAddress, AnymailRecipientsRefused
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from core.sms import SmsError, send_sms
+from core.sms import SmsMaybeSent, SmsNotSent, SmsRefused, send_sms
 from shared_apps.accounts.emails import spa_base_url
-from shared_apps.jobs.spa import defer_in_spa, spa_task
+from shared_apps.jobs.spa import defer_in_spa, defer_in_spa_by_name, spa_task
 from shared_apps.sms.services import sms_route_record
 from tenant_apps.audit.models import AuditAction
 from tenant_apps.audit.services import Actor, audit_record
@@ -44,6 +53,7 @@ from tenant_apps.messaging.models import (
 )
 from tenant_apps.messaging.templates import render, wording
 from tenant_apps.messaging.unsubscribe import UNSUBSCRIBE_FOOTER, unsubscribe_url
+from tenant_apps.messaging.waitlist_fit import qualifies
 from tenant_apps.profile.models import SpaProfile
 from tenant_apps.scheduling.models import HOLDING_STATUSES, Appointment, AppointmentStatus
 from tenant_apps.scheduling.services.manage_links import issue_token, manage_url
@@ -56,6 +66,8 @@ SYSTEM = Actor.system("messaging")
 REPLIES = (MessageKind.OPT_OUT_CONFIRMATION, MessageKind.REPLY)
 # Kinds about an appointment that must still be as it was when they were queued.
 ABOUT_A_VISIT = (MessageKind.REMINDER, MessageKind.CONFIRMATION, MessageKind.CHANGE)
+# Why a waitlist offer's message did not go: the patient no longer qualifies.
+OFFER_UNFIT = "offer_unfit"
 SENT_STATUSES = (
     MessageStatus.SENDING,
     MessageStatus.SENT,
@@ -103,6 +115,19 @@ def message_queue(
     return message
 
 
+def _offer_id(message: Message) -> int:
+    return int(message.dedupe_key.partition(":")[2])
+
+
+def _offer_end(message: Message, *, now: dt.datetime) -> None:
+    """End an offer whose message will not go: its hold runs out now, and the
+    waitlist's expiry job offers the slot to the next in line, as when a hold
+    ends (tenant_apps/messaging/waitlist.py, which imports this module)."""
+    offer_id = _offer_id(message)
+    WaitlistOffer.objects.filter(pk=offer_id, status=OfferStatus.OPEN).update(expires_at=now)
+    defer_in_spa_by_name("messaging.waitlist_offer_expire", offer_id=offer_id)
+
+
 @dataclass(frozen=True)
 class Decision:
     action: str  # "send", "suppress", "defer"
@@ -143,9 +168,16 @@ def decide(message: Message, *, now: dt.datetime) -> Decision:
         appointment is None or appointment.starts_at <= now
     ):
         return Decision("suppress", "stale")  # news of a visit already past
+    offer = None
     if message.kind == MessageKind.WAITLIST_OFFER:
-        offer_id = int(message.dedupe_key.partition(":")[2])
-        if not WaitlistOffer.objects.filter(pk=offer_id, status=OfferStatus.OPEN).exists():
+        offer = (
+            WaitlistOffer.objects.select_related(
+                "provider", "entry__client", "entry__service", "entry__location"
+            )
+            .filter(pk=_offer_id(message), status=OfferStatus.OPEN)
+            .first()
+        )
+        if offer is None:
             return Decision("suppress", "stale")
     if message.kind != MessageKind.OPT_OUT_CONFIRMATION:
         refusal = consent_refusal(
@@ -159,6 +191,12 @@ def decide(message: Message, *, now: dt.datetime) -> Decision:
     allowed_at = rules.next_allowed(now, timezone=zone, state=state)
     if allowed_at > now:
         return Decision("defer", at=allowed_at)
+    if offer is not None and not qualifies(
+        offer.entry, provider=offer.provider, starts_at=offer.starts_at, now=now
+    ):
+        # Quiet hours may have held it for hours: the slot passed, was taken,
+        # or no longer fits the patient.
+        return Decision("suppress", OFFER_UNFIT)
     if message.kind == MessageKind.REMINDER:
         if (
             message.only_if_unconfirmed
@@ -258,16 +296,32 @@ def _deliver(message: Message) -> str:
     return str(getattr(status, "message_id", "") or "")
 
 
+def _settle(message: Message, status: str, reason: str) -> None:
+    """Move `message` from "sending" to `status` (a delivery callback that came
+    first keeps its word); queued again, it no longer counts as sent."""
+    changes: dict[str, object] = {"status": status, "reason": reason[:32]}
+    if status == MessageStatus.QUEUED:
+        changes["sent_at"] = None
+    with transaction.atomic():
+        Message.objects.filter(pk=message.pk, status=MessageStatus.SENDING).update(
+            **changes, updated_at=timezone.now()
+        )
+
+
 @spa_task(name="messaging.send", atomic=False)
 def message_send(*, message_id: int, at: str | None = None) -> str:
     """Send one queued message if the rules let it go now (see the module).
     `at`: the time to act as of (ISO 8601; tests), default now."""
     now = dt.datetime.fromisoformat(at) if at else timezone.now()
     with transaction.atomic():
-        found = Message.objects.filter(pk=message_id).values_list("client_id", flat=True).first()
-        if found is not None:
+        found = Message.objects.filter(pk=message_id).values_list("client_id", "kind").first()
+        if found is not None and found[0] is not None:
             # The audit lock first, as every write of a patient's record here.
-            audit_record(actor=SYSTEM, action=AuditAction.VIEW, client_ids=[found])
+            audit_record(actor=SYSTEM, action=AuditAction.VIEW, client_ids=[found[0]])
+            if found[1] == MessageKind.REMINDER:
+                # The patient's row next: reminders for one patient pass the
+                # caps one at a time, each seeing the others marked "sending".
+                list(Client.objects.select_for_update().filter(pk=found[0]).values_list("pk"))
         message = (
             Message.objects.select_for_update(of=("self",))
             .select_related("client", "appointment__location")
@@ -284,12 +338,17 @@ def message_send(*, message_id: int, at: str | None = None) -> str:
         if message.status != MessageStatus.QUEUED:
             return "done"
         if message.due_at > now + dt.timedelta(seconds=1):
+            # This worker's clock is behind the one that scheduled the job (or
+            # the message was moved later): run again when it is due.
+            defer_in_spa(message_send, run_at=message.due_at, message_id=message.pk)
             return "early"
         decision = decide(message, now=now)
         if decision.action == "suppress":
             message.status = MessageStatus.SUPPRESSED
             message.reason = decision.reason
             message.save(update_fields=["status", "reason", "updated_at"])
+            if decision.reason == OFFER_UNFIT:
+                _offer_end(message, now=now)
             return decision.reason
         if decision.action == "defer":
             assert decision.at is not None
@@ -317,6 +376,8 @@ def message_send(*, message_id: int, at: str | None = None) -> str:
             message.save(update_fields=["status", "reason", "body", "updated_at"])
             return "too_long"
         message.status = MessageStatus.SENDING
+        # Counted by the caps from now (sent, or may have been); set again once sent.
+        message.sent_at = now if at else timezone.now()
         message.save()
         if message.channel == Channel.SMS:
             # Routed from now on: a STOP to a text whose send is interrupted
@@ -324,16 +385,28 @@ def message_send(*, message_id: int, at: str | None = None) -> str:
             sms_route_record(phone=message.to_address, spa_id=connection.tenant.pk, at=now)
     try:
         provider_id = _deliver(message)
-    except (SmsError, OSError) as exc:
-        code = exc.code if isinstance(exc, SmsError) else "unreachable"
-        with transaction.atomic():
-            Message.objects.filter(pk=message.pk, status=MessageStatus.SENDING).update(
-                status=MessageStatus.QUEUED, reason=code[:32], updated_at=timezone.now()
-            )
-        raise  # the job is retried with backoff (shared_apps/jobs/spa.py)
+    except (SmsNotSent, OSError) as exc:
+        # The message surely did not go: queued again, and the job retried
+        # with backoff (shared_apps/jobs/spa.py).
+        code = exc.code if isinstance(exc, SmsNotSent) else "unreachable"
+        _settle(message, MessageStatus.QUEUED, code)
+        raise
+    except SmsMaybeSent as exc:
+        # It may have gone: never sent again; the delivery callback settles it.
+        _settle(message, MessageStatus.UNCONFIRMED, exc.code)
+        return "unconfirmed"
+    except SmsRefused as exc:
+        _settle(message, MessageStatus.FAILED, exc.code)
+        return exc.code
+    except (AnymailRecipientsRefused, AnymailInvalidAddress) as exc:
+        code = "refused" if isinstance(exc, AnymailRecipientsRefused) else "invalid_address"
+        _settle(message, MessageStatus.FAILED, code)
+        return code
     sent_at = now if at else timezone.now()
     with transaction.atomic():
-        Message.objects.filter(pk=message.pk).update(
+        # Only a row still "sending": a delivery callback that came first
+        # ("delivered", "failed") keeps its word, and its provider id.
+        Message.objects.filter(pk=message.pk, status=MessageStatus.SENDING).update(
             status=MessageStatus.SENT,
             sent_at=sent_at,
             provider_id=provider_id[:64],

@@ -7,7 +7,9 @@ service, so every rule of a booking holds.
 An offer goes only to a patient who still qualifies when it is made: still
 waiting, not archived, the slot in their dates and windows, and the booking
 service's own planning accepting it for them (provider's hours and
-credentials, rooms and devices). The next offer re-checks all of it.
+credentials, rooms and devices). The next offer re-checks all of it, and so
+does the offer's message when it goes: one that no longer fits then expires
+and the slot goes to the next in line (tenant_apps/messaging/waitlist_fit.py).
 """
 
 from __future__ import annotations
@@ -47,9 +49,9 @@ from tenant_apps.messaging.models import (
     WaitlistStatus,
 )
 from tenant_apps.messaging.sending import message_queue
+from tenant_apps.messaging.waitlist_fit import qualifies
 from tenant_apps.scheduling.models import Appointment, AppointmentSource
 from tenant_apps.scheduling.services.booking import appointment_book
-from tenant_apps.scheduling.services.planning import plan
 from tenant_apps.staff.models import StaffProfile
 from tenants.db import connection
 
@@ -162,46 +164,6 @@ def waitlist_cancel(*, actor: Actor, entry_id: int | None) -> WaitlistEntry:
     entry.save(update_fields=["status"])
     entry.offers.filter(status=OfferStatus.OPEN).update(status=OfferStatus.WITHDRAWN)
     return entry
-
-
-def _in_windows(entry: WaitlistEntry, starts_at: dt.datetime) -> bool:
-    local = starts_at.astimezone(ZoneInfo(entry.location.timezone))
-    if not entry.earliest <= local.date() <= entry.latest:
-        return False
-    if not entry.windows:
-        return True
-    clock = local.time().replace(tzinfo=None)
-    return any(
-        local.weekday() in window["weekdays"]
-        and dt.time.fromisoformat(window["from"]) <= clock < dt.time.fromisoformat(window["to"])
-        for window in entry.windows
-    )
-
-
-def qualifies(
-    entry: WaitlistEntry, *, provider: StaffProfile, starts_at: dt.datetime, now: dt.datetime
-) -> bool:
-    """Whether `entry` may be offered the slot now (see the module)."""
-    if entry.status != WaitlistStatus.WAITING or starts_at <= now:
-        return False
-    if entry.client.archived_at is not None or not entry.service.is_active:
-        return False
-    if entry.provider_id is not None and entry.provider_id != provider.pk:
-        return False
-    if not _in_windows(entry, starts_at):
-        return False
-    try:
-        plan(
-            location=entry.location,
-            services=[entry.service],
-            provider=provider,
-            starts_at=starts_at,
-            online=False,
-            now=now,
-        )
-    except ValidationError:
-        return False
-    return True
 
 
 def _offer(

@@ -4,18 +4,23 @@ their own spa's schema and nowhere else."""
 from __future__ import annotations
 
 import datetime as dt
+import logging
 
 import pytest
 from django.db import transaction
 
+from core import sms
 from shared_apps.jobs.spa import NotASpaSchema, defer_in_spa
 from tenant_apps.audit.services import Actor
 from tenant_apps.messaging.events import appointment_event
-from tenant_apps.messaging.models import Message, MessageKind
+from tenant_apps.messaging.models import Channel, Message, MessageKind, MessageStatus
+from tenant_apps.messaging.sending import message_queue, message_send
 from tenant_apps.scheduling.models import Appointment, ManageToken
 from tenant_apps.scheduling.services.booking import appointment_book
 from tenants.db import connection
+from tenants.models import Spa, SpaStatus
 from tests.jobs import queued_jobs, run_jobs
+from tests.tenant_apps.clients.factories import ClientFactory
 from tests.tenant_apps.scheduling.factories import a_desk
 
 DESK = Actor(user_id=1, role="front_desk")
@@ -122,6 +127,27 @@ def test_a_job_naming_no_spa_schema_is_refused_not_run(glow):
 
 def test_a_job_for_a_spa_that_is_gone_does_nothing(glow):
     assert appointment_event(spa_schema="spa_gone_long_ago", appointment_id=1, event="x") is None
+
+
+@pytest.mark.spa("glow")
+def test_a_job_for_a_closed_spa_does_nothing(glow, caplog):
+    sms.outbox.clear()
+    client = ClientFactory.create(region="", country="US")
+    message = message_queue(
+        key="closed:1", client=client, channel=Channel.SMS, kind=MessageKind.FORM_REQUEST
+    )
+    assert message is not None
+    Spa.objects.filter(pk=glow.pk).update(status=SpaStatus.CLOSED)
+    caplog.set_level(logging.INFO, logger="shared_apps.jobs.spa")
+
+    assert message_send(spa_schema=glow.schema_name, message_id=message.pk) is None
+
+    message.refresh_from_db()
+    assert message.status == MessageStatus.QUEUED
+    assert sms.outbox == []
+    skipped = [r for r in caplog.records if r.getMessage() == "job for a closed spa skipped"]
+    assert [(r.levelno, r.task) for r in skipped] == [(logging.INFO, "messaging.send")]
+    assert client.first_name not in caplog.text and client.phone not in caplog.text
 
 
 @pytest.mark.spa("glow")

@@ -25,6 +25,7 @@ from tenant_apps.messaging.models import (
     WaitlistOffer,
     WaitlistStatus,
 )
+from tenant_apps.messaging.sending import message_send
 from tenant_apps.messaging.waitlist import slot_freed, waitlist_claim, waitlist_offer_expire
 from tenant_apps.scheduling.models import Appointment, AppointmentStatus
 from tenant_apps.scheduling.services.booking import appointment_book
@@ -101,6 +102,31 @@ def test_a_freed_slot_goes_to_the_first_in_line_then_the_next_when_the_hold_ends
     statuses = {o.entry_id: o.status for o in WaitlistOffer.objects.all()}
     assert statuses == {first.pk: OfferStatus.EXPIRED, third.pk: OfferStatus.OPEN}
     assert sms.outbox[-1]["to"] == third.client.phone
+
+
+@pytest.mark.spa("glow")
+def test_an_offer_that_no_longer_fits_when_its_message_goes_ends_and_the_next_gets_it():
+    desk = a_desk(clients=3, providers=1, timezone=noon_zone())
+    first, second = (wait(desk, c) for c in desk.clients[1:3])
+    cancel_a_booking(desk)
+    offer = WaitlistOffer.objects.get()
+    assert offer.entry_id == first.pk
+    # The slot's text was held back (by quiet hours, say); meanwhile the first
+    # in line changed their windows, so the slot no longer fits them.
+    offer_text = Message.objects.get(kind=MessageKind.WAITLIST_OFFER)
+    Message.objects.filter(pk=offer_text.pk).update(status=MessageStatus.QUEUED, sent_at=None)
+    first.windows = [{"weekdays": list(range(7)), "from": "13:00", "to": "17:00"}]
+    first.save(update_fields=["windows"])
+    sent_before = len(sms.outbox)
+
+    assert (
+        message_send(spa_schema=connection.schema_name, message_id=offer_text.pk) == "offer_unfit"
+    )
+    run_jobs()
+
+    statuses = {o.entry_id: o.status for o in WaitlistOffer.objects.all()}
+    assert statuses == {first.pk: OfferStatus.EXPIRED, second.pk: OfferStatus.OPEN}
+    assert [text["to"] for text in sms.outbox[sent_before:]] == [second.client.phone]
 
 
 @pytest.mark.spa("glow")
