@@ -49,6 +49,14 @@ DELIVERY = {
     "failed": MessageStatus.FAILED,
     "undelivered": MessageStatus.FAILED,
 }
+# How far along a handed-over text is: a callback only moves it further.
+_PROGRESS = {
+    MessageStatus.SENDING: 1,
+    MessageStatus.UNCONFIRMED: 1,
+    MessageStatus.SENT: 2,
+    MessageStatus.DELIVERED: 3,
+    MessageStatus.FAILED: 3,
+}
 # A YES confirms a visit only when one spa alone texted the number this lately.
 CONFIRM_WINDOW = dt.timedelta(days=7)
 
@@ -130,7 +138,10 @@ def delivery_status(request: HttpRequest) -> HttpResponse:
         return HttpResponse(status=204)
     with tenant_context(spa), transaction.atomic():
         message = Message.objects.select_for_update().filter(pk=int(message_id)).first()
-        if message is not None:
+        # Only forward: callbacks come out of order (and, unsigned by time, may
+        # be replayed); a late "sent" never undoes "delivered", nothing undoes
+        # a final state, and a message never handed over is not Twilio's to settle.
+        if message is not None and _PROGRESS.get(message.status, 99) < _PROGRESS[status]:
             message.status = status
             message.provider_id = request.POST.get("MessageSid", message.provider_id)[:64]
             if status == MessageStatus.FAILED:

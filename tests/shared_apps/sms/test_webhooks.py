@@ -303,3 +303,37 @@ def test_a_delivery_callback_settles_its_message(glow, platform_client):
     connection.set_tenant(glow)
     message.refresh_from_db()
     assert (message.status, message.provider_id) == (MessageStatus.DELIVERED, "SM42")
+
+
+@pytest.mark.parametrize(
+    ("before", "callback", "after"),
+    [
+        (MessageStatus.DELIVERED, "sent", MessageStatus.DELIVERED),  # a late "sent"
+        (MessageStatus.FAILED, "delivered", MessageStatus.FAILED),  # final stays final
+        (MessageStatus.SENT, "delivered", MessageStatus.DELIVERED),
+        (MessageStatus.QUEUED, "delivered", MessageStatus.QUEUED),  # never handed over
+        (MessageStatus.SUPPRESSED, "failed", MessageStatus.SUPPRESSED),
+    ],
+)
+def test_a_delivery_callback_only_moves_a_message_forward(
+    glow, platform_client, before, callback, after
+):
+    client = a_patient(glow)
+    connection.set_tenant(glow)
+    message = message_queue(
+        key="k", client=client, channel=Channel.SMS, kind=MessageKind.FORM_REQUEST
+    )
+    assert message is not None
+    Message.objects.filter(pk=message.pk).update(status=before)
+    connection.set_schema_to_public()
+
+    response = signed_post(
+        platform_client,
+        f"/webhooks/twilio/status/?spa=spa_glow&message={message.pk}",
+        {"MessageSid": "SM43", "MessageStatus": callback},
+    )
+
+    assert response.status_code == 204
+    connection.set_tenant(glow)
+    message.refresh_from_db()
+    assert message.status == after
