@@ -55,16 +55,12 @@ def _details(appointment: Appointment) -> tuple[str, str]:
         )
         if part
     )
-    lines = appointment.lines.select_related("service").order_by("position")
-    services = ", ".join(
-        f"{line.service.name} ({int((line.ends_at - line.starts_at).total_seconds()) // 60} min)"
-        for line in lines
-    )
+    # No treatment named: an email is not a private channel, so what is booked
+    # (a neurotoxin, a filler) is shown only behind the manage link's token.
     description = (
         f"When: {day}, {start:%H:%M} to {end:%H:%M} ({start.tzname()})\n"
         f"Where: {location.name}{', ' + address if address else ''}\n"
         f"With: {appointment.provider.display_name}\n"
-        f"Services: {services}\n"
         f"Reference: {booking_reference(appointment.pk)}"
     )
     return f"{start:%a} {start.day} {start:%b}, {start:%H:%M}", description
