@@ -50,7 +50,7 @@ from tenant_apps.messaging.models import (
 )
 from tenant_apps.messaging.sending import message_queue
 from tenant_apps.messaging.waitlist_fit import qualifies
-from tenant_apps.scheduling.models import Appointment, AppointmentSource
+from tenant_apps.scheduling.models import HOLDING_STATUSES, Appointment, AppointmentSource
 from tenant_apps.scheduling.services.booking import appointment_book
 from tenant_apps.staff.models import StaffProfile
 from tenants.db import connection
@@ -213,7 +213,15 @@ def slot_freed(
     if provider is None or starts_at <= now:
         return []
     already = WaitlistOffer.objects.filter(starts_at=starts_at, provider=provider)
-    if already.filter(status__in=(OfferStatus.OPEN, OfferStatus.CLAIMED)).exists():
+    # An open offer holds the slot; so does a claimed one while its booking
+    # still holds the time (a claim later cancelled frees the slot again).
+    holding = Q(status=OfferStatus.OPEN) | Q(
+        status=OfferStatus.CLAIMED,
+        appointment__status__in=HOLDING_STATUSES,
+        appointment__starts_at=starts_at,
+        appointment__provider_id=provider_id,
+    )
+    if already.filter(holding).exists():
         return []
     entries = (
         WaitlistEntry.objects.filter(status=WaitlistStatus.WAITING, location_id=location_id)

@@ -149,6 +149,25 @@ def test_an_offer_is_claimed_through_the_booking_service():
 
 
 @pytest.mark.spa("glow")
+def test_a_claimed_slot_cancelled_again_goes_back_to_the_waitlist():
+    desk = a_desk(clients=3, providers=1)
+    wait(desk, desk.clients[1])
+    later = wait(desk, desk.clients[2])
+    cancel_a_booking(desk)
+    claimed = waitlist_claim(actor=DESK, offer_id=WaitlistOffer.objects.get().pk)
+    run_jobs()
+
+    # the patient who claimed it cancels: the slot is free again
+    appointment_set_status(
+        actor=DESK, appointment_id=claimed.pk, status=AppointmentStatus.CANCELLED, reason="ill"
+    )
+    run_jobs()
+
+    # and the next in line is offered it
+    assert WaitlistOffer.objects.filter(entry=later, status=OfferStatus.OPEN).exists()
+
+
+@pytest.mark.spa("glow")
 def test_no_offer_to_a_patient_whose_windows_or_provider_do_not_fit():
     desk = a_desk(clients=4, providers=2)
     wait(
