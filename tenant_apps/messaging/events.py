@@ -7,6 +7,7 @@ change sends nothing and a committed one is never lost.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.utils import timezone
 
@@ -77,8 +78,12 @@ def queue_reminders(appointment: Appointment, *, now: dt.datetime) -> int:
 
 
 @spa_task(name=EVENT_TASK)
-def appointment_event(*, appointment_id: int, event: str) -> None:
-    """`event`: booked, rescheduled, cancelled, no_show, confirmed, ..."""
+def appointment_event(
+    *, appointment_id: int, event: str, freed: dict[str, Any] | None = None
+) -> None:
+    """`event`: booked, rescheduled, cancelled, no_show, confirmed, ...; `freed`,
+    for a move, the slot it left (jobs deferred before it was passed read the
+    latest move's record instead)."""
     now = timezone.now()
     appointment = (
         Appointment.objects.select_related("client", "location").filter(pk=appointment_id).first()
@@ -91,18 +96,20 @@ def appointment_event(*, appointment_id: int, event: str) -> None:
     elif event == "rescheduled":
         queue_notice(appointment, MessageKind.CHANGE)
         queue_reminders(appointment, now=now)
-        moved = (
-            AppointmentEvent.objects.filter(
-                appointment=appointment, kind=AppointmentEventKind.RESCHEDULED
+        if freed is None:
+            moved = (
+                AppointmentEvent.objects.filter(
+                    appointment=appointment, kind=AppointmentEventKind.RESCHEDULED
+                )
+                .order_by("-occurred_at", "-id")
+                .first()
             )
-            .order_by("-occurred_at", "-id")
-            .first()
-        )
-        if moved is not None and moved.previous.get("starts_at"):
+            freed = moved.previous if moved is not None else None
+        if freed and freed.get("starts_at"):
             waitlist.slot_freed(
-                provider_id=moved.previous["provider_id"],
+                provider_id=freed["provider_id"],
                 location_id=appointment.location_id,
-                starts_at=dt.datetime.fromisoformat(moved.previous["starts_at"]),
+                starts_at=dt.datetime.fromisoformat(freed["starts_at"]),
                 now=now,
             )
     elif event == "cancelled":

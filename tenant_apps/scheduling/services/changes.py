@@ -158,7 +158,11 @@ def appointment_reschedule(
         current.save()
         write_plan(current, slot, services)
         record_event(current, actor=actor, kind=AppointmentEventKind.RESCHEDULED, previous=previous)
-        notify_messaging(current, "rescheduled")
+        notify_messaging(
+            current,
+            "rescheduled",
+            freed={"provider_id": previous["provider_id"], "starts_at": previous["starts_at"]},
+        )
     return current
 
 

@@ -5,12 +5,20 @@ calendar (tenant_apps/messaging/events.py)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from shared_apps.jobs.spa import defer_in_spa_by_name
 from tenant_apps.scheduling.models import Appointment
 
 EVENT_TASK = "messaging.appointment_event"
 
 
-def notify_messaging(appointment: Appointment, event: str) -> None:
-    """`event`: booked, rescheduled, or the new status (cancelled, confirmed, ...)."""
-    defer_in_spa_by_name(EVENT_TASK, appointment_id=appointment.pk, event=event)
+def notify_messaging(
+    appointment: Appointment, event: str, *, freed: dict[str, object] | None = None
+) -> None:
+    """`event`: booked, rescheduled, or the new status (cancelled, confirmed, ...).
+    `freed`, for a move: the slot it left (`provider_id`, `starts_at` in ISO
+    form: ids and a time, nothing of the patient), carried by the job itself, so
+    two moves before the job runs each free their own slot."""
+    extra: dict[str, Any] = {"freed": freed} if freed else {}
+    defer_in_spa_by_name(EVENT_TASK, appointment_id=appointment.pk, event=event, **extra)

@@ -29,7 +29,7 @@ from tenant_apps.messaging.sending import message_send
 from tenant_apps.messaging.waitlist import slot_freed, waitlist_claim, waitlist_offer_expire
 from tenant_apps.scheduling.models import Appointment, AppointmentStatus
 from tenant_apps.scheduling.services.booking import appointment_book
-from tenant_apps.scheduling.services.changes import appointment_set_status
+from tenant_apps.scheduling.services.changes import appointment_reschedule, appointment_set_status
 from tenants.db import connection
 from tests.concurrency import at_once
 from tests.jobs import run_jobs
@@ -165,6 +165,32 @@ def test_a_claimed_slot_cancelled_again_goes_back_to_the_waitlist():
 
     # and the next in line is offered it
     assert WaitlistOffer.objects.filter(entry=later, status=OfferStatus.OPEN).exists()
+
+
+@pytest.mark.spa("glow")
+def test_two_moves_before_the_jobs_run_each_free_their_own_slot():
+    desk = a_desk(clients=2, providers=1)
+    settings = MessagingSettings.objects.get()
+    settings.waitlist_mode = WaitlistMode.ALL_AT_ONCE
+    settings.save()
+    wait(desk, desk.clients[1])
+    booked = appointment_book(
+        actor=DESK,
+        client_id=desk.clients[0].pk,
+        provider_id=desk.providers[0].pk,
+        location_id=desk.location.pk,
+        service_ids=[desk.service.pk],
+        starts_at=slot(desk, 10),
+    )
+    run_jobs()
+
+    # 10:00 -> 11:00 -> 14:00, then the worker catches up
+    appointment_reschedule(actor=DESK, appointment_id=booked.pk, starts_at=slot(desk, 11))
+    appointment_reschedule(actor=DESK, appointment_id=booked.pk, starts_at=slot(desk, 14))
+    run_jobs()
+
+    offered = set(WaitlistOffer.objects.values_list("starts_at", flat=True))
+    assert {slot(desk, 10), slot(desk, 11)} <= offered
 
 
 @pytest.mark.spa("glow")
