@@ -136,15 +136,17 @@ class Decision:
 
 
 def patient_zone(message: Message) -> tuple[str, str]:
-    """The patient's time zone and state: the appointment's location's zone (the
-    patient is near the spa), else the spa's; the state from the patient's US
-    address, else the location's."""
+    """The patient's time zone and state. The state from the patient's US
+    address, and the zone from that state (a New York spa's Californian patient
+    gets no text before 8 in California); without one, the appointment's
+    location's state and zone (the patient is near the spa), else the spa's zone."""
     location = message.appointment.location if message.appointment is not None else None
     zone = location.timezone if location is not None else connection.tenant.timezone
     client = message.client
     state = ""
     if client is not None and client.country in ("", "US") and len(client.region.strip()) == 2:
-        state = client.region
+        state = client.region.strip().upper()
+        zone = rules.STATE_ZONES.get(state, zone)
     elif location is not None:
         state = location.region
     return zone, state

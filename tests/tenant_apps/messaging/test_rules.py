@@ -105,6 +105,20 @@ def send(message: Message, at: dt.datetime) -> str:
 
 
 @pytest.mark.spa("glow")
+def test_quiet_hours_are_the_patients_own_not_the_spas(sms_outbox):
+    # a New York spa, a patient whose address is in California: 9:00 in New
+    # York is 6:00 in California, so the text waits for 8:00 there (11:00 NY)
+    client = ClientFactory.create(region="CA", country="US")
+    message = queue(client, Channel.SMS, due=local(MONDAY, 9))
+
+    assert send(message, local(MONDAY, 9)) == "deferred"
+
+    message.refresh_from_db()
+    assert message.due_at == local(MONDAY, 11)
+    assert sms_outbox == []
+
+
+@pytest.mark.spa("glow")
 @pytest.mark.parametrize("channel", [Channel.SMS, Channel.EMAIL])
 def test_quiet_hours_reschedule_a_message_in_every_channel(channel, mailoutbox, sms_outbox):
     client = ClientFactory.create(region="TX", country="US")
@@ -113,15 +127,16 @@ def test_quiet_hours_reschedule_a_message_in_every_channel(channel, mailoutbox, 
 
     assert send(message, local(SUNDAY, 9)) == "deferred"
 
+    # (Texas: Sundays from noon, in Texas: 13:00 in New York, the spa's zone)
     message.refresh_from_db()
     assert message.status == MessageStatus.QUEUED
-    assert message.due_at == local(SUNDAY, 12)
+    assert message.due_at == local(SUNDAY, 13)
     assert message.deferrals == 1
     later = queued_jobs("messaging.send")[jobs_before:]
-    assert [job["scheduled_at"] for job in later] == [local(SUNDAY, 12)]
+    assert [job["scheduled_at"] for job in later] == [local(SUNDAY, 13)]
     assert mailoutbox == [] and sms_outbox == []
 
-    assert send(message, local(SUNDAY, 12)) == "sent"
+    assert send(message, local(SUNDAY, 13)) == "sent"
     assert len(mailoutbox) + len(sms_outbox) == 1
 
 
