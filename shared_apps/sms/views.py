@@ -50,7 +50,7 @@ DELIVERY = {
     "undelivered": MessageStatus.FAILED,
 }
 # How far along a handed-over text is: a callback only moves it further.
-_PROGRESS = {
+_PROGRESS: dict[str, int] = {
     MessageStatus.SENDING: 1,
     MessageStatus.UNCONFIRMED: 1,
     MessageStatus.SENT: 2,
