@@ -62,6 +62,13 @@ def test_month_bounds_follow_the_spas_timezone_across_dst():
     assert end == dt.datetime(2026, 4, 1, 4, 0, tzinfo=UTC)  # EDT by April
 
 
+def assert_same_size(stored: int, measured: int) -> None:
+    """The stored figure is the schema's size, read again: equal, but for the
+    free-space and visibility-map pages autovacuum may add to a table between
+    the two reads (seen once on a loaded machine)."""
+    assert abs(stored - measured) <= 3 * 8192, (stored, measured)
+
+
 @pytest.mark.spa("glow")
 def test_refreshing_a_spa_counts_its_clients_its_months_appointments_and_its_size():
     glow_records()
@@ -72,7 +79,8 @@ def test_refreshing_a_spa_counts_its_clients_its_months_appointments_and_its_siz
 
     assert connection.schema_name == "public"
     assert (usage.clients, usage.appointments_this_month) == (3, 3)
-    assert usage.schema_bytes == schema_size(glow.schema_name) > 0
+    assert usage.schema_bytes > 0
+    assert_same_size(usage.schema_bytes, schema_size(glow.schema_name))
     stored = SpaUsage.objects.get(spa=glow)
     assert (stored.clients, stored.appointments_this_month, stored.computed_at) == (3, 3, NOW)
 
@@ -109,7 +117,7 @@ def test_refreshing_every_spa_reads_all_sizes_at_once_and_stores_one_row_each(gl
     assert set(usages) == {"glow", "radiance"}
     assert (usages["glow"].clients, usages["glow"].appointments_this_month) == (3, 3)
     assert (usages["radiance"].clients, usages["radiance"].appointments_this_month) == (0, 0)
-    assert usages["radiance"].schema_bytes == schema_size(radiance.schema_name)
+    assert_same_size(usages["radiance"].schema_bytes, schema_size(radiance.schema_name))
     assert connection.schema_name == "public"
 
 
