@@ -14,10 +14,12 @@ import pytest
 from django.core.cache import cache
 from playwright.sync_api import Page, expect
 
+from tenant_apps.catalog.models import Service
 from tenant_apps.clients.models import Client
+from tenant_apps.locations.models import Location
 from tenant_apps.scheduling.models import Appointment, AppointmentStatus, ResourceBooking
 from tests.conftest import host_of
-from tests.tenant_apps.locations.factories import LocationFactory, on_spa
+from tests.tenant_apps.locations.factories import LocationFactory, ResourceTypeFactory, on_spa
 from tests.tenant_apps.scheduling.factories import AppointmentFactory
 from tests.webapp.spa import (
     NEW_YORK,
@@ -205,6 +207,7 @@ def test_a_manager_adds_a_service_and_it_is_bookable(
     spa = a_spa(providers=1)
     with on_spa(spa.spa):
         LocationFactory.create(name="Brooklyn", timezone="America/Los_Angeles", country="US")
+        ResourceTypeFactory.create(name="Laser room")
     url = live_server_on_spa_hosts.url(spa.spa.slug, "/app/")
     violations: dict[str, list] = {}
 
@@ -232,6 +235,77 @@ def test_a_manager_adds_a_service_and_it_is_bookable(
         page.get_by_role("button", name="Add service").click()
         expect(page.get_by_role("cell", name="Lip filler", exact=True)).to_be_visible()
         screenshot(page, "webapp-services")
+        # a category added, renamed, and later archived
+        page.get_by_label("Category name").fill("Peels")
+        page.get_by_role("button", name="Add category").click()
+        page.get_by_role("button", name="Rename Peels").click()
+        page.get_by_label("New name for Peels").fill("Chemical peels")
+        page.get_by_role("button", name="Save name").click()
+        expect(page.get_by_role("button", name="Rename Chemical peels")).to_be_visible()
+        # the Hydrafacial edited in full: a refused duration shown next to its field first
+        page.get_by_role("button", name="Edit Hydrafacial").click()
+        dialog = page.get_by_role("dialog", name="Edit Hydrafacial")
+        dialog.get_by_label("Minutes with the client").fill("0")
+        dialog.get_by_role("button", name="Save service").click()
+        expect(
+            dialog.locator(".field", has=page.get_by_label("Minutes with the client")).locator(
+                ".field-error"
+            )
+        ).to_be_visible()
+        violations["edit service"] = axe_violations(page)
+        dialog.get_by_label("Name", exact=True).fill("Hydrafacial Deluxe")
+        dialog.get_by_label("Category").select_option(label="Chemical peels")
+        dialog.get_by_label("Minutes with the client").fill("75")
+        dialog.get_by_label("Buffer before (minutes)").fill("10")
+        dialog.get_by_label("Buffer after (minutes)").fill("5")
+        dialog.get_by_label("Price").fill("210.50")
+        dialog.get_by_label("Registered nurse").check()
+        dialog.get_by_label("Laser room").check()
+        dialog.get_by_role("button", name="Save service").click()
+        expect(
+            page.get_by_role("status").filter(has_text="Hydrafacial Deluxe saved.")
+        ).to_be_visible()
+        page.get_by_role("button", name="Archive Chemical peels").click()
+        expect(page.get_by_role("button", name="Restore Chemical peels")).to_be_visible()
+        # locations: one opened in its own zone, one renamed with an address, then closed
+        page.get_by_role("link", name="Locations").click()
+        new = page.get_by_role("form", name="New location")
+        new.get_by_label("Location name").fill("Harbor")
+        new.get_by_label("City").fill("Chicago")
+        new.get_by_label("Timezone").select_option("America/Chicago")
+        new.get_by_role("button", name="Add location").click()
+        expect(page.get_by_role("heading", name="Harbor")).to_be_visible()
+        page.get_by_role("button", name="Edit details of Brooklyn").click()
+        details = page.get_by_role("form", name="Details of Brooklyn")
+        details.get_by_label("Location name").fill("midtown")
+        details.get_by_label("Street and number").fill("1 Montague St")
+        details.get_by_label("Timezone").select_option("America/New_York")
+        details.get_by_role("button", name="Save location").click()
+        # the name is taken (ignoring case): said next to it, nothing saved
+        expect(
+            details.locator(".field", has=page.get_by_label("Location name")).locator(
+                ".field-error"
+            )
+        ).to_be_visible()
+        violations["location details"] = axe_violations(page)
+        details.get_by_label("Location name").fill("Brooklyn Heights")
+        details.get_by_role("button", name="Save location").click()
+        expect(
+            page.get_by_role("status").filter(has_text="Brooklyn Heights saved.")
+        ).to_be_visible()
+        expect(
+            page.get_by_text("1 Montague St, New York, NY, US · America/New_York")
+        ).to_be_visible()
+        page.get_by_role("button", name="Close location Brooklyn Heights").click()
+        expect(page.get_by_role("heading", name="Brooklyn Heights closed")).to_be_visible()
+        # the calendar offers the open ones only, Harbor at once
+        page.get_by_role("link", name="Calendar", exact=True).click()
+        expect(page.get_by_label("Location").locator("option")).to_have_text(["Harbor", "Midtown"])
+        page.get_by_role("link", name="Locations").click()
+        page.get_by_role("button", name="Reopen location Brooklyn Heights").click()
+        expect(
+            page.get_by_role("status").filter(has_text="Brooklyn Heights is open again.")
+        ).to_be_visible()
         # the other setup screens open, each checked by axe
         for link, heading in [
             ("Locations", "Locations"),
@@ -262,6 +336,29 @@ def test_a_manager_adds_a_service_and_it_is_bookable(
         "7:00 AM · Dana Provider 1",
         "7:15 AM · Dana Provider 1",
     ]
+    with on_spa(spa.spa):
+        edited = Service.objects.select_related("category").get(pk=spa.service.pk)
+        needs = [t.name for t in edited.required_resource_types.all()]
+        brooklyn = Location.objects.get(name="Brooklyn Heights")
+        harbor = Location.objects.get(name="Harbor")
+        assert Location.objects.count() == 3
+    assert (
+        edited.name,
+        edited.category.name,
+        edited.category.is_active,
+        edited.duration_minutes,
+        edited.buffer_before_minutes,
+        edited.buffer_after_minutes,
+        edited.price_cents,
+        edited.required_credentials,
+        needs,
+    ) == ("Hydrafacial Deluxe", "Chemical peels", False, 75, 10, 5, 21050, ["RN"], ["Laser room"])
+    assert (brooklyn.address_line1, brooklyn.timezone, brooklyn.is_active) == (
+        "1 Montague St",
+        "America/New_York",
+        True,
+    )
+    assert (harbor.city, harbor.timezone, harbor.is_active) == ("Chicago", "America/Chicago", True)
     assert {screen: found for screen, found in violations.items() if found} == {}
 
 
@@ -378,7 +475,7 @@ def test_a_revoked_session_returns_to_sign_in_and_a_reset_link_sets_a_password(
 def test_week_and_room_columns_time_off_cancel_and_a_duplicate_client(
     committing, live_server_on_spa_hosts, chromium
 ):
-    from tests.tenant_apps.locations.factories import ResourceFactory, ResourceTypeFactory
+    from tests.tenant_apps.locations.factories import ResourceFactory
     from tests.tenant_apps.staff.factories import TimeOffFactory
 
     # given a room, provider 2 off tomorrow 12:00-14:00, and Robin's appointment in the room
