@@ -478,7 +478,9 @@ def test_week_and_room_columns_time_off_cancel_and_a_duplicate_client(
     from tests.tenant_apps.locations.factories import ResourceFactory
     from tests.tenant_apps.staff.factories import TimeOffFactory
 
-    # given a room, provider 2 off tomorrow 12:00-14:00, and Robin's appointment in the room
+    # given a room, provider 2 off tomorrow 12:00-14:00, Robin's appointment in the room
+    # at 20:00, and a busy day before it: 100 quarter-hours from 07:00 (more than one
+    # page of the API's schedules)
     spa = a_spa()
     with on_spa(spa.spa):
         room = ResourceFactory.create(
@@ -493,9 +495,18 @@ def test_week_and_room_columns_time_off_cancel_and_a_duplicate_client(
             client=spa.clients[0],
             provider=spa.providers[0],
             location=spa.location,
-            starts_at=tomorrow_at(9),
-            ends_at=tomorrow_at(10),
+            starts_at=tomorrow_at(20),
+            ends_at=tomorrow_at(21),
         )
+        for i in range(100):
+            starts_at = tomorrow_at(7) + dt.timedelta(minutes=15 * (i // 2))
+            AppointmentFactory.create(
+                client=spa.clients[1],
+                provider=spa.providers[i % 2],
+                location=spa.location,
+                starts_at=starts_at,
+                ends_at=starts_at + dt.timedelta(minutes=15),
+            )
         ResourceBooking.objects.create(
             appointment=robin,
             resource=room,
@@ -512,10 +523,14 @@ def test_week_and_room_columns_time_off_cancel_and_a_duplicate_client(
         expect(page.get_by_role("heading", name="Calendar")).to_be_visible()
         page.goto(f"{base}calendar?date={day}")
         expect(page.locator(".rbc-event", has_text="Robin Patient")).to_be_visible()
+        # every appointment of the day, past the first page of 100
+        expect(page.locator(".calendar-frame")).to_have_attribute("data-appointments", "101")
+        expect(page.locator(".rbc-event")).to_have_count(101)
         shaded = page.locator(".rbc-time-slot.slot-time-off").count()
-        # the week: the same appointment, seven days of columns
+        # the week: the same appointments, seven days of columns
         page.get_by_role("button", name="Week", exact=True).click()
         expect(page.locator(".rbc-event", has_text="Robin Patient")).to_be_visible()
+        expect(page.locator(".calendar-frame")).to_have_attribute("data-appointments", "101")
         week_headers = page.locator(".rbc-time-header .rbc-header").count()
         violations["week"] = axe_violations(page)
         page.get_by_role("button", name="Day", exact=True).click()

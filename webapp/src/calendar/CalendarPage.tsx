@@ -14,6 +14,7 @@ import { fromWall, isoDay, todayIn, toWall } from "../tz";
 import { CalendarDayDocument, CalendarWeekDocument, RescheduleDocument } from "./documents";
 import { eventsOf, frameOf, gridHours, slotShade, STATUS_LABEL, type CalendarEvent, type Grouping } from "./model";
 import { AppointmentPanel } from "./AppointmentPanel";
+import { useWholeSchedule } from "./pages";
 import { BookDialog, type BookingStart } from "./BookDialog";
 
 const localizer = dateFnsLocalizer({
@@ -114,10 +115,9 @@ export default function CalendarPage() {
   );
   const data = result.data;
   const schedule = data ? ("daySchedule" in data ? data.daySchedule : data.weekSchedule) : null;
-  const appointments = useMemo(
-    () => (schedule?.edges ?? []).flatMap((e) => (e?.node ? [e.node] : [])),
-    [schedule],
-  );
+  // Past the first 100, the rest of the day or week page by page.
+  const whole = useWholeSchedule(schedule, { view, locationId, date: isoDay(day) });
+  const appointments = whole.appointments;
   const frame = useMemo(() => (data ? frameOf(data, tz) : null), [data, tz]);
 
   // A provider sees their own column only (the API gives them only their own appointments).
@@ -233,7 +233,7 @@ export default function CalendarPage() {
         </button>
         <span className="tz">Times in {tz}</span>
       </div>
-      <FormError message={requestError(result.error)} />
+      <FormError message={requestError(result.error) ?? whole.error} />
       {moveError ? (
         <div className="form-error" role="alert">
           Not moved: {moveError.message}
