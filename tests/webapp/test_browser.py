@@ -539,10 +539,14 @@ def test_week_and_room_columns_time_off_cancel_and_a_duplicate_client(
         expect(page.locator(".rbc-header", has_text="Laser suite").first).to_be_visible()
         rooms = page.locator(".rbc-row-resource .rbc-header").all_inner_texts()
         page.get_by_role("button", name="By provider").click()
-        # cancel with a reason (an empty one is refused next to its field)
+        # notes for the team, then cancel with a reason (an empty one is refused next to its field)
         page.locator(".rbc-event", has_text="Robin Patient").focus()
         page.keyboard.press("Enter")
         panel = page.get_by_role("dialog", name="Robin Patient")
+        panel.get_by_label("Notes for the team").fill("Prefers the window seat")
+        panel.get_by_role("button", name="Save notes").click()
+        expect(panel.get_by_role("status")).to_have_text("Notes saved.")
+        violations["appointment notes"] = axe_violations(page)
         panel.get_by_role("button", name="Cancel appointment").click()
         panel.get_by_role("button", name="Cancel the appointment").click()
         expect(panel.locator(".field-error")).to_be_visible()
@@ -560,6 +564,22 @@ def test_week_and_room_columns_time_off_cancel_and_a_duplicate_client(
         violations["duplicate"] = axe_violations(page)
         page.get_by_role("button", name="Use Sasha Client").click()
         expect(page.get_by_role("heading", name="Sasha Client")).to_be_visible()
+        # her address: a country the API refuses is said next to it, then saved
+        page.get_by_role("button", name="Edit", exact=True).click()
+        page.get_by_label("Street and number").fill("12 Orchard St")
+        page.get_by_label("City").fill("New York")
+        page.get_by_label("ZIP or postal code").fill("10002")
+        page.get_by_label("Country (two letters)").fill("USA")
+        page.get_by_role("button", name="Save client").click()
+        expect(
+            page.locator(".field", has=page.get_by_label("Country (two letters)")).locator(
+                ".field-error"
+            )
+        ).to_be_visible()
+        violations["client address"] = axe_violations(page)
+        page.get_by_label("Country (two letters)").fill("US")
+        page.get_by_role("button", name="Save client").click()
+        expect(page.get_by_text("12 Orchard St, New York, 10002")).to_be_visible()
         return {"shaded": shaded, "week_headers": week_headers, "rooms": rooms}
 
     shown = chromium.run(showing_the_page(steps), timeout=120)
@@ -571,6 +591,14 @@ def test_week_and_room_columns_time_off_cancel_and_a_duplicate_client(
     with on_spa(spa.spa):
         robin.refresh_from_db()
         assert Client.objects.filter(first_name="Sasha").count() == 1
+        sasha = Client.objects.get(first_name="Sasha")
     assert robin.status == AppointmentStatus.CANCELLED
     assert robin.cancellation_reason == "Client is unwell"
+    assert robin.notes == "Prefers the window seat"
+    assert (sasha.address_line1, sasha.city, sasha.postal_code, sasha.country) == (
+        "12 Orchard St",
+        "New York",
+        "10002",
+        "US",
+    )
     assert {screen: found for screen, found in violations.items() if found} == {}

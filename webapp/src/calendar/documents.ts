@@ -226,6 +226,22 @@ export const NoShowDocument = graphql(`
   }
 `);
 
+export const NotesDocument = graphql(`
+  mutation UpdateAppointmentNotes($id: ID!, $notes: String!) {
+    updateAppointmentNotes(id: $id, notes: $notes) {
+      appointment {
+        id
+        notes
+      }
+      errors {
+        field
+        code
+        message
+      }
+    }
+  }
+`);
+
 export const CancelDocument = graphql(`
   mutation CancelAppointment($id: ID!, $reason: String!) {
     cancelAppointment(id: $id, reason: $reason) {
