@@ -45,7 +45,10 @@ export function useWholeSchedule(
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
     if (!first?.pageInfo.hasNextPage) {
-      setRest({ key, nodes: [] });
+      // No new state when there was none: a render more would make the page's
+      // first query ask again (CalendarPage's requestPolicy turns to
+      // cache-and-network after the first answer), a third request for the day.
+      setRest((was) => (was.nodes.length === 0 ? was : { key, nodes: [] }));
       return;
     }
     let current = true;
