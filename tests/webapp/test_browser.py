@@ -7,12 +7,13 @@ includes every Content-Security-Policy violation."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from collections.abc import Iterator
 
 import pytest
 from django.core.cache import cache
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Page, Request, expect
 
 from tenant_apps.catalog.models import Service
 from tenant_apps.clients.models import Client
@@ -73,6 +74,11 @@ def test_a_front_desk_day(committing, live_server_on_spa_hosts, chromium):
         )
     url = live_server_on_spa_hosts.url(spa.spa.slug, "/app/")
     violations: dict[str, list] = {}
+    operations: list[str] = []
+
+    def graphql_sent(request: Request) -> None:
+        if request.url.endswith("/graphql/"):
+            operations.append(json.loads(request.post_data or "{}").get("operationName", ""))
 
     def steps(page: Page) -> None:
         page.set_viewport_size({"width": 1024, "height": 900})
@@ -82,9 +88,17 @@ def test_a_front_desk_day(committing, live_server_on_spa_hosts, chromium):
         expect(page.locator(".rbc-header", has_text="Dana Provider 1").first).to_be_visible()
         expect(page.locator(".rbc-header", has_text="Dana Provider 2").first).to_be_visible()
         violations["calendar"] = axe_violations(page)
+        # a reload of the day (its address names the location and day) is two
+        # requests, sent together; drawing it again (a dialog opened) asks for nothing more
+        page.on("request", graphql_sent)
+        page.reload()
+        expect(page.locator(".rbc-header", has_text="Dana Provider 1").first).to_be_visible()
+        page.wait_for_load_state("networkidle")
         # books Robin for a Hydrafacial with provider 1, tomorrow's first free time
         page.get_by_role("button", name="Book", exact=True).click()
         dialog = page.get_by_role("dialog", name="Book an appointment")
+        page.wait_for_load_state("networkidle")
+        page.remove_listener("request", graphql_sent)
         dialog.get_by_label("Find a client").fill("Rob")
         dialog.get_by_role("button", name="Robin Patient").click()
         dialog.get_by_label("Hydrafacial").check()
@@ -131,6 +145,8 @@ def test_a_front_desk_day(committing, live_server_on_spa_hosts, chromium):
 
     chromium.run(showing_the_page(steps), timeout=120)
 
+    assert sorted(operations[:2]) == ["CalendarDay", "Me"]
+    assert operations[2:] == ["BookableServices"]
     # then Robin's appointment is at 08:00 tomorrow (moved once, not twice), and done
     with on_spa(spa.spa):
         robin = Appointment.objects.get(client=spa.clients[0])

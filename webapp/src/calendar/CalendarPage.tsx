@@ -94,15 +94,19 @@ export default function CalendarPage() {
   const isProvider = me.role === "PROVIDER";
 
   // The first day shown may already be cached (App's usePrefetchedDay) or on
-  // its way: take it; later days are fetched and refreshed as usual.
-  const firstLoad = useRef(true);
+  // its way: take it; later days are fetched and refreshed as usual. The policy
+  // turns only when the day or location does, never on a mere render (a render
+  // that turned it would ask for the day again: a third request).
+  const shown = `${locationId}|${isoDay(day)}`;
+  const firstShown = useRef(shown);
+  const leftFirstDay = useRef(false);
+  if (shown !== firstShown.current) leftFirstDay.current = true;
   const [dayResult, refetchDay] = useQuery({
     query: CalendarDayDocument,
     variables: { locationId, date: isoDay(day) },
     pause: view !== "day" || !locationId,
-    requestPolicy: firstLoad.current ? "cache-first" : "cache-and-network",
+    requestPolicy: leftFirstDay.current ? "cache-and-network" : "cache-first",
   });
-  if (dayResult.data) firstLoad.current = false;
   const [weekResult, refetchWeek] = useQuery({
     query: CalendarWeekDocument,
     variables: { locationId, weekOf: isoDay(day) },

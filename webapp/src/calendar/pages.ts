@@ -45,10 +45,11 @@ export function useWholeSchedule(
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
     if (!first?.pageInfo.hasNextPage) {
-      // No new state when there was none: a render more would make the page's
-      // first query ask again (CalendarPage's requestPolicy turns to
-      // cache-and-network after the first answer), a third request for the day.
-      setRest((was) => (was.nodes.length === 0 ? was : { key, nodes: [] }));
+      // No state set when there is nothing to clear (not even the same state:
+      // React may render again to find that out). A render more would make the
+      // page's first query ask again (CalendarPage's requestPolicy turns to
+      // cache-and-network after the first answer): a third request for the day.
+      if (rest.nodes.length > 0) setRest({ key, nodes: [] });
       return;
     }
     let current = true;
