@@ -269,6 +269,7 @@ def test_a_manager_adds_a_service_and_it_is_bookable(
             )
         ).to_be_visible()
         violations["edit service"] = axe_violations(page)
+        screenshot(page, "webapp-service-edit")
         dialog.get_by_label("Name", exact=True).fill("Hydrafacial Deluxe")
         dialog.get_by_label("Category").select_option(label="Chemical peels")
         dialog.get_by_label("Minutes with the client").fill("75")
@@ -304,6 +305,7 @@ def test_a_manager_adds_a_service_and_it_is_bookable(
             )
         ).to_be_visible()
         violations["location details"] = axe_violations(page)
+        screenshot(page, "webapp-location-details")
         details.get_by_label("Location name").fill("Brooklyn Heights")
         details.get_by_role("button", name="Save location").click()
         expect(
