@@ -46,10 +46,10 @@ export function useWholeSchedule(
   useEffect(() => {
     if (!first?.pageInfo.hasNextPage) {
       // No state set when there is nothing to clear (not even the same state:
-      // React may render again to find that out). A render more would make the
-      // page's first query ask again (CalendarPage's requestPolicy turns to
-      // cache-and-network after the first answer): a third request for the day.
+      // React may render the page again to find that out): the usual day, of
+      // up to 100, costs no render more.
       if (rest.nodes.length > 0) setRest({ key, nodes: [] });
+      if (error !== null) setError(null);
       return;
     }
     let current = true;
