@@ -71,8 +71,11 @@ export default function CalendarPage() {
     [setParams],
   );
   // Name the location and day in the address from the start, so a reload asks
-  // for them beside the session (App's usePrefetchedDay).
+  // for them beside the session (App's usePrefetchedDay). Only while the browser
+  // is still at the calendar: a link followed while the calendar's code was
+  // loading (the old screen kept during the change) is not undone by this.
   useEffect(() => {
+    if (!window.location.pathname.endsWith("/calendar")) return;
     if (locationId && (!params.get("location") || !params.get("date"))) {
       update({ location: locationId, date: isoDay(day) });
     }
