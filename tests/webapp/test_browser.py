@@ -7,17 +7,20 @@ includes every Content-Security-Policy violation."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from collections.abc import Iterator
 
 import pytest
 from django.core.cache import cache
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Page, Request, expect
 
+from tenant_apps.catalog.models import Service
 from tenant_apps.clients.models import Client
+from tenant_apps.locations.models import Location
 from tenant_apps.scheduling.models import Appointment, AppointmentStatus, ResourceBooking
 from tests.conftest import host_of
-from tests.tenant_apps.locations.factories import LocationFactory, on_spa
+from tests.tenant_apps.locations.factories import LocationFactory, ResourceTypeFactory, on_spa
 from tests.tenant_apps.scheduling.factories import AppointmentFactory
 from tests.webapp.spa import (
     NEW_YORK,
@@ -71,6 +74,11 @@ def test_a_front_desk_day(committing, live_server_on_spa_hosts, chromium):
         )
     url = live_server_on_spa_hosts.url(spa.spa.slug, "/app/")
     violations: dict[str, list] = {}
+    operations: list[str] = []
+
+    def graphql_sent(request: Request) -> None:
+        if request.url.endswith("/graphql/"):
+            operations.append(json.loads(request.post_data or "{}").get("operationName", ""))
 
     def steps(page: Page) -> None:
         page.set_viewport_size({"width": 1024, "height": 900})
@@ -80,9 +88,17 @@ def test_a_front_desk_day(committing, live_server_on_spa_hosts, chromium):
         expect(page.locator(".rbc-header", has_text="Dana Provider 1").first).to_be_visible()
         expect(page.locator(".rbc-header", has_text="Dana Provider 2").first).to_be_visible()
         violations["calendar"] = axe_violations(page)
+        # a reload of the day (its address names the location and day) is two
+        # requests, sent together; drawing it again (a dialog opened) asks for nothing more
+        page.on("request", graphql_sent)
+        page.reload()
+        expect(page.locator(".rbc-header", has_text="Dana Provider 1").first).to_be_visible()
+        page.wait_for_load_state("networkidle")
         # books Robin for a Hydrafacial with provider 1, tomorrow's first free time
         page.get_by_role("button", name="Book", exact=True).click()
         dialog = page.get_by_role("dialog", name="Book an appointment")
+        page.wait_for_load_state("networkidle")
+        page.remove_listener("request", graphql_sent)
         dialog.get_by_label("Find a client").fill("Rob")
         dialog.get_by_role("button", name="Robin Patient").click()
         dialog.get_by_label("Hydrafacial").check()
@@ -129,6 +145,8 @@ def test_a_front_desk_day(committing, live_server_on_spa_hosts, chromium):
 
     chromium.run(showing_the_page(steps), timeout=120)
 
+    assert sorted(operations[:2]) == ["CalendarDay", "Me"]
+    assert operations[2:] == ["BookableServices"]
     # then Robin's appointment is at 08:00 tomorrow (moved once, not twice), and done
     with on_spa(spa.spa):
         robin = Appointment.objects.get(client=spa.clients[0])
@@ -205,6 +223,7 @@ def test_a_manager_adds_a_service_and_it_is_bookable(
     spa = a_spa(providers=1)
     with on_spa(spa.spa):
         LocationFactory.create(name="Brooklyn", timezone="America/Los_Angeles", country="US")
+        ResourceTypeFactory.create(name="Laser room")
     url = live_server_on_spa_hosts.url(spa.spa.slug, "/app/")
     violations: dict[str, list] = {}
 
@@ -232,6 +251,79 @@ def test_a_manager_adds_a_service_and_it_is_bookable(
         page.get_by_role("button", name="Add service").click()
         expect(page.get_by_role("cell", name="Lip filler", exact=True)).to_be_visible()
         screenshot(page, "webapp-services")
+        # a category added, renamed, and later archived
+        page.get_by_label("Category name").fill("Peels")
+        page.get_by_role("button", name="Add category").click()
+        page.get_by_role("button", name="Rename Peels").click()
+        page.get_by_label("New name for Peels").fill("Chemical peels")
+        page.get_by_role("button", name="Save name").click()
+        expect(page.get_by_role("button", name="Rename Chemical peels")).to_be_visible()
+        # the Hydrafacial edited in full: a refused duration shown next to its field first
+        page.get_by_role("button", name="Edit Hydrafacial").click()
+        dialog = page.get_by_role("dialog", name="Edit Hydrafacial")
+        dialog.get_by_label("Minutes with the client").fill("0")
+        dialog.get_by_role("button", name="Save service").click()
+        expect(
+            dialog.locator(".field", has=page.get_by_label("Minutes with the client")).locator(
+                ".field-error"
+            )
+        ).to_be_visible()
+        violations["edit service"] = axe_violations(page)
+        screenshot(page, "webapp-service-edit")
+        dialog.get_by_label("Name", exact=True).fill("Hydrafacial Deluxe")
+        dialog.get_by_label("Category").select_option(label="Chemical peels")
+        dialog.get_by_label("Minutes with the client").fill("75")
+        dialog.get_by_label("Buffer before (minutes)").fill("10")
+        dialog.get_by_label("Buffer after (minutes)").fill("5")
+        dialog.get_by_label("Price").fill("210.50")
+        dialog.get_by_label("Registered nurse").check()
+        dialog.get_by_label("Laser room").check()
+        dialog.get_by_role("button", name="Save service").click()
+        expect(
+            page.get_by_role("status").filter(has_text="Hydrafacial Deluxe saved.")
+        ).to_be_visible()
+        page.get_by_role("button", name="Archive Chemical peels").click()
+        expect(page.get_by_role("button", name="Restore Chemical peels")).to_be_visible()
+        # locations: one opened in its own zone, one renamed with an address, then closed
+        page.get_by_role("link", name="Locations").click()
+        new = page.get_by_role("form", name="New location")
+        new.get_by_label("Location name").fill("Harbor")
+        new.get_by_label("City").fill("Chicago")
+        new.get_by_label("Timezone").select_option("America/Chicago")
+        new.get_by_role("button", name="Add location").click()
+        expect(page.get_by_role("heading", name="Harbor")).to_be_visible()
+        page.get_by_role("button", name="Edit details of Brooklyn").click()
+        details = page.get_by_role("form", name="Details of Brooklyn")
+        details.get_by_label("Location name").fill("midtown")
+        details.get_by_label("Street and number").fill("1 Montague St")
+        details.get_by_label("Timezone").select_option("America/New_York")
+        details.get_by_role("button", name="Save location").click()
+        # the name is taken (ignoring case): said next to it, nothing saved
+        expect(
+            details.locator(".field", has=page.get_by_label("Location name")).locator(
+                ".field-error"
+            )
+        ).to_be_visible()
+        violations["location details"] = axe_violations(page)
+        screenshot(page, "webapp-location-details")
+        details.get_by_label("Location name").fill("Brooklyn Heights")
+        details.get_by_role("button", name="Save location").click()
+        expect(
+            page.get_by_role("status").filter(has_text="Brooklyn Heights saved.")
+        ).to_be_visible()
+        expect(
+            page.get_by_text("1 Montague St, New York, NY, US · America/New_York")
+        ).to_be_visible()
+        page.get_by_role("button", name="Close location Brooklyn Heights").click()
+        expect(page.get_by_role("heading", name="Brooklyn Heights closed")).to_be_visible()
+        # the calendar offers the open ones only, Harbor at once
+        page.get_by_role("link", name="Calendar", exact=True).click()
+        expect(page.get_by_label("Location").locator("option")).to_have_text(["Harbor", "Midtown"])
+        page.get_by_role("link", name="Locations").click()
+        page.get_by_role("button", name="Reopen location Brooklyn Heights").click()
+        expect(
+            page.get_by_role("status").filter(has_text="Brooklyn Heights is open again.")
+        ).to_be_visible()
         # the other setup screens open, each checked by axe
         for link, heading in [
             ("Locations", "Locations"),
@@ -262,6 +354,29 @@ def test_a_manager_adds_a_service_and_it_is_bookable(
         "7:00 AM · Dana Provider 1",
         "7:15 AM · Dana Provider 1",
     ]
+    with on_spa(spa.spa):
+        edited = Service.objects.select_related("category").get(pk=spa.service.pk)
+        needs = [t.name for t in edited.required_resource_types.all()]
+        brooklyn = Location.objects.get(name="Brooklyn Heights")
+        harbor = Location.objects.get(name="Harbor")
+        assert Location.objects.count() == 3
+    assert (
+        edited.name,
+        edited.category.name,
+        edited.category.is_active,
+        edited.duration_minutes,
+        edited.buffer_before_minutes,
+        edited.buffer_after_minutes,
+        edited.price_cents,
+        edited.required_credentials,
+        needs,
+    ) == ("Hydrafacial Deluxe", "Chemical peels", False, 75, 10, 5, 21050, ["RN"], ["Laser room"])
+    assert (brooklyn.address_line1, brooklyn.timezone, brooklyn.is_active) == (
+        "1 Montague St",
+        "America/New_York",
+        True,
+    )
+    assert (harbor.city, harbor.timezone, harbor.is_active) == ("Chicago", "America/Chicago", True)
     assert {screen: found for screen, found in violations.items() if found} == {}
 
 
@@ -378,10 +493,12 @@ def test_a_revoked_session_returns_to_sign_in_and_a_reset_link_sets_a_password(
 def test_week_and_room_columns_time_off_cancel_and_a_duplicate_client(
     committing, live_server_on_spa_hosts, chromium
 ):
-    from tests.tenant_apps.locations.factories import ResourceFactory, ResourceTypeFactory
+    from tests.tenant_apps.locations.factories import ResourceFactory
     from tests.tenant_apps.staff.factories import TimeOffFactory
 
-    # given a room, provider 2 off tomorrow 12:00-14:00, and Robin's appointment in the room
+    # given a room, provider 2 off tomorrow 12:00-14:00, Robin's appointment in the room
+    # at 20:00, and a busy day before it: 100 quarter-hours from 07:00 (more than one
+    # page of the API's schedules)
     spa = a_spa()
     with on_spa(spa.spa):
         room = ResourceFactory.create(
@@ -396,9 +513,18 @@ def test_week_and_room_columns_time_off_cancel_and_a_duplicate_client(
             client=spa.clients[0],
             provider=spa.providers[0],
             location=spa.location,
-            starts_at=tomorrow_at(9),
-            ends_at=tomorrow_at(10),
+            starts_at=tomorrow_at(20),
+            ends_at=tomorrow_at(21),
         )
+        for i in range(100):
+            starts_at = tomorrow_at(7) + dt.timedelta(minutes=15 * (i // 2))
+            AppointmentFactory.create(
+                client=spa.clients[1],
+                provider=spa.providers[i % 2],
+                location=spa.location,
+                starts_at=starts_at,
+                ends_at=starts_at + dt.timedelta(minutes=15),
+            )
         ResourceBooking.objects.create(
             appointment=robin,
             resource=room,
@@ -415,10 +541,14 @@ def test_week_and_room_columns_time_off_cancel_and_a_duplicate_client(
         expect(page.get_by_role("heading", name="Calendar")).to_be_visible()
         page.goto(f"{base}calendar?date={day}")
         expect(page.locator(".rbc-event", has_text="Robin Patient")).to_be_visible()
+        # every appointment of the day, past the first page of 100
+        expect(page.locator(".calendar-frame")).to_have_attribute("data-appointments", "101")
+        expect(page.locator(".rbc-event")).to_have_count(101)
         shaded = page.locator(".rbc-time-slot.slot-time-off").count()
-        # the week: the same appointment, seven days of columns
+        # the week: the same appointments, seven days of columns
         page.get_by_role("button", name="Week", exact=True).click()
         expect(page.locator(".rbc-event", has_text="Robin Patient")).to_be_visible()
+        expect(page.locator(".calendar-frame")).to_have_attribute("data-appointments", "101")
         week_headers = page.locator(".rbc-time-header .rbc-header").count()
         violations["week"] = axe_violations(page)
         page.get_by_role("button", name="Day", exact=True).click()
@@ -427,10 +557,14 @@ def test_week_and_room_columns_time_off_cancel_and_a_duplicate_client(
         expect(page.locator(".rbc-header", has_text="Laser suite").first).to_be_visible()
         rooms = page.locator(".rbc-row-resource .rbc-header").all_inner_texts()
         page.get_by_role("button", name="By provider").click()
-        # cancel with a reason (an empty one is refused next to its field)
+        # notes for the team, then cancel with a reason (an empty one is refused next to its field)
         page.locator(".rbc-event", has_text="Robin Patient").focus()
         page.keyboard.press("Enter")
         panel = page.get_by_role("dialog", name="Robin Patient")
+        panel.get_by_label("Notes for the team").fill("Prefers the window seat")
+        panel.get_by_role("button", name="Save notes").click()
+        expect(panel.get_by_role("status")).to_have_text("Notes saved.")
+        violations["appointment notes"] = axe_violations(page)
         panel.get_by_role("button", name="Cancel appointment").click()
         panel.get_by_role("button", name="Cancel the appointment").click()
         expect(panel.locator(".field-error")).to_be_visible()
@@ -448,6 +582,22 @@ def test_week_and_room_columns_time_off_cancel_and_a_duplicate_client(
         violations["duplicate"] = axe_violations(page)
         page.get_by_role("button", name="Use Sasha Client").click()
         expect(page.get_by_role("heading", name="Sasha Client")).to_be_visible()
+        # her address: a country the API refuses is said next to it, then saved
+        page.get_by_role("button", name="Edit", exact=True).click()
+        page.get_by_label("Street and number").fill("12 Orchard St")
+        page.get_by_label("City").fill("New York")
+        page.get_by_label("ZIP or postal code").fill("10002")
+        page.get_by_label("Country (two letters)").fill("USA")
+        page.get_by_role("button", name="Save client").click()
+        expect(
+            page.locator(".field", has=page.get_by_label("Country (two letters)")).locator(
+                ".field-error"
+            )
+        ).to_be_visible()
+        violations["client address"] = axe_violations(page)
+        page.get_by_label("Country (two letters)").fill("US")
+        page.get_by_role("button", name="Save client").click()
+        expect(page.get_by_text("12 Orchard St, New York, 10002")).to_be_visible()
         return {"shaded": shaded, "week_headers": week_headers, "rooms": rooms}
 
     shown = chromium.run(showing_the_page(steps), timeout=120)
@@ -459,6 +609,14 @@ def test_week_and_room_columns_time_off_cancel_and_a_duplicate_client(
     with on_spa(spa.spa):
         robin.refresh_from_db()
         assert Client.objects.filter(first_name="Sasha").count() == 1
+        sasha = Client.objects.get(first_name="Sasha")
     assert robin.status == AppointmentStatus.CANCELLED
     assert robin.cancellation_reason == "Client is unwell"
+    assert robin.notes == "Prefers the window seat"
+    assert (sasha.address_line1, sasha.city, sasha.postal_code, sasha.country) == (
+        "12 Orchard St",
+        "New York",
+        "10002",
+        "US",
+    )
     assert {screen: found for screen, found in violations.items() if found} == {}

@@ -95,8 +95,12 @@ export function useAuth(): Auth {
 type Session = { me: Me; spa: MeQuery["spa"]; locations: LocationSummary[] };
 const SessionContext = createContext<Session | null>(null);
 
+// A location opened, renamed or closed in Setup refreshes the session's list
+// (the calendar's switcher), even when the list held no location before.
+const SESSION_CONTEXT = { additionalTypenames: ["Location"] };
+
 export function SessionProvider({ children }: { children: (loading: boolean) => ReactNode }) {
-  const [{ data, fetching, error }] = useQuery({ query: MeDocument, requestPolicy: "cache-first" });
+  const [{ data, fetching, error }] = useQuery({ query: MeDocument, requestPolicy: "cache-first", context: SESSION_CONTEXT });
   const value = useMemo(
     () =>
       data

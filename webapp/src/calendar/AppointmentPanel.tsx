@@ -5,8 +5,8 @@ import { errorsByField, requestError } from "../api";
 import type { CalendarAppointmentFragment } from "../gql/graphql";
 import { formatDateTime, formatTime } from "../tz";
 import { Dialog } from "../ui/Dialog";
-import { Field, FormError } from "../ui/Field";
-import { CancelDocument, CheckInDocument, CompleteDocument, ConfirmDocument, NoShowDocument } from "./documents";
+import { Field, FormError, TextArea } from "../ui/Field";
+import { CancelDocument, CheckInDocument, CompleteDocument, ConfirmDocument, NoShowDocument, NotesDocument } from "./documents";
 import { STATUS_LABEL } from "./model";
 
 type Props = {
@@ -78,13 +78,14 @@ export function AppointmentPanel({ appointment: a, tz, canAct, onClose, onChange
         ) : null}
         <dt>Status</dt>
         <dd className={`badge status-${a.status.toLowerCase().replace("_", "-")}`}>{STATUS_LABEL[a.status]}</dd>
-        {a.notes ? (
+        {a.notes && !canAct ? (
           <>
             <dt>Notes</dt>
             <dd>{a.notes}</dd>
           </>
         ) : null}
       </dl>
+      {canAct ? <NotesForm key={a.id} appointmentId={a.id} notes={a.notes} onSaved={onChanged} /> : null}
       <p>
         <Link to={`/clients/${encodeURIComponent(a.client.id)}`}>Client record</Link>
       </p>
@@ -132,5 +133,36 @@ export function AppointmentPanel({ appointment: a, tz, canAct, onClose, onChange
         </form>
       ) : null}
     </Dialog>
+  );
+}
+
+/** The team's notes on the appointment (never shown to the client); replaced whole. */
+function NotesForm({ appointmentId, notes, onSaved }: { appointmentId: string; notes: string; onSaved: () => void }) {
+  const [text, setText] = useState(notes);
+  const [error, setError] = useState<string | undefined>();
+  const [saved, setSaved] = useState(false);
+  const [{ fetching }, save] = useMutation(NotesDocument);
+  async function submit(event: FormEvent) {
+    event.preventDefault();
+    setSaved(false);
+    const result = await save({ id: appointmentId, notes: text });
+    const payload = result.data?.updateAppointmentNotes;
+    if (payload?.appointment) {
+      setError(undefined);
+      setSaved(true);
+      onSaved();
+    } else {
+      const byField = errorsByField(payload?.errors);
+      setError(byField["notes"] ?? byField[""] ?? byField["id"] ?? requestError(result.error) ?? "Not saved.");
+    }
+  }
+  return (
+    <form onSubmit={submit} noValidate>
+      <TextArea label="Notes for the team" rows={3} value={text} onChange={(e) => setText(e.target.value)} error={error} />
+      {saved ? <p role="status">Notes saved.</p> : null}
+      <button type="submit" disabled={fetching || text === notes}>
+        Save notes
+      </button>
+    </form>
   );
 }

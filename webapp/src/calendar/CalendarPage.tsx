@@ -14,6 +14,7 @@ import { fromWall, isoDay, todayIn, toWall } from "../tz";
 import { CalendarDayDocument, CalendarWeekDocument, RescheduleDocument } from "./documents";
 import { eventsOf, frameOf, gridHours, slotShade, STATUS_LABEL, type CalendarEvent, type Grouping } from "./model";
 import { AppointmentPanel } from "./AppointmentPanel";
+import { useWholeSchedule } from "./pages";
 import { BookDialog, type BookingStart } from "./BookDialog";
 
 const localizer = dateFnsLocalizer({
@@ -70,8 +71,11 @@ export default function CalendarPage() {
     [setParams],
   );
   // Name the location and day in the address from the start, so a reload asks
-  // for them beside the session (App's usePrefetchedDay).
+  // for them beside the session (App's usePrefetchedDay). Only while the browser
+  // is still at the calendar: a link followed while the calendar's code was
+  // loading (the old screen kept during the change) is not undone by this.
   useEffect(() => {
+    if (!window.location.pathname.endsWith("/calendar")) return;
     if (locationId && (!params.get("location") || !params.get("date"))) {
       update({ location: locationId, date: isoDay(day) });
     }
@@ -93,15 +97,19 @@ export default function CalendarPage() {
   const isProvider = me.role === "PROVIDER";
 
   // The first day shown may already be cached (App's usePrefetchedDay) or on
-  // its way: take it; later days are fetched and refreshed as usual.
-  const firstLoad = useRef(true);
+  // its way: take it; later days are fetched and refreshed as usual. The policy
+  // turns only when the day or location does, never on a mere render (a render
+  // that turned it would ask for the day again: a third request).
+  const shown = `${locationId}|${isoDay(day)}`;
+  const firstShown = useRef(shown);
+  const leftFirstDay = useRef(false);
+  if (shown !== firstShown.current) leftFirstDay.current = true;
   const [dayResult, refetchDay] = useQuery({
     query: CalendarDayDocument,
     variables: { locationId, date: isoDay(day) },
     pause: view !== "day" || !locationId,
-    requestPolicy: firstLoad.current ? "cache-first" : "cache-and-network",
+    requestPolicy: leftFirstDay.current ? "cache-and-network" : "cache-first",
   });
-  if (dayResult.data) firstLoad.current = false;
   const [weekResult, refetchWeek] = useQuery({
     query: CalendarWeekDocument,
     variables: { locationId, weekOf: isoDay(day) },
@@ -114,10 +122,9 @@ export default function CalendarPage() {
   );
   const data = result.data;
   const schedule = data ? ("daySchedule" in data ? data.daySchedule : data.weekSchedule) : null;
-  const appointments = useMemo(
-    () => (schedule?.edges ?? []).flatMap((e) => (e?.node ? [e.node] : [])),
-    [schedule],
-  );
+  // Past the first 100, the rest of the day or week page by page.
+  const whole = useWholeSchedule(schedule, { view, locationId, date: isoDay(day) });
+  const appointments = whole.appointments;
   const frame = useMemo(() => (data ? frameOf(data, tz) : null), [data, tz]);
 
   // A provider sees their own column only (the API gives them only their own appointments).
@@ -233,7 +240,7 @@ export default function CalendarPage() {
         </button>
         <span className="tz">Times in {tz}</span>
       </div>
-      <FormError message={requestError(result.error)} />
+      <FormError message={requestError(result.error) ?? whole.error} />
       {moveError ? (
         <div className="form-error" role="alert">
           Not moved: {moveError.message}

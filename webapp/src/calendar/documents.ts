@@ -12,6 +12,7 @@ export const CalendarDayDocument = graphql(`
       }
       pageInfo {
         hasNextPage
+        endCursor
       }
     }
     ...CalendarColumns
@@ -28,9 +29,43 @@ export const CalendarWeekDocument = graphql(`
       }
       pageInfo {
         hasNextPage
+        endCursor
       }
     }
     ...CalendarColumns
+  }
+`);
+
+// The pages after the first (more than 100 appointments): the appointments alone.
+export const DaySchedulePageDocument = graphql(`
+  query CalendarDayPage($locationId: ID!, $date: Date!, $after: String!) {
+    daySchedule(date: $date, locationId: $locationId, first: 100, after: $after) {
+      edges {
+        node {
+          ...CalendarAppointment
+        }
+      }
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
+    }
+  }
+`);
+
+export const WeekSchedulePageDocument = graphql(`
+  query CalendarWeekPage($locationId: ID!, $weekOf: Date!, $after: String!) {
+    weekSchedule(weekOf: $weekOf, locationId: $locationId, first: 100, after: $after) {
+      edges {
+        node {
+          ...CalendarAppointment
+        }
+      }
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
+    }
   }
 `);
 
@@ -181,6 +216,22 @@ export const NoShowDocument = graphql(`
       appointment {
         id
         status
+      }
+      errors {
+        field
+        code
+        message
+      }
+    }
+  }
+`);
+
+export const NotesDocument = graphql(`
+  mutation UpdateAppointmentNotes($id: ID!, $notes: String!) {
+    updateAppointmentNotes(id: $id, notes: $notes) {
+      appointment {
+        id
+        notes
       }
       errors {
         field

@@ -74,7 +74,8 @@ function wallSpan(span: { startsAt: string; endsAt: string }, tz: string): [Date
 }
 
 /** Shading of a slot: outside opening hours, outside the provider's working
- * hours here, or in their time off. */
+ * hours here, or in their time off. Time off that has ended is not known: the
+ * API lists only what has not ended yet (`upcomingTimeOff`). */
 export function slotShade(
   frame: Frame,
   locationId: string,

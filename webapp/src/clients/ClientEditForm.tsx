@@ -28,7 +28,18 @@ const list = (text: string) =>
     .map((s) => s.trim())
     .filter(Boolean);
 
-/** Contact, medical lists, tags and marketing consent; only what changed is sent. */
+// The address's parts: the form's key, its label, and the field the API's errors name.
+const ADDRESS = [
+  ["line1", "Street and number", "addressLine1"],
+  ["line2", "Apartment, suite", "addressLine2"],
+  ["city", "City", "city"],
+  ["region", "State or region", "region"],
+  ["postalCode", "ZIP or postal code", "postalCode"],
+  ["country", "Country (two letters)", "country"],
+] as const;
+type AddressKey = (typeof ADDRESS)[number][0];
+
+/** Contact, address, medical lists, tags and marketing consent; only what changed is sent. */
 export function ClientEditForm({ client, onSaved, onCancel }: { client: Client; onSaved: () => void; onCancel: () => void }) {
   const [f, setF] = useState({
     firstName: client.firstName,
@@ -44,6 +55,7 @@ export function ClientEditForm({ client, onSaved, onCancel }: { client: Client; 
     notes: client.notes,
     consent: client.marketingConsent?.granted ?? false,
   });
+  const [address, setAddress] = useState<Record<AddressKey, string>>({ ...client.address });
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [{ fetching }, update] = useMutation(UpdateClientDocument);
 
@@ -57,6 +69,9 @@ export function ClientEditForm({ client, onSaved, onCancel }: { client: Client; 
     for (const key of ["allergies", "medications", "medicalConditions", "tags"] as const) {
       if (list(f[key]).join("|") !== client[key].join("|")) input[key] = list(f[key]);
     }
+    const addressChanges: Partial<Record<AddressKey, string>> = {};
+    for (const [key] of ADDRESS) if (address[key] !== client.address[key]) addressChanges[key] = address[key];
+    if (Object.keys(addressChanges).length) input["address"] = addressChanges;
     if (f.consent !== (client.marketingConsent?.granted ?? false)) {
       input["marketingConsent"] = { granted: f.consent, source: "IN_PERSON" };
     }
@@ -79,6 +94,20 @@ export function ClientEditForm({ client, onSaved, onCancel }: { client: Client; 
         {text("email", "Email", "email")}
         {text("phone", "Phone", "tel")}
       </div>
+      <fieldset>
+        <legend>Address</legend>
+        <div className="grid2">
+          {ADDRESS.map(([key, label, field]) => (
+            <Field
+              key={key}
+              label={label}
+              value={address[key]}
+              onChange={(e) => setAddress({ ...address, [key]: e.target.value })}
+              error={errors[field]}
+            />
+          ))}
+        </div>
+      </fieldset>
       {text("allergies", "Allergies (comma-separated)")}
       {text("medications", "Medications (comma-separated)")}
       {text("medicalConditions", "Conditions (comma-separated)")}

@@ -1,8 +1,10 @@
 import { useState, type FormEvent } from "react";
 import { useMutation, useQuery } from "urql";
 import { errorsByField, requestError } from "../api";
+import { useSession } from "../auth/AuthContext";
 import { graphql } from "../gql";
 import { Empty, Field, FormError, Loading, Select } from "../ui/Field";
+import { LocationForm, UpdateLocationDocument, type LocationDetails } from "./LocationForm";
 
 const LocationsDocument = graphql(`
   query SetupLocations {
@@ -11,8 +13,14 @@ const LocationsDocument = graphql(`
         node {
           id
           name
+          addressLine1
+          addressLine2
           city
+          region
+          postalCode
+          country
           timezone
+          phone
           isActive
           hours {
             weekday
@@ -113,12 +121,7 @@ export default function LocationsPage() {
       {data && locations.length === 0 ? <Empty>No locations yet.</Empty> : null}
       {locations.map((l) => (
         <div className="card" key={l.id}>
-          <h2>
-            {l.name} {l.isActive ? null : <span className="badge">closed</span>}
-          </h2>
-          <p className="muted">
-            {l.city} · {l.timezone}
-          </p>
+          <LocationHeader location={l} isActive={l.isActive} onSaved={reload} />
           <HoursForm locationId={l.id} hours={l.hours} onSaved={reload} />
           <h3>Rooms and devices</h3>
           <ul>
@@ -133,8 +136,82 @@ export default function LocationsPage() {
           <NewResource locationId={l.id} locationName={l.name} types={types} onSaved={reload} />
         </div>
       ))}
+      <NewLocation onSaved={reload} />
       <NewResourceType onSaved={reload} />
     </section>
+  );
+}
+
+/** A location's name and address; editing them; closing or reopening it. */
+function LocationHeader({ location: l, isActive, onSaved }: { location: LocationDetails; isActive: boolean; onSaved: () => void }) {
+  const [editing, setEditing] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [status, setStatus] = useState<string | null>(null);
+  const [{ fetching }, update] = useMutation(UpdateLocationDocument);
+  async function setOpen(open: boolean) {
+    setError(null);
+    setStatus(null);
+    const result = await update({ id: l.id, input: { isActive: open } });
+    const payload = result.data?.updateLocation;
+    if (payload?.location) {
+      setStatus(open ? `${l.name} is open again.` : `${l.name} is closed; its records are kept.`);
+      onSaved();
+    } else setError(payload?.errors.map((e) => e.message).join(" ") || requestError(result.error));
+  }
+  const address = [l.addressLine1, l.addressLine2, l.city, l.region, l.postalCode, l.country].filter(Boolean).join(", ");
+  return (
+    <>
+      <h2>
+        {l.name} {isActive ? null : <span className="badge">closed</span>}
+      </h2>
+      {editing ? (
+        <LocationForm
+          location={l}
+          defaultTimezone={l.timezone}
+          onSaved={(name) => {
+            setEditing(false);
+            setStatus(`${name} saved.`);
+            onSaved();
+          }}
+          onCancel={() => setEditing(false)}
+        />
+      ) : (
+        <p className="muted">
+          {address || "No address yet"} · {l.timezone}
+          {l.phone ? ` · ${l.phone}` : ""}
+        </p>
+      )}
+      <FormError message={error} />
+      {status ? <p role="status">{status}</p> : null}
+      {editing ? null : (
+        <div className="actions">
+          <button type="button" onClick={() => setEditing(true)}>
+            Edit details <span className="sr-only">of {l.name}</span>
+          </button>
+          <button type="button" className={isActive ? "danger" : undefined} disabled={fetching} onClick={() => setOpen(!isActive)}>
+            {isActive ? "Close location" : "Reopen location"} <span className="sr-only">{l.name}</span>
+          </button>
+        </div>
+      )}
+    </>
+  );
+}
+
+function NewLocation({ onSaved }: { onSaved: () => void }) {
+  const { spa } = useSession();
+  const [status, setStatus] = useState<string | null>(null);
+  return (
+    <div className="card">
+      <h2>New location</h2>
+      <LocationForm
+        defaultTimezone={spa.timezone}
+        onSaved={(name) => {
+          setStatus(`${name} is open. Set its hours and rooms below.`);
+          onSaved();
+        }}
+      />
+      {status ? <p role="status">{status}</p> : null}
+    </div>
   );
 }
 

@@ -3,6 +3,8 @@ import { useMutation, useQuery } from "urql";
 import { errorsByField, requestError } from "../api";
 import { graphql } from "../gql";
 import { Empty, Field, FormError, Loading, Select } from "../ui/Field";
+import { Categories } from "./Categories";
+import { CREDENTIALS, EditServiceDialog } from "./ServiceForm";
 
 const CatalogDocument = graphql(`
   query Catalog {
@@ -20,15 +22,31 @@ const CatalogDocument = graphql(`
         node {
           id
           name
+          description
           durationMinutes
+          bufferBeforeMinutes
+          bufferAfterMinutes
           priceCents
           currency
           isActive
           isBookableOnline
+          requiredCredentials
+          requiredResourceTypes {
+            id
+            name
+          }
           category {
             id
             name
           }
+        }
+      }
+    }
+    resourceTypes(first: 100) {
+      edges {
+        node {
+          id
+          name
         }
       }
     }
@@ -123,8 +141,12 @@ export default function ServicesPage() {
   const [{ data, fetching, error }, refetch] = useQuery({ query: CatalogDocument });
   const categories = (data?.serviceCategories?.edges ?? []).flatMap((e) => (e?.node ? [e.node] : []));
   const services = (data?.services?.edges ?? []).flatMap((e) => (e?.node ? [e.node] : []));
+  const resourceTypes = (data?.resourceTypes?.edges ?? []).flatMap((e) => (e?.node ? [e.node] : []));
   const reload = () => refetch({ requestPolicy: "network-only" });
   const [, setActive] = useMutation(UpdateServiceDocument);
+  const [editing, setEditing] = useState<string | null>(null);
+  const [status, setStatus] = useState<string | null>(null);
+  const edited = services.find((s) => s.id === editing);
   return (
     <section className="page">
       <h1>Services</h1>
@@ -132,8 +154,10 @@ export default function ServicesPage() {
       {fetching && !data ? <Loading what="the menu" /> : null}
       <div className="columns">
         <NewCategory onDone={reload} />
-        <NewService categories={categories} onDone={reload} />
+        <NewService categories={categories.filter((c) => c.isActive)} onDone={reload} />
       </div>
+      <Categories categories={categories} onDone={reload} />
+      {status ? <p role="status">{status}</p> : null}
       {data && services.length === 0 ? <Empty>No services yet: add the first above.</Empty> : null}
       {services.length ? (
         <table className="list">
@@ -142,9 +166,15 @@ export default function ServicesPage() {
               <th scope="col">Service</th>
               <th scope="col">Category</th>
               <th scope="col">Minutes</th>
+              <th scope="col">Buffers</th>
               <th scope="col">Price</th>
+              <th scope="col">Performed by</th>
+              <th scope="col">Needs</th>
               <th scope="col">Online</th>
               <th scope="col">Offered</th>
+              <th scope="col">
+                <span className="sr-only">Edit</span>
+              </th>
             </tr>
           </thead>
           <tbody>
@@ -153,7 +183,14 @@ export default function ServicesPage() {
                 <td>{s.name}</td>
                 <td>{s.category.name}</td>
                 <td>{s.durationMinutes}</td>
+                <td>
+                  {s.bufferBeforeMinutes} + {s.bufferAfterMinutes}
+                </td>
                 <td>{money(s.priceCents, s.currency)}</td>
+                <td>
+                  {s.requiredCredentials.map((c) => CREDENTIALS.find(([k]) => k === c)?.[0] ?? c).join(", ") || "Anyone"}
+                </td>
+                <td>{s.requiredResourceTypes.map((t) => t.name).join(", ") || "—"}</td>
                 <td>{s.isBookableOnline ? "Yes" : "No"}</td>
                 <td>
                   <label className="check">
@@ -168,10 +205,28 @@ export default function ServicesPage() {
                     <span className="sr-only">Offer {s.name}</span>
                   </label>
                 </td>
+                <td>
+                  <button type="button" onClick={() => setEditing(s.id)}>
+                    Edit <span className="sr-only">{s.name}</span>
+                  </button>
+                </td>
               </tr>
             ))}
           </tbody>
         </table>
+      ) : null}
+      {edited ? (
+        <EditServiceDialog
+          service={edited}
+          categories={categories.filter((c) => c.isActive || c.id === edited.category.id)}
+          resourceTypes={resourceTypes}
+          onClose={() => setEditing(null)}
+          onSaved={(name) => {
+            setEditing(null);
+            setStatus(`${name} saved.`);
+            reload();
+          }}
+        />
       ) : null}
       <Products />
     </section>
