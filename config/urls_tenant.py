@@ -11,7 +11,12 @@ from core.graphql.view import PlatformGraphQLView
 from shared_apps.accounts.graphql.impersonation import impersonation_guard
 from tenant_apps.audit.services import audit_flush_reads, phi_read_observers
 from tenant_apps.clients.models import Client
-from tenant_apps.online_booking.pages import booking_asset, booking_page, manage_page
+from tenant_apps.online_booking.pages import (
+    booking_asset,
+    booking_page,
+    manage_page,
+    waitlist_offer_page,
+)
 from tenant_apps.online_booking.throttling import booking_throttle
 from tenant_apps.scheduling.models import Appointment
 
@@ -50,6 +55,7 @@ urlpatterns = [
     path("graphiql/<str:name>", graphiql_asset, name="graphiql-asset"),
     path("booking/", booking_page, name="booking-page"),
     path("booking/manage", manage_page, name="booking-manage"),
+    path("booking/waitlist", waitlist_offer_page, name="booking-waitlist"),
     path("booking/assets/<str:name>", booking_asset, name="booking-asset"),
     # The staff web app (config/webapp.py): its files, then its shell for any
     # path under /app/ (the app routes in the browser).
