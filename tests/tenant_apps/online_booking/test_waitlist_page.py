@@ -245,3 +245,17 @@ def test_the_offer_page_says_when_the_time_was_taken_or_the_offer_expired(
     assert shown["late_button"] == "False"
     with on_spa(own_spa):
         assert not Appointment.objects.exists()
+
+
+def test_reading_an_offer_costs_a_fixed_number_of_queries(
+    glow, client_for, django_assert_num_queries
+):
+    calendar = a_calendar(glow)
+    an_offer(calendar, "counted-secret")
+    api = client_for(glow)
+    booking(api, OFFER, {"token": "counted-secret"})  # routing cached
+    # the profile, the offer with its entry, service, location and provider
+    # (one join), and the audit entry (one insert)
+    with django_assert_num_queries(3):
+        answer = booking(api, OFFER, {"token": "counted-secret"})
+    assert answer.data["waitlistOffer"]["status"] == "OPEN"
