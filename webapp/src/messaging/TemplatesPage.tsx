@@ -1,4 +1,4 @@
-import { Fragment, useState, type FormEvent } from "react";
+import { Fragment, useEffect, useRef, useState, type FormEvent } from "react";
 import "./messaging.css";
 import { useMutation, useQuery } from "urql";
 import { errorsByField, requestError } from "../api";
@@ -102,6 +102,11 @@ export function TemplateEditor({ template, variables, editable, onClose, onChang
   const [previewState, runPreview] = useMutation(PreviewTemplateDocument);
   const [saveState, save] = useMutation(SaveTemplateDocument);
   const [resetState, reset] = useMutation(ResetTemplateDocument);
+  const form = useRef<HTMLFormElement>(null);
+  // Opened below a long list: bring the editor into view.
+  useEffect(() => {
+    form.current?.scrollIntoView?.({ block: "start" });
+  }, []);
   const email = template.channel === "EMAIL";
   const name = `${KIND_LABEL[template.kind]} (${CHANNEL_LABEL[template.channel]})`;
   const args = { kind: template.kind, channel: template.channel, subject: email ? subject : null, body };
@@ -130,7 +135,7 @@ export function TemplateEditor({ template, variables, editable, onClose, onChang
 
   const tooLong = !email && preview !== null && preview.longestLength > SMS_LIMIT;
   return (
-    <form className="card" onSubmit={submit} noValidate aria-labelledby="template-title">
+    <form ref={form} className="card" onSubmit={submit} noValidate aria-labelledby="template-title">
       <h2 id="template-title">{name}</h2>
       {email ? (
         <Field label="Subject" value={subject} onChange={(e) => setSubject(e.target.value)} error={errors["subject"]} readOnly={!editable} />
@@ -144,7 +149,7 @@ export function TemplateEditor({ template, variables, editable, onClose, onChang
         readOnly={!editable}
         hint={email ? undefined : `A text of more than ${SMS_LIMIT} characters is sent in parts.`}
       />
-      <details>
+      <details open>
         <summary>Variables you can use</summary>
         <dl className="details">
           {variables.map((v) => (
