@@ -12,7 +12,12 @@ from shared_apps.accounts.graphql.impersonation import impersonation_guard
 from tenant_apps.audit.services import audit_flush_reads, phi_read_observers
 from tenant_apps.clients.models import Client
 from tenant_apps.messaging.unsubscribe import unsubscribe_page
-from tenant_apps.online_booking.pages import booking_asset, booking_page, manage_page
+from tenant_apps.online_booking.pages import (
+    booking_asset,
+    booking_page,
+    manage_page,
+    waitlist_offer_page,
+)
 from tenant_apps.online_booking.throttling import booking_throttle
 from tenant_apps.scheduling.models import Appointment
 
@@ -51,6 +56,7 @@ urlpatterns = [
     path("graphiql/<str:name>", graphiql_asset, name="graphiql-asset"),
     path("booking/", booking_page, name="booking-page"),
     path("booking/manage", manage_page, name="booking-manage"),
+    path("booking/waitlist", waitlist_offer_page, name="booking-waitlist"),
     path("booking/assets/<str:name>", booking_asset, name="booking-asset"),
     # Email opt-out, linked from every patient email (tenant_apps/messaging/unsubscribe.py).
     path("unsubscribe", unsubscribe_page, name="unsubscribe"),

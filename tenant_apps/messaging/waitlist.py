@@ -277,6 +277,16 @@ def waitlist_offer_expire(*, offer_id: int) -> None:
     )
 
 
+def waitlist_offer_by_secret(secret: str) -> WaitlistOffer | None:
+    """The offer a claim link's secret names (with its entry, service, provider
+    and location), or None."""
+    return (
+        WaitlistOffer.objects.select_related("entry__service", "entry__location", "provider")
+        .filter(token_hash=_digest(secret))
+        .first()
+    )
+
+
 @transaction.atomic
 def waitlist_claim(
     *,

@@ -3,6 +3,8 @@
 - `/booking/`: choose a location and a treatment, a day, a free time, and book.
 - `/booking/manage`: the page the confirmation email links to, with the token
   after `#`. It shows the booking and lets the patient cancel or move it.
+- `/booking/waitlist`: the page a waitlist offer's text links to, with the token
+  after `#`. It shows the time offered and lets the patient claim it.
 
 The views send a server-rendered shell; `booking.js` does the rest through the
 booking API (`/booking/graphql/`), so a page view reads nothing of the spa's
@@ -127,6 +129,15 @@ def manage_page(request: HttpRequest) -> HttpResponse:
     """The emailed link's page (`/booking/manage#<token>`): the token never reaches
     the server in this request; the page reads it and posts it to the API."""
     response = _page(request, "booking/manage.html", page="manage")
+    return _secured(response, frame_ancestors=[])
+
+
+@require_safe
+@xframe_options_deny
+def waitlist_offer_page(request: HttpRequest) -> HttpResponse:
+    """A waitlist offer's link (`/booking/waitlist#<token>`): like the manage page,
+    the token never reaches the server in this request."""
+    response = _page(request, "booking/waitlist.html", page="waitlist")
     return _secured(response, frame_ancestors=[])
 
 

@@ -9,6 +9,7 @@ import { AcceptInvitationPage, ForgotPasswordPage, ResetPasswordPage, SignInPage
 import { Layout } from "./Layout";
 import { Loading } from "./ui/Field";
 import { NotFound } from "./NotFound";
+import { messagingRoutes } from "./messaging/routes";
 
 // The calendar (react-big-calendar) and the rest load after the first render.
 const loadCalendar = () => import("./calendar/CalendarPage");
@@ -110,6 +111,7 @@ function Screens() {
           {managers ? <Route path="/settings/locations" element={<LocationsPage />} /> : null}
           {managers ? <Route path="/settings/profile" element={<ProfilePage />} /> : null}
           {me.role === "OWNER" ? <Route path="/settings/billing" element={<BillingPage />} /> : null}
+          {messagingRoutes(me.role)}
           <Route path="*" element={<NotFound />} />
         </Routes>
       </Suspense>

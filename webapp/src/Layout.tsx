@@ -1,6 +1,7 @@
 import { useState, type ReactNode } from "react";
 import { NavLink, useNavigate } from "react-router";
 import { can, MANAGERS, useAuth, useSession } from "./auth/AuthContext";
+import { messagingLinks } from "./messaging/routes";
 
 const ROLE_LABEL = { OWNER: "Owner", MANAGER: "Manager", PROVIDER: "Provider", FRONT_DESK: "Front desk" };
 
@@ -11,9 +12,11 @@ export function Layout({ children }: { children: ReactNode }) {
   const navigate = useNavigate();
   const [open, setOpen] = useState(false);
   const managers = can(me.role, MANAGERS);
+  const messaging = messagingLinks(me.role);
   const links: [string, string][] = [
     ["/calendar", "Calendar"],
     ["/clients", "Clients"],
+    ...messaging.desk,
     ...(managers
       ? ([
           ["/settings/services", "Services"],
@@ -23,6 +26,7 @@ export function Layout({ children }: { children: ReactNode }) {
           ["/settings/profile", "Spa profile"],
         ] as [string, string][])
       : []),
+    ...messaging.setup,
     ...(me.role === "OWNER" ? ([["/settings/billing", "Billing"]] as [string, string][]) : []),
     ["/account", "My account"],
   ];

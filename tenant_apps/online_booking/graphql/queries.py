@@ -24,9 +24,11 @@ from tenant_apps.online_booking.graphql.types import (
     PublicLocation,
     PublicService,
     PublicSpa,
+    PublicWaitlistOffer,
 )
 from tenant_apps.online_booking.services.booking import online_actor
 from tenant_apps.online_booking.services.links import manage_token_view
+from tenant_apps.online_booking.services.waitlist import online_waitlist_offer
 
 _CODES = frozenset(BookingErrorCode)
 
@@ -77,6 +79,15 @@ class BookingQueries(graphene.ObjectType):
         token=graphene.String(required=True, description="The token of a manage link."),
         description="The booking a manage link manages (reading does not spend the link). "
         "TOKEN_INVALID for an unknown, used or expired token.",
+    )
+    waitlist_offer = graphene.Field(
+        PublicWaitlistOffer,
+        required=True,
+        token=graphene.String(
+            required=True, description="The token of a waitlist offer's link (after `#`)."
+        ),
+        description="The time a waitlist offer's link offers, and where the offer stands "
+        "(reading it does not claim it). NOT_FOUND for an unknown token.",
     )
 
     @staticmethod
@@ -140,5 +151,13 @@ class BookingQueries(graphene.ObjectType):
     def resolve_appointment(root, info, token):
         try:
             return manage_token_view(actor=online_actor(info.context), secret=token)
+        except ValidationError as exc:
+            raise refusal(exc) from None
+
+    @staticmethod
+    @permission(ANYONE)
+    def resolve_waitlist_offer(root, info, token):
+        try:
+            return online_waitlist_offer(actor=online_actor(info.context), secret=token)
         except ValidationError as exc:
             raise refusal(exc) from None

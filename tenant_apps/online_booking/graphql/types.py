@@ -8,10 +8,13 @@ host is NOT_FOUND here.
 
 from __future__ import annotations
 
+import datetime as dt
+
 import graphene
 
 from core.graphql.mutations import error_type
 from core.graphql.relay import to_global_id
+from tenant_apps.messaging.models import OfferStatus
 from tenant_apps.online_booking.errors import BookingErrorCode
 from tenant_apps.online_booking.selectors import booking_reference
 from tenant_apps.online_booking.services.links import changeable_until
@@ -209,3 +212,50 @@ class PublicAppointment(graphene.ObjectType):
     @staticmethod
     def resolve_changeable_until(root, info):
         return changeable_until(root, profile=booking_policy())
+
+
+WaitlistOfferStatusEnum = graphene.Enum(
+    "WaitlistOfferStatus",
+    [
+        ("OPEN", "open"),
+        ("CLAIMED", "claimed"),
+        ("EXPIRED", "expired"),
+        ("TAKEN", "taken"),
+        ("WITHDRAWN", "withdrawn"),
+    ],
+    description="OPEN: it may be claimed until `expiresAt`; CLAIMED: booked with this "
+    "link; EXPIRED: the hold ended; TAKEN: someone else claimed the time first; "
+    "WITHDRAWN: it no longer fits the waitlist entry.",
+)
+
+
+class PublicWaitlistOffer(graphene.ObjectType):
+    """A freed time offered from the waitlist, as its claim link shows it.
+    Nothing about the client record."""
+
+    class Meta:
+        name = "WaitlistOffer"
+
+    status = graphene.Field(WaitlistOfferStatusEnum, required=True)
+    starts_at = graphene.DateTime(required=True)
+    ends_at = graphene.DateTime(required=True, description="When the service ends.")
+    expires_at = graphene.DateTime(required=True, description="Until then it may be claimed.")
+    service_name = graphene.String(required=True)
+    location = graphene.Field(PublicLocation, required=True)
+    provider = graphene.Field(PublicProvider, required=True)
+
+    @staticmethod
+    def resolve_status(root, info):
+        return OfferStatus(root.shown_status).value
+
+    @staticmethod
+    def resolve_ends_at(root, info):
+        return root.starts_at + dt.timedelta(minutes=root.entry.service.duration_minutes)
+
+    @staticmethod
+    def resolve_service_name(root, info):
+        return root.entry.service.name
+
+    @staticmethod
+    def resolve_location(root, info):
+        return root.entry.location

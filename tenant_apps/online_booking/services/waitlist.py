@@ -9,10 +9,18 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
+from django.utils import timezone
+
 from core.errors import field_error
-from tenant_apps.audit.services import Actor
-from tenant_apps.messaging.models import WaitlistSource
-from tenant_apps.messaging.waitlist import waitlist_add, waitlist_claim
+from tenant_apps.audit.models import AuditAction
+from tenant_apps.audit.services import Actor, audit_record
+from tenant_apps.messaging.models import (
+    OfferStatus,
+    WaitlistOffer,
+    WaitlistSource,
+    WaitlistStatus,
+)
+from tenant_apps.messaging.waitlist import waitlist_add, waitlist_claim, waitlist_offer_by_secret
 from tenant_apps.online_booking.errors import BookingErrorCode
 from tenant_apps.online_booking.selectors import bookable_provider, online_profile
 from tenant_apps.online_booking.services.booking import _client_for, _patient
@@ -69,3 +77,28 @@ def online_waitlist_claim(*, actor: Actor, secret: str) -> Appointment:
         raise field_error(BookingErrorCode.TOKEN_INVALID, "This link is not valid.", "token")
     online_profile()
     return waitlist_claim(actor=actor, secret=secret, online=True)
+
+
+def online_waitlist_offer(
+    *, actor: Actor, secret: str, now: dt.datetime | None = None
+) -> WaitlistOffer:
+    """The offer a claim link names, for its page to show before the patient
+    claims it (reading it does not claim it; it is logged as a view of the
+    client's record, by the link's holder). `offer.shown_status` is where it
+    stands now: an open offer past its hold, or whose entry stopped waiting,
+    shows as expired or withdrawn."""
+    if not secret or len(secret) > 100:
+        raise field_error(BookingErrorCode.TOKEN_INVALID, "This link is not valid.", "token")
+    online_profile()
+    offer = waitlist_offer_by_secret(secret)
+    if offer is None:
+        raise field_error(BookingErrorCode.NOT_FOUND, "No such offer.", "token")
+    audit_record(actor=actor, action=AuditAction.VIEW, client_ids=[offer.entry.client_id])
+    status = offer.status
+    if status == OfferStatus.OPEN:
+        if offer.expires_at <= (now or timezone.now()):
+            status = OfferStatus.EXPIRED
+        elif offer.entry.status != WaitlistStatus.WAITING:
+            status = OfferStatus.WITHDRAWN
+    offer.shown_status = status  # type: ignore[attr-defined]
+    return offer

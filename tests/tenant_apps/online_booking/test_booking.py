@@ -81,6 +81,7 @@ def test_booking_schema_has_nothing_of_the_staff_api():
         "services",
         "availability",
         "appointment",
+        "waitlistOffer",
     }
     assert set(schema.mutation_type.fields) == {
         "book",

@@ -10,6 +10,7 @@ import { Empty, Field, FormError, Loading } from "../ui/Field";
 import { useDebounced } from "./useDebounced";
 import { NotFound } from "../NotFound";
 import { ClientEditForm } from "./ClientEditForm";
+import { ClientConsents } from "../messaging/ClientConsents";
 
 const ClientDocument = graphql(`
   query Client($id: ID!, $from: DateTime!, $to: DateTime!) {
@@ -283,6 +284,7 @@ export default function ClientPage() {
           </table>
         )}
       </div>
+      {frontOffice && !c.isArchived ? <ClientConsents clientId={c.id} tz={spa.timezone} /> : null}
       {frontOffice && !c.isArchived ? <MergeCard survivorId={c.id} onMerged={() => refetch({ requestPolicy: "network-only" })} /> : null}
       {me.role === "OWNER" ? (
         <div className="card">

@@ -1,5 +1,5 @@
 /*
- * The patients' booking pages (/booking/ and /booking/manage), talking to the
+ * The patients' booking pages (/booking/, /booking/manage and /booking/waitlist), talking to the
  * spa's booking API (/booking/graphql/). No framework and no build step.
  *
  * The pages run under a strict Content-Security-Policy with Trusted Types, so
@@ -837,9 +837,143 @@
     });
   }
 
+  // --- the waitlist offer page ----------------------------------------------------------
+
+  var OFFER_FIELDS =
+    "status startsAt endsAt expiresAt serviceName" +
+    " location { id name addressLine1 addressLine2 city region postalCode timezone phone }" +
+    " provider { id displayName }";
+  var OFFER = "query Offer($token: String!) { waitlistOffer(token: $token) { " + OFFER_FIELDS + " } }";
+  var CLAIM =
+    "mutation Claim($token: String!) { claimWaitlistOffer(token: $token) {" +
+    " errors { field code message } appointment { " + APPOINTMENT_FIELDS + " } } }";
+
+  // Why an offer can no longer be claimed, by its status.
+  function offerEnded(status) {
+    var texts = {
+      CLAIMED: "This time is booked for you with this link already.",
+      TAKEN: "Someone else booked this time first. You are still on the waitlist if other times fit.",
+      EXPIRED: "This offer has expired. You are still on the waitlist if other times fit.",
+      WITHDRAWN: "This offer no longer applies. Please contact " + spaName() + contactText() + ".",
+    };
+    return texts[status] || "This offer has ended.";
+  }
+
+  async function waitlistPage() {
+    var token = window.location.hash.slice(1);
+    if (window.location.hash) {
+      history.replaceState(null, "", window.location.pathname + window.location.search);
+    }
+    var spaLoad = gql(MANAGE_SPA).then(
+      function (data) {
+        applySpa(data.spa);
+      },
+      function () {}
+    );
+    function unknownLink() {
+      setAlert(
+        "This link doesn't work. Open the newest text from " + spaName() +
+          " with a time offered, or contact them" + contactText() + "."
+      );
+    }
+    if (!token) {
+      await spaLoad;
+      setStatus("");
+      unknownLink();
+      return;
+    }
+
+    var offer;
+    async function load() {
+      var found = await Promise.all([gql(OFFER, { token: token }), spaLoad]);
+      offer = found[0].waitlistOffer;
+    }
+    try {
+      await load();
+    } catch (problem) {
+      await spaLoad;
+      setStatus("");
+      if (problem.code === "NOT_FOUND" || problem.code === "TOKEN_INVALID") unknownLink();
+      else setAlert(explain(problem));
+      return;
+    }
+    setStatus("");
+
+    function render() {
+      var zone = offer.location.timezone;
+      var address = addressOf(offer.location);
+      $("details").replaceChildren(
+        ...detailNodes([
+          ["When", whenText(offer.startsAt, offer.endsAt, zone)],
+          ["Where", offer.location.name + (address ? ", " + address : "")],
+          ["With", offer.provider.displayName],
+          ["Treatment", offer.serviceName],
+        ])
+      );
+      var open = offer.status === "OPEN" && new Date() < new Date(offer.expiresAt);
+      var note = open
+        ? "We're holding this time for you until " + momentText(offer.expiresAt, zone) +
+          ". It goes to the first person who books it."
+        : offerEnded(offer.status === "OPEN" ? "EXPIRED" : offer.status);
+      $("offer-note").textContent = note;
+      $("offer").dataset.status = open ? "OPEN" : offer.status === "OPEN" ? "EXPIRED" : offer.status;
+      show($("actions"), open);
+    }
+    render();
+    show($("offer"), true);
+
+    $("claim-button").addEventListener("click", async function () {
+      var button = $("claim-button");
+      button.disabled = true;
+      button.textContent = "Booking…";
+      setAlert("");
+      var answer;
+      try {
+        answer = (await gql(CLAIM, { token: token })).claimWaitlistOffer;
+      } catch (problem) {
+        answer = { errors: [{ code: problem.code, message: problem.message }] };
+      } finally {
+        button.disabled = false;
+        button.textContent = "Book this time";
+      }
+      if (answer.errors.length) {
+        var code = answer.errors[0].code;
+        if (code === "OFFER_GONE" || code === "SLOT_TAKEN") {
+          // Where does the offer stand now? Ask, to say why.
+          try {
+            await load();
+          } catch (problem) {
+            offer.status = "EXPIRED";
+          }
+          if (code === "SLOT_TAKEN" && offer.status === "OPEN") offer.status = "TAKEN";
+          render();
+          setAlert(offerEnded(offer.status === "OPEN" ? "EXPIRED" : offer.status));
+        } else if (code === "NOT_FOUND" || code === "TOKEN_INVALID") {
+          show($("actions"), false);
+          unknownLink();
+        } else {
+          setAlert(explain(answer.errors[0]));
+        }
+        return;
+      }
+      var appointment = answer.appointment;
+      token = "";
+      offer.status = "CLAIMED";
+      render();
+      $("offer-note").textContent = "";
+      $("result-title").textContent = "You're booked";
+      $("result-text").textContent =
+        "Your appointment is on " +
+        whenText(appointment.startsAt, appointment.endsAt, appointment.location.timezone) +
+        ". Your reference is " + appointment.reference + "; quote it if you contact " + spaName() + ".";
+      show($("result"), true);
+      $("result").focus();
+    });
+  }
+
   function start() {
     var page = body.dataset.page;
-    var run = page === "manage" ? managePage : page === "book" ? bookingPage : null;
+    var run = { manage: managePage, book: bookingPage, waitlist: waitlistPage }[page] || null;
     if (!run) return;
     run().catch(function () {
       setStatus("");
