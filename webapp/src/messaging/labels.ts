@@ -43,6 +43,7 @@ export const SOURCE_LABEL: Record<MessagingConsentSource, string> = {
   PHONE: "By phone",
   EMAIL: "By email",
   SMS_REPLY: "SMS reply (STOP, START)",
+  UNSUBSCRIBE_LINK: "Unsubscribe link in an email",
 };
 
 export const WAITLIST_STATUS_LABEL: Record<WaitlistStatus, string> = {
