@@ -67,6 +67,10 @@ TENANT_APPS = [
     "tenant_apps.catalog",
     "tenant_apps.clients",
     "tenant_apps.messaging",
+    "tenant_apps.files",
+    "tenant_apps.forms",
+    "tenant_apps.photos",
+    "tenant_apps.treatment",
 ]
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
 
