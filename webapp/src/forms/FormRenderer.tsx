@@ -106,7 +106,8 @@ export function FormRenderer({ title, kind, schema, disclosure, submitLabel = "S
 
   function check(): Record<string, string> {
     const found: Record<string, string> = {};
-    for (const e of validateAnswers(schema, answers)) found[e.field] ??= e.message;
+    // A declined consent needs no answer but its signature (as on the server).
+    for (const e of validateAnswers(schema, answers, { require: decision !== "declined" })) found[e.field] ??= e.message;
     for (const s of schema.sections)
       for (const f of s.fields)
         if (f.type === "signature" && shown.has(f.key) && shown.has(s.key) && !found[f.key]) {

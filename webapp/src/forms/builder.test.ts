@@ -14,7 +14,7 @@ import {
   updateSection,
 } from "./builder";
 import { INTAKE } from "./fixtures";
-import { FIELD_TYPES } from "./schema";
+import { cleanField, cleanSchema, FIELD_TYPES } from "./schema";
 
 describe("the builder's editing model", () => {
   it("adds sections and one field of every type, each with a key of its own", () => {
@@ -58,20 +58,32 @@ describe("the builder's editing model", () => {
 
   it("checks a draft as the server does, naming the path at fault", () => {
     let schema = addSection(EMPTY_SCHEMA);
-    expect(schemaProblems(schema).map((p) => p.code)).toEqual(["DRAFT_EMPTY"]);
+    expect(schemaProblems(schema)).toEqual([]);
     schema = addField(schema, 0, "signature");
     schema = addField(schema, 0, "choice");
+    expect(cleanField(schema.sections[0]!.fields[1]!)).not.toHaveProperty("maps_to");
     schema = updateField(schema, 0, 1, { options: [{ value: "a", label: "A" }, { value: "a", label: "B" }], maps_to: "allergies" });
     schema = updateSection(schema, 0, { title: "" });
     expect(schemaProblems(schema).map((p) => `${p.field} ${p.code}`)).toEqual([
-      "sections.0.title VALUE_INVALID",
-      "sections.0.fields.0.label VALUE_INVALID",
-      "sections.0.fields.0.meaning VALUE_INVALID",
-      "sections.0.fields.1.label VALUE_INVALID",
+      "sections.0.title FORM_SCHEMA_INVALID",
+      "sections.0.fields.0.label FORM_SCHEMA_INVALID",
+      "sections.0.fields.0.meaning FORM_SCHEMA_INVALID",
+      "sections.0.fields.1.label FORM_SCHEMA_INVALID",
       "sections.0.fields.1.options OPTIONS_INVALID",
       "sections.0.fields.1.maps_to MAPS_TO_INVALID",
     ]);
+    schema = addField(schema, 0, "signature");
+    expect(schemaProblems(schema).map((p) => `${p.field} ${p.code}`)).toContain("sections.0.fields.2.type FORM_SCHEMA_INVALID");
     expect(schemaProblems(INTAKE)).toEqual([]);
+  });
+
+  it("sends only the keys each field type takes", () => {
+    let schema = addSection(EMPTY_SCHEMA);
+    for (const type of FIELD_TYPES) schema = addField(schema, 0, type);
+    const sent = cleanSchema(schema).sections[0]!.fields;
+    expect(Object.keys(sent.find((f) => f.type === "markdown")!).sort()).toEqual(["content", "key", "show_if", "type"]);
+    expect(Object.keys(sent.find((f) => f.type === "number")!).sort()).toEqual(["key", "label", "required", "show_if", "type"]);
+    expect(Object.keys(sent.find((f) => f.type === "text")!).sort()).toEqual(["key", "label", "multiline", "required", "show_if", "type"]);
   });
 
   it("makes keys and option values from labels", () => {

@@ -86,7 +86,7 @@ export function newField(schema: FormSchema, type: FieldType): FormField {
           { value: "option_1", label: "Option 1" },
           { value: "option_2", label: "Option 2" },
         ],
-        maps_to: null,
+        ...(type === "multi_choice" ? { maps_to: null } : {}),
       };
     case "text":
       return { ...base, multiline: false, maps_to: null };
@@ -250,6 +250,7 @@ export function schemaProblems(schema: FormSchema): SchemaProblem[] {
       fail(`${path}.show_if`, "CONDITION_INVALID", "Choose an answer the question can have.");
   };
   const keys = new Set<string>();
+  let signatures = 0;
   const checkKey = (path: string, key: string) => {
     if (!KEY_PATTERN.test(key))
       fail(`${path}.key`, "KEY_INVALID", "A key starts with a lower-case letter, then lower-case letters, digits or _ (at most 40).");
@@ -259,7 +260,7 @@ export function schemaProblems(schema: FormSchema): SchemaProblem[] {
   schema.sections.forEach((section, i) => {
     const path = `sections.${i}`;
     checkKey(path, section.key);
-    if (!section.title.trim()) fail(`${path}.title`, "VALUE_INVALID", "Give the section a title.");
+    if (!section.title.trim()) fail(`${path}.title`, "FORM_SCHEMA_INVALID", "Give the section a title.");
     else if (section.title.length > LIMITS.label) fail(`${path}.title`, "TEXT_TOO_LONG", `At most ${LIMITS.label} characters.`);
     checkCondition(path, section.show_if);
     section.fields.forEach((field, j) => {
@@ -271,12 +272,12 @@ export function schemaProblems(schema: FormSchema): SchemaProblem[] {
       }
       checkCondition(fpath, field.show_if);
       if (field.type === "markdown") {
-        if (!(field.content ?? "").trim()) fail(`${fpath}.content`, "VALUE_INVALID", "Write the text to show.");
+        if (!(field.content ?? "").trim()) fail(`${fpath}.content`, "FORM_SCHEMA_INVALID", "Write the text to show.");
         else if ((field.content ?? "").length > LIMITS.content)
           fail(`${fpath}.content`, "TEXT_TOO_LONG", `At most ${LIMITS.content.toLocaleString("en-US")} characters.`);
       } else {
         const label = field.label ?? "";
-        if (!label.trim()) fail(`${fpath}.label`, "VALUE_INVALID", "Give the question a label.");
+        if (!label.trim()) fail(`${fpath}.label`, "FORM_SCHEMA_INVALID", "Give the question a label.");
         else if (label.length > LIMITS.label) fail(`${fpath}.label`, "TEXT_TOO_LONG", `At most ${LIMITS.label} characters.`);
       }
       if ((field.help ?? "").length > LIMITS.help) fail(`${fpath}.help`, "TEXT_TOO_LONG", `At most ${LIMITS.help.toLocaleString("en-US")} characters.`);
@@ -291,14 +292,18 @@ export function schemaProblems(schema: FormSchema): SchemaProblem[] {
       if (field.maps_to != null && (!MAPPABLE.includes(field.type) || !MAPS_TO.includes(field.maps_to)))
         fail(`${fpath}.maps_to`, "MAPS_TO_INVALID", "Only text and several-choice answers can be copied to the record.");
       if (field.type === "number" && field.min != null && field.max != null && field.min > field.max)
-        fail(`${fpath}.max`, "VALUE_INVALID", "The largest value is below the smallest.");
+        fail(`${fpath}.min`, "FORM_SCHEMA_INVALID", "The smallest value is above the largest.");
       if (field.type === "signature" && !(field.meaning ?? "").trim())
-        fail(`${fpath}.meaning`, "VALUE_INVALID", "Say what signing means.");
+        fail(`${fpath}.meaning`, "FORM_SCHEMA_INVALID", "Say what signing means.");
+      if ((field.meaning ?? "").length > LIMITS.meaning) fail(`${fpath}.meaning`, "TEXT_TOO_LONG", `At most ${LIMITS.meaning} characters.`);
+      if (field.type === "signature") {
+        signatures += 1;
+        if (signatures > 1) fail(`${fpath}.type`, "FORM_SCHEMA_INVALID", "A form has at most one signature field.");
+      }
       if (isAnswerable(field.type) && (field.type === "yes_no" || field.type === "choice" || field.type === "multi_choice"))
         seen.set(field.key, { values: field.type === "yes_no" ? [true, false] : (field.options ?? []).map((o) => o.value) });
     });
   });
-  if (allFields(schema).length === 0) fail("sections", "DRAFT_EMPTY", "Add at least one field.");
   return problems;
 }
 type ConditionTarget = { values: ConditionValue[] };

@@ -81,6 +81,8 @@ export const LIMITS = {
   sections: 40,
   fields: 200,
   label: 500,
+  title: 200,
+  meaning: 2000,
   help: 1000,
   content: 20000,
   options: 50,
@@ -90,6 +92,41 @@ export const LIMITS = {
 } as const;
 
 export const KEY_PATTERN = /^[a-z][a-z0-9_]{0,39}$/;
+
+/** The keys a field of each type may carry (the server refuses others, even null). */
+const COMMON_KEYS = ["key", "type", "label", "help", "required", "show_if"] as const;
+const TYPE_KEYS: Record<FieldType, readonly (keyof FormField)[]> = {
+  text: ["maps_to", "multiline"],
+  markdown: ["content"],
+  yes_no: [],
+  choice: ["options"],
+  multi_choice: ["options", "maps_to"],
+  date: [],
+  number: ["min", "max"],
+  signature: ["meaning"],
+  initials: ["meaning"],
+  photo: [],
+};
+
+/** A field with only the keys its type takes, and no empty optional ones. */
+export function cleanField(field: FormField): FormField {
+  const out: Record<string, unknown> = {};
+  const allowed: readonly string[] = [...COMMON_KEYS, ...TYPE_KEYS[field.type]];
+  for (const [name, value] of Object.entries(field)) {
+    if (!allowed.includes(name)) continue;
+    if (value === null && name !== "show_if") continue;
+    if (name === "help" && value === "") continue;
+    out[name] = value;
+  }
+  return out as FormField;
+}
+
+/** The schema as the server takes it (every field cleaned). */
+export function cleanSchema(schema: FormSchema): FormSchema {
+  return {
+    sections: schema.sections.map((s) => ({ key: s.key, title: s.title, show_if: s.show_if ?? null, fields: s.fields.map(cleanField) })),
+  };
+}
 
 /** Every field, in the order the patient meets them. */
 export function allFields(schema: FormSchema): FormField[] {
@@ -169,7 +206,7 @@ export type AnswerError = { field: string; code: string; message: string };
 
 /** The checks the server makes on answers (tenant_apps/forms answers_validate),
  * with the same codes; messages never repeat the answer. */
-export function validateAnswers(schema: FormSchema, answers: Answers): AnswerError[] {
+export function validateAnswers(schema: FormSchema, answers: Answers, { require = true }: { require?: boolean } = {}): AnswerError[] {
   const shown = visibleKeys(schema, answers);
   const errors: AnswerError[] = [];
   const fail = (field: string, code: string, message: string) => errors.push({ field, code, message });
@@ -177,7 +214,8 @@ export function validateAnswers(schema: FormSchema, answers: Answers): AnswerErr
     if (!shown.has(field.key) || !isAnswerable(field.type)) continue;
     const answer = answers[field.key];
     if (isEmpty(answer) || answer === undefined) {
-      if (field.required) fail(field.key, "ANSWER_REQUIRED", requiredMessage(field.type));
+      // A declined consent needs only its signature (the server's require=False).
+      if (field.required && (require || field.type === "signature")) fail(field.key, "ANSWER_REQUIRED", requiredMessage(field.type));
       continue;
     }
     const values = (field.options ?? []).map((o) => o.value);
