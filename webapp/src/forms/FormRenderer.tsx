@@ -322,7 +322,7 @@ function RenderedField({ field, id, value, error, onChange, onDrawn, intent, onI
   const invalid = error ? true : undefined;
   const label = (
     <>
-      {field.label}
+      {field.label || field.key}
       {field.required ? <Required /> : null}
     </>
   );
