@@ -5,7 +5,7 @@ from django.views.decorators.csrf import csrf_exempt
 
 from config.schema_booking import schema as booking_schema
 from config.schema_tenant import schema
-from config.webapp import app_asset, app_shell, landing, to_app
+from config.webapp import app_asset, app_shell, forms_page, landing, to_app
 from core.graphql.graphiql import graphiql_asset
 from core.graphql.view import PlatformGraphQLView
 from shared_apps.accounts.graphql.impersonation import impersonation_guard
@@ -63,6 +63,8 @@ urlpatterns = [
     # The staff web app (config/webapp.py): its files, then its shell for any
     # path under /app/ (the app routes in the browser).
     path("app/assets/<str:name>", app_asset, name="app-asset"),
+    # The patients' forms page; the token is in the fragment (config/webapp.py).
+    path("forms/fill", forms_page, name="forms-fill"),
     path("app/", app_shell, name="app"),
     re_path(r"^app/(?!assets/)(?P<route>.+)$", app_shell),
     # The spa's address, and the links the platform emails, lead to the app.

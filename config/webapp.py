@@ -4,6 +4,9 @@
   whatever the path (the app routes in the browser).
 - `/app/assets/<name>`: the built scripts and stylesheets. Vite names them by
   their content, so they are cached for good; gzip when the browser takes it.
+- `/forms/fill`: the patients' forms page (`webapp/dist/forms.html`, a second
+  page of the same build): the link's token is in the URL's fragment, which
+  never reaches the server; the page talks to the booking API.
 - `/`: a small page leading staff to the app's sign-in and visitors to the
   booking page.
 - The paths the platform emails (`/accept-invitation`, `/reset-password`,
@@ -86,8 +89,8 @@ def _shell_cached(path: Path) -> bytes:
     return path.read_bytes()
 
 
-def _shell() -> bytes | None:
-    path = dist_dir() / "index.html"
+def _shell(name: str = "index.html") -> bytes | None:
+    path = dist_dir() / name
     if not path.is_file():
         return None
     # Read every time with DEBUG, so a rebuild shows without a restart.
@@ -101,6 +104,19 @@ def app_shell(request: HttpRequest, route: str = "") -> HttpResponse:
     if body is None:
         return _secured(HttpResponse(_NOT_BUILT, status=503))
     return _secured(HttpResponse(body, content_type="text/html; charset=utf-8"))
+
+
+@require_safe
+def forms_page(request: HttpRequest) -> HttpResponse:
+    """The patients' forms page (/forms/fill#<token>): the same policy as the
+    app's shell; nothing of the spa's records is read here (the page asks the
+    booking API once the patient gives their date of birth)."""
+    body = _shell("forms.html")
+    if body is None:
+        return _secured(HttpResponse(_NOT_BUILT, status=503))
+    response = _secured(HttpResponse(body, content_type="text/html; charset=utf-8"))
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @cache

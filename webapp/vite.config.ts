@@ -17,6 +17,8 @@ export default defineConfig({
     // Inline data: URLs only for tiny images (img-src allows data:); never scripts.
     assetsInlineLimit: 2048,
     target: "es2022",
+    // Two pages: the staff app and the patient's forms page (/forms/fill).
+    rollupOptions: { input: { main: "index.html", forms: "forms.html" } },
   },
   test: {
     environment: "jsdom",

@@ -108,3 +108,28 @@ def test_the_shell_holds_nothing_of_a_spa(glow, radiance, client_for, built):
     for spa in (glow, radiance):
         assert spa.name.encode() not in at_glow.content
         assert spa.slug.encode() not in at_glow.content
+
+
+def test_the_patients_forms_page_is_the_second_page_under_the_same_policy(glow, radiance, client_for, settings):
+    # given the build's second page (webapp/forms.html)
+    forms = (settings.WEBAPP_DIST / "forms.html").read_text()
+
+    # when a patient opens their link (the token stays in the fragment)
+    at_glow = client_for(glow).get("/forms/fill")
+    at_radiance = client_for(radiance).get("/forms/fill")
+
+    # then the page, the same on every host, under the app's strict policy
+    assert at_glow.status_code == 200
+    assert at_glow.content.decode() == forms == at_radiance.content.decode()
+    assert at_glow["Content-Security-Policy"] == CONTENT_SECURITY_POLICY
+    assert at_glow["Referrer-Policy"] == "no-referrer"
+    assert at_glow["Cache-Control"] == "no-store"
+    assert at_glow.cookies == {}
+    assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", forms)
+    assert glow.name.encode() not in at_glow.content
+    names = re.findall(r'/app/assets/([^"]+\.(?:js|css))', forms)
+    assert names and all(client_for(glow).get(f"/app/assets/{n}").status_code == 200 for n in names)
+
+
+def test_the_forms_page_takes_only_get(glow, client_for):
+    assert client_for(glow).post("/forms/fill").status_code == 405

@@ -45,6 +45,8 @@ type Props = {
   uploadPhoto?: UploadPhoto | undefined;
   /** The preview in the builder: answers are checked, never sent. */
   preview?: boolean;
+  /** The patient's API takes a signature only with its drawn image. */
+  requireDrawnSignature?: boolean;
 };
 
 type Raw = Record<string, Answer | undefined>;
@@ -72,7 +74,7 @@ function coerce(schema: FormSchema, raw: Raw): Answers {
  * and the builder's preview: every field type, show-if conditions, required
  * marks, the server's checks before sending, signatures with their intent and
  * the electronic-records disclosure. */
-export function FormRenderer({ title, kind, schema, disclosure, submitLabel = "Submit", onSubmit, uploadPhoto, preview = false }: Props) {
+export function FormRenderer({ title, kind, schema, disclosure, submitLabel = "Submit", onSubmit, uploadPhoto, preview = false, requireDrawnSignature = false }: Props) {
   const formId = useId();
   const [raw, setRaw] = useState<Raw>({});
   const [drawn, setDrawn] = useState<Record<string, string>>({});
@@ -113,7 +115,8 @@ export function FormRenderer({ title, kind, schema, disclosure, submitLabel = "S
         if (f.type === "signature" && shown.has(f.key) && shown.has(s.key) && !found[f.key]) {
           const typed = answers[f.key];
           const signing = typed !== undefined && typeof typed === "object" && "typed_name" in typed && typed.typed_name.trim() !== "";
-          if (signing && !intent[f.key]) found[f.key] = "Tick “I agree this is my signature” to sign.";
+          if (signing && requireDrawnSignature && !drawn[f.key]) found[f.key] = "Draw your signature in the box.";
+          else if (signing && !intent[f.key]) found[f.key] = "Tick “I agree this is my signature” to sign.";
         }
     if (!decisionOf()) found[DECISION] = "Choose your decision.";
     if (disclosure && !disclosureAccepted) found[DISCLOSURE] = "Accept the use of electronic records and signatures to continue.";
