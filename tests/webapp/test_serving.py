@@ -110,7 +110,9 @@ def test_the_shell_holds_nothing_of_a_spa(glow, radiance, client_for, built):
         assert spa.slug.encode() not in at_glow.content
 
 
-def test_the_patients_forms_page_is_the_second_page_under_the_same_policy(glow, radiance, client_for, settings):
+def test_the_patients_forms_page_is_the_second_page_under_the_same_policy(
+    glow, radiance, client_for, settings
+):
     # given the build's second page (webapp/forms.html)
     forms = (settings.WEBAPP_DIST / "forms.html").read_text()
 
