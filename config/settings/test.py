@@ -54,6 +54,6 @@ TWILIO_WEBHOOK_BASE_URL = "https://medspa.test"
 # environment says.
 FORMS_SIGNING_KEY = ""
 FORMS_SIGNING_CERT = ""
-FORMS_SIGNING_OLD_CERTS: list[str] = []
+FORMS_SIGNING_OLD_CERTS = []
 FORMS_SIGNING_DEV_DIR = tempfile.mkdtemp(prefix="medspa-signing-")
 atexit.register(shutil.rmtree, FORMS_SIGNING_DEV_DIR, ignore_errors=True)

@@ -108,7 +108,9 @@ def visible_sections(
     for section in schema.get("sections") or []:
         if not _condition_holds(section.get("show_if"), answers):
             continue
-        fields = [f for f in section.get("fields") or [] if _condition_holds(f.get("show_if"), answers)]
+        fields = [
+            f for f in section.get("fields") or [] if _condition_holds(f.get("show_if"), answers)
+        ]
         shown.append((section, fields))
     return shown
 
@@ -195,13 +197,15 @@ def _new_pdf(content: DocumentContent, *, compress: bool) -> _Document:
     # The document's own dates are the signature's, so one response always
     # renders to the same bytes.
     pdf.set_creation_date(content.submitted_at)
-    pdf.footer_text = f"{content.spa_name} \u2022 {content.form_title} \u2022 response {content.response_id}"
+    pdf.footer_text = (
+        f"{content.spa_name} \u2022 {content.form_title} \u2022 response {content.response_id}"
+    )
     return pdf
 
 
 def _write(pdf: FPDF, text: str, *, size: float = 10, bold: bool = False, gap: float = 1.0) -> None:
     pdf.set_font(FONT, "B" if bold else "", size)
-    pdf.multi_cell(0, size * 0.5, text, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.multi_cell(0, size * 0.5, text, align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     if gap:
         pdf.ln(gap)
 
@@ -222,7 +226,8 @@ def _header(pdf: FPDF, content: DocumentContent) -> None:
     _write(pdf, content.form_title, size=16, bold=True, gap=0.5)
     _write(
         pdf,
-        f"Form version {content.version_number} \u2022 content hash (sha256) {content.content_hash}",
+        f"Form version {content.version_number} \u2022 "
+        f"content hash (sha256) {content.content_hash}",
         size=7.5,
         gap=2,
     )
@@ -288,7 +293,9 @@ def _evidence(pdf: FPDF, content: DocumentContent) -> None:
             f"Given {_when(signature.electronic_consent_at, content.spa_timezone)}, "
             f"to disclosure version {signature.disclosure_version}.",
         )
-        _pair(pdf, f"Disclosure (version {signature.disclosure_version})", signature.disclosure_text)
+        _pair(
+            pdf, f"Disclosure (version {signature.disclosure_version})", signature.disclosure_text
+        )
         _pair(pdf, "IP address", signature.ip_address or "not recorded")
         _pair(pdf, "User agent", signature.user_agent or "not recorded")
     _pair(pdf, "Decision", DECISION_WORDS.get(content.decision, content.decision))
@@ -321,4 +328,6 @@ def pdf_render(content: DocumentContent, *, compress: bool = True) -> bytes:
 
 def visible_field_keys(schema: Mapping[str, Any], answers: Mapping[str, Any]) -> Sequence[str]:
     """The keys of the fields the document shows (for tests and callers)."""
-    return [f["key"] for _, fields in visible_sections(schema, answers) for f in fields if "key" in f]
+    return [
+        f["key"] for _, fields in visible_sections(schema, answers) for f in fields if "key" in f
+    ]
