@@ -11,6 +11,7 @@ from core.graphql.view import PlatformGraphQLView
 from shared_apps.accounts.graphql.impersonation import impersonation_guard
 from tenant_apps.audit.services import audit_flush_reads, phi_read_observers
 from tenant_apps.clients.models import Client
+from tenant_apps.files.views import file_serve
 from tenant_apps.messaging.unsubscribe import unsubscribe_page
 from tenant_apps.online_booking.pages import (
     booking_asset,
@@ -60,6 +61,8 @@ urlpatterns = [
     path("booking/assets/<str:name>", booking_asset, name="booking-asset"),
     # Email opt-out, linked from every patient email (tenant_apps/messaging/unsubscribe.py).
     path("unsubscribe", unsubscribe_page, name="unsubscribe"),
+    # Patient files behind short-lived signed URLs (tenant_apps/files/views.py).
+    path("files/<str:token>", file_serve, name="file"),
     # The staff web app (config/webapp.py): its files, then its shell for any
     # path under /app/ (the app routes in the browser).
     path("app/assets/<str:name>", app_asset, name="app-asset"),

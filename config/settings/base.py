@@ -394,3 +394,18 @@ FORMS_COPY_LINK_DAYS = env.int("FORMS_COPY_LINK_DAYS", default=7)
 FORMS_COPY_MAX_FAILED_CHECKS = 5
 # The name the documents give as signer ("signed by ... on behalf of <spa>").
 PLATFORM_NAME = env("PLATFORM_NAME", default="MedSpa Platform")
+
+# --- Patient files (tenant_apps/files/) ----------------------------------------
+# "local": the filesystem under FILES_ROOT, one folder per spa schema; "s3": a
+# private bucket through django-storages, the spa's schema name as the key prefix.
+FILES_BACKEND = env("FILES_BACKEND", default="local")
+FILES_ROOT = env("FILES_ROOT", default=str(BASE_DIR / ".data" / "files"))
+FILES_S3_BUCKET = env("FILES_S3_BUCKET", default="")
+FILES_S3_ENDPOINT_URL = env("FILES_S3_ENDPOINT_URL", default="")
+FILES_S3_REGION = env("FILES_S3_REGION", default="")
+FILES_S3_ACCESS_KEY_ID = env("FILES_S3_ACCESS_KEY_ID", default="")
+FILES_S3_SECRET_ACCESS_KEY = env("FILES_S3_SECRET_ACCESS_KEY", default="")
+# An upload is refused past this size (read in chunks, never held whole first).
+FILES_MAX_UPLOAD_BYTES = env.int("FILES_MAX_UPLOAD_BYTES", default=20 * 1024 * 1024)
+# An image of more pixels is refused before it is decoded (decompression bombs).
+FILES_MAX_IMAGE_PIXELS = env.int("FILES_MAX_IMAGE_PIXELS", default=50_000_000)

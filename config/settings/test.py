@@ -57,3 +57,9 @@ FORMS_SIGNING_CERT = ""
 FORMS_SIGNING_OLD_CERTS = []
 FORMS_SIGNING_DEV_DIR = tempfile.mkdtemp(prefix="medspa-signing-")
 atexit.register(shutil.rmtree, FORMS_SIGNING_DEV_DIR, ignore_errors=True)
+
+# Patient files: a throw-away folder per test process (the S3 tests point
+# FILES_BACKEND at the moto server they start, tests/tenant_apps/files/conftest.py).
+FILES_BACKEND = "local"
+FILES_ROOT = tempfile.mkdtemp(prefix="medspa-files-")
+atexit.register(shutil.rmtree, FILES_ROOT, ignore_errors=True)
