@@ -182,8 +182,24 @@ RESET_LINK_RATE_PER_IP = "20/h"
 # The public booking API (tenant_apps/online_booking), per spa and client
 # address, per root field run (aliases count); over the limit: 429. Bookings
 # are also limited per email address typed (confirmation emails to one inbox).
-BOOKING_RATES = {"browse": "120/m", "availability": "60/m", "book": "10/m", "manage": "20/m"}
+BOOKING_RATES = {
+    "browse": "120/m",
+    "availability": "60/m",
+    "book": "10/m",
+    "manage": "20/m",
+    # A patient's forms link: opening it and submitting each form
+    # (tenant_apps/forms/patient.py); wrong dates of birth also count on the link.
+    "forms": "60/m",
+}
 BOOKING_RATE_PER_EMAIL = "5/h"
+# Patients' forms links (tenant_apps/forms/links.py): hours a link sent by email
+# or text stays open, minutes a desk tablet's link does, and how many wrong
+# dates of birth close a link.
+FORMS_LINK_HOURS = env.int("FORMS_LINK_HOURS", default=24)
+FORMS_TABLET_MINUTES = env.int("FORMS_TABLET_MINUTES", default=30)
+FORMS_LINK_MAX_DOB_FAILURES = env.int("FORMS_LINK_MAX_DOB_FAILURES", default=5)
+# The drawn signature a patient sends with a signed form: a PNG, at most this size.
+FORMS_SIGNATURE_MAX_BYTES = 300 * 1024
 # Counters for rate limits. Production runs several processes: point CACHE_URL
 # at a shared cache (redis://...) so they count together.
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
