@@ -13,6 +13,7 @@ from tenant_apps.catalog.graphql.mutations import CatalogMutations
 from tenant_apps.catalog.graphql.queries import CatalogQueries
 from tenant_apps.clients.graphql.mutations import ClientMutations
 from tenant_apps.clients.graphql.queries import ClientQueries
+from tenant_apps.forms.graphql.links import FormLinkMutations
 from tenant_apps.locations.graphql.mutations import LocationMutations
 from tenant_apps.locations.graphql.queries import LocationQueries
 from tenant_apps.messaging.graphql.mutations import MessagingMutations
@@ -22,6 +23,8 @@ from tenant_apps.scheduling.graphql.mutations import SchedulingMutations
 from tenant_apps.scheduling.graphql.queries import SchedulingQueries
 from tenant_apps.staff.graphql.mutations import StaffMutations
 from tenant_apps.staff.graphql.queries import StaffQueries
+from tenant_apps.treatment.graphql.mutations import TreatmentMutations
+from tenant_apps.treatment.graphql.queries import TreatmentQueries
 
 
 class Query(
@@ -35,6 +38,7 @@ class Query(
     AuditQueries,
     BillingQueries,
     MessagingQueries,
+    TreatmentQueries,
     graphene.ObjectType,
 ):
     pass
@@ -50,6 +54,8 @@ class Mutation(
     ProfileMutations,
     BillingMutations,
     MessagingMutations,
+    FormLinkMutations,
+    TreatmentMutations,
     graphene.ObjectType,
 ):
     pass

@@ -32,7 +32,7 @@ from shared_apps.accounts.emails import spa_base_url
 from tenant_apps.audit.services import Actor
 from tenant_apps.clients.models import Client
 from tenant_apps.forms.link_errors import FormLinkErrorCode
-from tenant_apps.forms.models import FormRequest, FormRequestItem, FormVersion, RequestChannel
+from tenant_apps.forms.models import FormRequest, FormRequestItem, RequestChannel
 from tenant_apps.forms.outstanding_links import outstanding_versions
 from tenant_apps.scheduling.models import HOLDING_STATUSES, Appointment, AppointmentStatus
 from tenants.models import Spa
@@ -41,7 +41,11 @@ FILL_PATH = "/forms/fill"
 # Longer values are no token of ours: refused before hashing.
 MAX_TOKEN_LENGTH = 100
 # Appointments a link may still be issued for.
-OPEN_STATUSES = (AppointmentStatus.BOOKED, AppointmentStatus.CONFIRMED, AppointmentStatus.CHECKED_IN)
+OPEN_STATUSES = (
+    AppointmentStatus.BOOKED,
+    AppointmentStatus.CONFIRMED,
+    AppointmentStatus.CHECKED_IN,
+)
 
 
 def token_hash(token: str) -> str:
@@ -159,10 +163,7 @@ def form_request_by_token(
         or request.revoked_at is not None
         or request.expires_at <= now
         or request.client.archived_at is not None
-        or (
-            request.appointment is not None
-            and request.appointment.status not in HOLDING_STATUSES
-        )
+        or (request.appointment is not None and request.appointment.status not in HOLDING_STATUSES)
     ):
         raise _link_invalid()
     return request
@@ -197,9 +198,7 @@ def client_can_verify(client: Client) -> bool:
 
 def request_items(request: FormRequest) -> list[FormRequestItem]:
     return list(
-        FormRequestItem.objects.filter(request=request)
-        .select_related("version")
-        .order_by("id")
+        FormRequestItem.objects.filter(request=request).select_related("version").order_by("id")
     )
 
 
@@ -209,4 +208,3 @@ def request_close_if_done(request: FormRequest, *, now: dt.datetime) -> bool:
         return False
     FormRequest.objects.filter(pk=request.pk, completed_at__isnull=True).update(completed_at=now)
     return True
-
