@@ -59,6 +59,7 @@ def gunicorn(django_db_setup, django_db_blocker):
         "TWILIO_ACCOUNT_SID": "ACtest",
         "TWILIO_AUTH_TOKEN": "test-twilio-token",
         "TWILIO_WEBHOOK_BASE_URL": "https://medspa.test",
+        **FILES_ENV,
         "ROOT_DOMAIN": "medspa.test",
         "PORT": str(port),
         "WEB_CONCURRENCY": "1",
@@ -118,6 +119,13 @@ def test_production_server_serves_health_spas_and_https_redirects(gunicorn):
     )
 
 
+FILES_ENV = {
+    "FILES_BACKEND": "s3",
+    "FILES_S3_BUCKET": "medspa-files-test",
+    "FILES_S3_REGION": "us-east-1",
+    "FILES_S3_ACCESS_KEY_ID": "test-access-key",
+    "FILES_S3_SECRET_ACCESS_KEY": "test-secret-key",
+}
 PROD_ENV = {
     "DJANGO_SETTINGS_MODULE": "config.settings.prod",
     "DJANGO_SECRET_KEY": "test-prod-secret",
@@ -127,6 +135,7 @@ PROD_ENV = {
     "TWILIO_ACCOUNT_SID": "ACtest",
     "TWILIO_AUTH_TOKEN": "test-twilio-token",
     "TWILIO_WEBHOOK_BASE_URL": "https://medspa.test",
+    **FILES_ENV,
 }
 
 
@@ -134,7 +143,7 @@ def _load_prod_settings(**extra: str) -> subprocess.CompletedProcess:
     env = {
         key: value
         for key, value in os.environ.items()
-        if key != "EMAIL_BACKEND" and not key.startswith(("SMS_", "TWILIO_"))
+        if key != "EMAIL_BACKEND" and not key.startswith(("SMS_", "TWILIO_", "FILES_"))
     }
     env.update(PROD_ENV, **extra)
     return subprocess.run(
@@ -172,6 +181,23 @@ def test_production_refuses_to_start_without_a_real_mail_backend(backend, refusa
     ],
 )
 def test_production_refuses_to_start_without_twilio(override, refusal):
+    result = _load_prod_settings(
+        EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend", **override
+    )
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr and refusal in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("override", "refusal"),
+    [
+        ({"FILES_BACKEND": "local"}, "keeps patient files on this machine"),
+        ({"FILES_S3_BUCKET": ""}, "FILES_S3_BUCKET must be set"),
+        ({"FILES_S3_REGION": ""}, "FILES_S3_REGION must be set"),
+        ({"FILES_S3_SECRET_ACCESS_KEY": ""}, "FILES_S3_SECRET_ACCESS_KEY must be set"),
+    ],
+)
+def test_production_refuses_to_start_without_an_s3_bucket_for_files(override, refusal):
     result = _load_prod_settings(
         EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend", **override
     )

@@ -389,3 +389,18 @@ TWILIO_FROM_NUMBER = env("TWILIO_FROM_NUMBER", default="+15005550006")
 TWILIO_WEBHOOK_BASE_URL = env("TWILIO_WEBHOOK_BASE_URL", default="")
 # Links in messages (a patient's page, never clinical detail) use this scheme.
 MESSAGE_LINK_SCHEME = env("MESSAGE_LINK_SCHEME", default="https")
+
+# --- Patient files (tenant_apps/files/) ----------------------------------------
+# "local": the filesystem under FILES_ROOT, one folder per spa schema; "s3": a
+# private bucket through django-storages, the spa's schema name as the key prefix.
+FILES_BACKEND = env("FILES_BACKEND", default="local")
+FILES_ROOT = env("FILES_ROOT", default=str(BASE_DIR / ".data" / "files"))
+FILES_S3_BUCKET = env("FILES_S3_BUCKET", default="")
+FILES_S3_ENDPOINT_URL = env("FILES_S3_ENDPOINT_URL", default="")
+FILES_S3_REGION = env("FILES_S3_REGION", default="")
+FILES_S3_ACCESS_KEY_ID = env("FILES_S3_ACCESS_KEY_ID", default="")
+FILES_S3_SECRET_ACCESS_KEY = env("FILES_S3_SECRET_ACCESS_KEY", default="")
+# An upload is refused past this size (read in chunks, never held whole first).
+FILES_MAX_UPLOAD_BYTES = env.int("FILES_MAX_UPLOAD_BYTES", default=20 * 1024 * 1024)
+# An image of more pixels is refused before it is decoded (decompression bombs).
+FILES_MAX_IMAGE_PIXELS = env.int("FILES_MAX_IMAGE_PIXELS", default=50_000_000)
