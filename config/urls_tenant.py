@@ -11,8 +11,8 @@ from core.graphql.view import PlatformGraphQLView
 from shared_apps.accounts.graphql.impersonation import impersonation_guard
 from tenant_apps.audit.services import audit_flush_reads, phi_read_observers
 from tenant_apps.clients.models import Client
-from tenant_apps.forms.views import form_upload
 from tenant_apps.files.views import file_serve
+from tenant_apps.forms.views import form_upload
 from tenant_apps.messaging.unsubscribe import unsubscribe_page
 from tenant_apps.online_booking.pages import (
     booking_asset,

@@ -15,7 +15,7 @@ from procrastinate.contrib.django import app
 from shared_apps.jobs.spa import defer_in_spa, spa_task
 from tenant_apps.forms.events import SYSTEM, forms_link_send_if_outstanding
 from tenant_apps.forms.models import FormRequest
-from tenant_apps.forms.outstanding_links import EXPIRED, MISSING, appointments_form_states
+from tenant_apps.forms.outstanding_links import TO_FILL, appointments_form_states
 from tenant_apps.messaging.models import ReminderRule
 from tenant_apps.scheduling.models import Appointment, AppointmentStatus
 from tenants.models import Spa, SpaStatus
@@ -47,7 +47,7 @@ def reminder_links_send(*, now: dt.datetime | None = None) -> int:
     states = appointments_form_states(appointment_ids=[a.pk for a in candidates], now=now)
     sent = 0
     for appointment in candidates:
-        if not any(s.state in (MISSING, EXPIRED) for s in states.get(appointment.pk, [])):
+        if not any(s.state in TO_FILL for s in states.get(appointment.pk, [])):
             continue
         sent += forms_link_send_if_outstanding(appointment, actor=SYSTEM, now=now) is not None
     return sent

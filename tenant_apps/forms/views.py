@@ -66,5 +66,7 @@ def form_upload(request: HttpRequest) -> JsonResponse:
         )
     except ValidationError as exc:
         first = errors_from(exc, _CODES, where="form_upload")[0]
-        return _refuse(first["code"], first["message"], first["field"], _STATUS.get(first["code"], 400))
+        return _refuse(
+            first["code"], first["message"], first["field"], _STATUS.get(first["code"], 400)
+        )
     return JsonResponse({"fileId": str(stored.pk)}, status=201)

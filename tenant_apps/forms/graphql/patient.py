@@ -40,15 +40,15 @@ VERSION_ID = "FormVersion"
 # The link's own codes, then forms-core's (answers, decision) and the files
 # app's (a drawn signature it cannot read), each once.
 CODES: list[str] = list(
-    dict.fromkeys([*map(str, FormLinkErrorCode), *map(str, FormErrorCode), *map(str, FilesErrorCode)])
+    dict.fromkeys(
+        [*map(str, FormLinkErrorCode), *map(str, FormErrorCode), *map(str, FilesErrorCode)]
+    )
 )
 _CODE_SET = frozenset(CODES)
 FormLinkErrorCodeEnum, FormLinkError = error_type("FormLink", CODES)
 
 PatientFormKind = graphene.Enum("PatientFormKind", [(k.name, k.value) for k in FormKind])
-PatientFormDecision = graphene.Enum(
-    "PatientFormDecision", [(d.name, d.value) for d in Decision]
-)
+PatientFormDecision = graphene.Enum("PatientFormDecision", [(d.name, d.value) for d in Decision])
 PatientPhotoScope = graphene.Enum("PatientPhotoScope", [(s.name, s.value) for s in PhotoScope])
 
 
@@ -139,7 +139,7 @@ class PatientFormRequest(graphene.ObjectType):
         )
 
 
-_TOKEN = "The token of a forms link (the part after `#`)."
+_TOKEN = "The token of a forms link (the part after `#`)."  # noqa: S105 (a description)
 _DOB = "The patient's date of birth; wrong ones are counted and close the link at the limit."
 
 
