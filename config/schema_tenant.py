@@ -13,6 +13,9 @@ from tenant_apps.catalog.graphql.mutations import CatalogMutations
 from tenant_apps.catalog.graphql.queries import CatalogQueries
 from tenant_apps.clients.graphql.mutations import ClientMutations
 from tenant_apps.clients.graphql.queries import ClientQueries
+from tenant_apps.forms.graphql.links import FormLinkMutations
+from tenant_apps.forms.graphql.mutations import FormMutations
+from tenant_apps.forms.graphql.queries import FormQueries
 from tenant_apps.locations.graphql.mutations import LocationMutations
 from tenant_apps.locations.graphql.queries import LocationQueries
 from tenant_apps.messaging.graphql.mutations import MessagingMutations
@@ -22,6 +25,8 @@ from tenant_apps.scheduling.graphql.mutations import SchedulingMutations
 from tenant_apps.scheduling.graphql.queries import SchedulingQueries
 from tenant_apps.staff.graphql.mutations import StaffMutations
 from tenant_apps.staff.graphql.queries import StaffQueries
+from tenant_apps.treatment.graphql.mutations import TreatmentMutations
+from tenant_apps.treatment.graphql.queries import TreatmentQueries
 
 
 class Query(
@@ -35,6 +40,8 @@ class Query(
     AuditQueries,
     BillingQueries,
     MessagingQueries,
+    FormQueries,
+    TreatmentQueries,
     graphene.ObjectType,
 ):
     pass
@@ -50,6 +57,9 @@ class Mutation(
     ProfileMutations,
     BillingMutations,
     MessagingMutations,
+    FormMutations,
+    FormLinkMutations,
+    TreatmentMutations,
     graphene.ObjectType,
 ):
     pass

@@ -182,8 +182,24 @@ RESET_LINK_RATE_PER_IP = "20/h"
 # The public booking API (tenant_apps/online_booking), per spa and client
 # address, per root field run (aliases count); over the limit: 429. Bookings
 # are also limited per email address typed (confirmation emails to one inbox).
-BOOKING_RATES = {"browse": "120/m", "availability": "60/m", "book": "10/m", "manage": "20/m"}
+BOOKING_RATES = {
+    "browse": "120/m",
+    "availability": "60/m",
+    "book": "10/m",
+    "manage": "20/m",
+    # A patient's forms link: opening it and submitting each form
+    # (tenant_apps/forms/patient.py); wrong dates of birth also count on the link.
+    "forms": "60/m",
+}
 BOOKING_RATE_PER_EMAIL = "5/h"
+# Patients' forms links (tenant_apps/forms/links.py): hours a link sent by email
+# or text stays open, minutes a desk tablet's link does, and how many wrong
+# dates of birth close a link.
+FORMS_LINK_HOURS = env.int("FORMS_LINK_HOURS", default=24)
+FORMS_TABLET_MINUTES = env.int("FORMS_TABLET_MINUTES", default=30)
+FORMS_LINK_MAX_DOB_FAILURES = env.int("FORMS_LINK_MAX_DOB_FAILURES", default=5)
+# The drawn signature a patient sends with a signed form: a PNG, at most this size.
+FORMS_SIGNATURE_MAX_BYTES = 300 * 1024
 # Counters for rate limits. Production runs several processes: point CACHE_URL
 # at a shared cache (redis://...) so they count together.
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
@@ -325,6 +341,8 @@ LOGGING = {
         # names only) stay at the root level.
         "procrastinate": {"level": "WARNING"},
         "procrastinate.worker": {"level": env("LOG_LEVEL", default="INFO")},
+        # fpdf2 warns of glyphs its font lacks by quoting them: a patient's words.
+        "fpdf": {"level": "ERROR"},
     },
 }
 
@@ -373,3 +391,37 @@ TWILIO_FROM_NUMBER = env("TWILIO_FROM_NUMBER", default="+15005550006")
 TWILIO_WEBHOOK_BASE_URL = env("TWILIO_WEBHOOK_BASE_URL", default="")
 # Links in messages (a patient's page, never clinical detail) use this scheme.
 MESSAGE_LINK_SCHEME = env("MESSAGE_LINK_SCHEME", default="https")
+
+# --- Signed form documents (issue 21; tenant_apps/forms/signing.py) -------------
+# The platform's PAdES signing key and certificate: PEM text or a file's path.
+# Required in production (config/settings/prod.py); elsewhere a self-signed
+# development pair is made once in FORMS_SIGNING_DEV_DIR (never committed).
+FORMS_SIGNING_KEY = env("FORMS_SIGNING_KEY", default="")
+FORMS_SIGNING_CERT = env("FORMS_SIGNING_CERT", default="")
+FORMS_SIGNING_DEV_DIR = env("FORMS_SIGNING_DEV_DIR", default=str(BASE_DIR / ".data" / "signing"))
+# Certificates retired by a rotation (PEM text or paths, comma-separated): still
+# trusted when verifying the documents they signed (platform/RUNBOOK.md).
+FORMS_SIGNING_OLD_CERTS = env.list("FORMS_SIGNING_OLD_CERTS", default=[])
+# Where the PDF's embedded fonts are (DejaVu Sans, Debian's fonts-dejavu-core).
+FORMS_PDF_FONT_DIR = env("FORMS_PDF_FONT_DIR", default="/usr/share/fonts/truetype/dejavu")
+# The patient's copy: how long the emailed link works, and how many wrong dates
+# of birth close it.
+FORMS_COPY_LINK_DAYS = env.int("FORMS_COPY_LINK_DAYS", default=7)
+FORMS_COPY_MAX_FAILED_CHECKS = 5
+# The name the documents give as signer ("signed by ... on behalf of <spa>").
+PLATFORM_NAME = env("PLATFORM_NAME", default="MedSpa Platform")
+
+# --- Patient files (tenant_apps/files/) ----------------------------------------
+# "local": the filesystem under FILES_ROOT, one folder per spa schema; "s3": a
+# private bucket through django-storages, the spa's schema name as the key prefix.
+FILES_BACKEND = env("FILES_BACKEND", default="local")
+FILES_ROOT = env("FILES_ROOT", default=str(BASE_DIR / ".data" / "files"))
+FILES_S3_BUCKET = env("FILES_S3_BUCKET", default="")
+FILES_S3_ENDPOINT_URL = env("FILES_S3_ENDPOINT_URL", default="")
+FILES_S3_REGION = env("FILES_S3_REGION", default="")
+FILES_S3_ACCESS_KEY_ID = env("FILES_S3_ACCESS_KEY_ID", default="")
+FILES_S3_SECRET_ACCESS_KEY = env("FILES_S3_SECRET_ACCESS_KEY", default="")
+# An upload is refused past this size (read in chunks, never held whole first).
+FILES_MAX_UPLOAD_BYTES = env.int("FILES_MAX_UPLOAD_BYTES", default=20 * 1024 * 1024)
+# An image of more pixels is refused before it is decoded (decompression bombs).
+FILES_MAX_IMAGE_PIXELS = env.int("FILES_MAX_IMAGE_PIXELS", default=50_000_000)

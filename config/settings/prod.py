@@ -38,6 +38,30 @@ for _name in ("TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN", "TWILIO_WEBHOOK_BASE_UR
     if not globals()[_name]:
         raise ImproperlyConfigured(f"{_name} must be set in production")
 
+# Signed documents are signed with the platform's own key: never a development
+# key made on the machine (tenant_apps/forms/signing.py; platform/RUNBOOK.md).
+for _name in ("FORMS_SIGNING_KEY", "FORMS_SIGNING_CERT"):
+    if not globals()[_name]:
+        raise ImproperlyConfigured(
+            f"{_name} must be set in production (PEM text or the path of a PEM file)"
+        )
+
+# Patient files go to a private S3 bucket: a web machine's disk is not kept.
+if FILES_BACKEND != "s3":  # noqa: F405
+    raise ImproperlyConfigured(
+        f"FILES_BACKEND {FILES_BACKEND!r} keeps patient files on this machine: production "  # noqa: F405
+        "stores them in S3 (FILES_BACKEND=s3)"
+    )
+# FILES_S3_ENDPOINT_URL is optional (AWS itself when empty; another S3 service otherwise).
+for _name in (
+    "FILES_S3_BUCKET",
+    "FILES_S3_REGION",
+    "FILES_S3_ACCESS_KEY_ID",
+    "FILES_S3_SECRET_ACCESS_KEY",
+):
+    if not globals()[_name]:
+        raise ImproperlyConfigured(f"{_name} must be set in production")
+
 DATABASES = {"default": database_settings(data_dir=None)}
 # Persistent connections; search_path is re-set whenever the spa changes.
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=60)

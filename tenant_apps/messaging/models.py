@@ -98,6 +98,8 @@ class MessageKind(models.TextChoices):
     CANCELLATION = "cancellation", "Cancellation notice"
     WAITLIST_OFFER = "waitlist_offer", "Waitlist offer"
     FORM_REQUEST = "form_request", "Form request"
+    # The link to a copy of a signed form (tenant_apps/forms).
+    FORMS_COPY = "forms_copy", "Copy of signed forms"
     MARKETING = "marketing", "Marketing"
     OPT_OUT_CONFIRMATION = "opt_out", "Opt-out confirmation"
     REPLY = "reply", "Reply to a text"

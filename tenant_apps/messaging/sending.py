@@ -239,6 +239,7 @@ def _values(message: Message) -> dict[str, str]:
         "time": "",
         "location": "",
         "hold_minutes": "",
+        "forms_link": "",
     }
     appointment = message.appointment
     if (

@@ -22,6 +22,7 @@ VARIABLES: dict[str, str] = {
     "location": "The location's name.",
     "link": "The patient's page (details, confirm, change, claim an offer).",
     "hold_minutes": "How long a waitlist offer is held for the patient.",
+    "forms_link": "The patient's forms link (to fill them in, or a copy of those signed).",
 }
 # The longest value each variable may take, for checking an SMS reminder's
 # length on save (names are cut to these lengths when rendered).
@@ -34,6 +35,8 @@ WORST_CASE: dict[str, str] = {
     "location": "X" * 20,
     "link": "https://x.example/m/XXXXXXXXXXXX",
     "hold_minutes": "1440",
+    # https://<spa host>/forms/fill#<43-character token>
+    "forms_link": "https://x.example/forms/fill#" + "X" * 43,
 }
 SAMPLE: dict[str, str] = {
     "first_name": "Ava",
@@ -44,6 +47,7 @@ SAMPLE: dict[str, str] = {
     "location": "Flatiron",
     "link": "https://glow.example.com/booking/manage",
     "hold_minutes": "30",
+    "forms_link": "https://glow.example.com/forms/fill#token",
 }
 PLACEHOLDER = re.compile(r"\{\{\s*([a-z_]+)\s*\}\}")
 
@@ -98,12 +102,24 @@ DEFAULTS: dict[tuple[str, str], Wording] = {
     (MessageKind.WAITLIST_OFFER, _S): Wording(
         "", "{{ spa_name }}: {{ date }} {{ time }} is free, held {{ hold_minutes }} min. {{ link }}"
     ),
+    # Forms links (tenant_apps/forms/events.py): no clinical detail, not even
+    # which forms; the page behind the link asks for the date of birth first.
     (MessageKind.FORM_REQUEST, _E): Wording(
         "Forms before your visit to {{ spa_name }}",
-        "Hi {{ first_name }},\n\nPlease fill in your forms before your visit: {{ link }}\n",
+        "Hi {{ first_name }},\n\nBefore your visit to {{ spa_name }}, please fill in your "
+        "forms here: {{ forms_link }}\n\nThe link works once and expires; "
+        "you will need your date of birth to open it.\n",
     ),
     (MessageKind.FORM_REQUEST, _S): Wording(
-        "", "{{ spa_name }}: please fill in your forms before your visit: {{ link }}"
+        "", "{{ spa_name }}: please fill in your forms before your visit: {{ forms_link }}"
+    ),
+    (MessageKind.FORMS_COPY, _E): Wording(
+        "Your signed forms from {{ spa_name }}",
+        "Hi {{ first_name }},\n\nA copy of the forms you signed with {{ spa_name }}: "
+        "{{ forms_link }}\n\nKeep it for your records.\n",
+    ),
+    (MessageKind.FORMS_COPY, _S): Wording(
+        "", "{{ spa_name }}: a copy of the forms you signed: {{ forms_link }}"
     ),
     (MessageKind.MARKETING, _E): Wording("News from {{ spa_name }}", "{{ link }}\n"),
     (MessageKind.MARKETING, _S): Wording("", "{{ spa_name }}: {{ link }} Reply STOP to opt out"),
@@ -119,6 +135,7 @@ EDITABLE_KINDS = (
     MessageKind.CANCELLATION,
     MessageKind.WAITLIST_OFFER,
     MessageKind.FORM_REQUEST,
+    MessageKind.FORMS_COPY,
     MessageKind.MARKETING,
 )
 

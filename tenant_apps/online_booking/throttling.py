@@ -29,6 +29,9 @@ FIELD_GROUPS = {
     "reschedule": "manage",
     "joinWaitlist": "book",
     "claimWaitlistOffer": "manage",
+    # Patients' forms links (tenant_apps/forms/graphql/patient.py).
+    "formRequest": "forms",
+    "submitFormResponse": "forms",
 }
 
 

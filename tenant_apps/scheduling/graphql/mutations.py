@@ -186,12 +186,6 @@ class ConfirmAppointment(_StatusMutation):
     status = AppointmentStatus.CONFIRMED
 
 
-class CheckInAppointment(_StatusMutation):
-    """Mark the client arrived (from booked or confirmed)."""
-
-    status = AppointmentStatus.CHECKED_IN
-
-
 class CompleteAppointment(_StatusMutation):
     """Mark a checked-in appointment done."""
 
@@ -230,7 +224,6 @@ class SchedulingMutations(graphene.ObjectType):
     reschedule_appointment = RescheduleAppointment.Field()
     cancel_appointment = CancelAppointment.Field()
     confirm_appointment = ConfirmAppointment.Field()
-    check_in_appointment = CheckInAppointment.Field()
     complete_appointment = CompleteAppointment.Field()
     mark_no_show = MarkNoShow.Field()
     update_appointment_notes = UpdateAppointmentNotes.Field()

@@ -1,7 +1,8 @@
-"""Telling messaging that an appointment changed: a job deferred by name in the
-caller's transaction (a rolled-back change sends nothing; a committed one is
-never lost). By name, so scheduling does not import messaging, which reads the
-calendar (tenant_apps/messaging/events.py)."""
+"""Telling messaging (and forms) that an appointment changed: jobs deferred by
+name in the caller's transaction (a rolled-back change sends nothing; a
+committed one is never lost). By name, so scheduling does not import messaging
+or forms, which read the calendar (tenant_apps/messaging/events.py,
+tenant_apps/forms/events.py)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,9 @@ from shared_apps.jobs.spa import defer_in_spa_by_name
 from tenant_apps.scheduling.models import Appointment
 
 EVENT_TASK = "messaging.appointment_event"
+# Forms asks for the patient's outstanding forms when an appointment is booked.
+FORMS_EVENT_TASK = "forms.appointment_event"
+FORMS_EVENTS = frozenset({"booked"})
 
 
 def notify_messaging(
@@ -22,3 +26,5 @@ def notify_messaging(
     two moves before the job runs each free their own slot."""
     extra: dict[str, Any] = {"freed": freed} if freed else {}
     defer_in_spa_by_name(EVENT_TASK, appointment_id=appointment.pk, event=event, **extra)
+    if event in FORMS_EVENTS:
+        defer_in_spa_by_name(FORMS_EVENT_TASK, appointment_id=appointment.pk, event=event)

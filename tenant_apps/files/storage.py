@@ -1,0 +1,109 @@
+"""Where a spa's files live: the current spa's own storage.
+
+- `FILES_BACKEND=local` (the default): the filesystem under `FILES_ROOT`
+  (`<project>/.data/files`), one folder per spa schema.
+- `FILES_BACKEND=s3`: a private bucket through django-storages (`S3Storage`,
+  ACL private, no query-string URLs handed out), the spa's schema name as the
+  key prefix. Bucket, endpoint, region and keys come from the environment
+  (`FILES_S3_*`, config/settings/base.py; prod requires them).
+
+A storage is made for one schema and never names anything outside its folder
+or prefix: keys are checked here (`key_check`: our own random keys only, no
+`..`, no absolute path, no backslash) and again by the backend's `safe_join`.
+Nothing here hands out a storage URL: files are read through the app
+(tenant_apps/files/urls.py).
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from pathlib import Path
+
+from django.conf import settings
+from django.core.exceptions import SuspiciousFileOperation
+from django.core.files.storage import FileSystemStorage, Storage
+from storages.backends.s3 import S3Storage
+
+from tenants.db import connection
+
+# purpose/32 hex digits.ext: what services.py makes (no PHI, nothing to traverse).
+KEY_PATTERN = re.compile(r"^[a-z_]{1,20}/[0-9a-f]{32}\.[a-z0-9]{1,5}$")
+SCHEMA_PATTERN = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
+
+
+def key_check(key: str) -> str:
+    """`key` if it is one of ours; SuspiciousFileOperation otherwise."""
+    if not KEY_PATTERN.fullmatch(key):
+        raise SuspiciousFileOperation("Not a file key of this platform.")
+    return key
+
+
+def _schema_check(schema_name: str) -> str:
+    if not SCHEMA_PATTERN.fullmatch(schema_name) or schema_name == "public":
+        raise SuspiciousFileOperation("Files belong to a spa schema.")
+    return schema_name
+
+
+class SpaFileSystemStorage(FileSystemStorage):
+    """The spa's folder; any name that is not one of our keys is refused."""
+
+    def path(self, name: str) -> str:
+        return super().path(key_check(name))
+
+    def url(self, name: str | None) -> str:
+        raise NotImplementedError("Files are served through signed app URLs only.")
+
+
+class SpaS3Storage(S3Storage):
+    """The spa's prefix in the private bucket; any name that is not one of our
+    keys is refused."""
+
+    def _normalize_name(self, name: str) -> str:
+        return super()._normalize_name(key_check(name))
+
+    def url(self, name: str, parameters=None, expire=None, http_method=None) -> str:  # type: ignore[no-untyped-def]
+        raise NotImplementedError("Files are served through signed app URLs only.")
+
+
+def _settings_key() -> tuple[str, ...]:
+    return (
+        settings.FILES_BACKEND,
+        str(settings.FILES_ROOT),
+        settings.FILES_S3_BUCKET,
+        settings.FILES_S3_ENDPOINT_URL,
+        settings.FILES_S3_REGION,
+        settings.FILES_S3_ACCESS_KEY_ID,
+        settings.FILES_S3_SECRET_ACCESS_KEY,
+    )
+
+
+@lru_cache(maxsize=256)
+def _storage(schema_name: str, config: tuple[str, ...]) -> Storage:
+    backend, root, bucket, endpoint, region, access_key, secret_key = config
+    if backend == "local":
+        return SpaFileSystemStorage(
+            location=str(Path(root) / schema_name),
+            directory_permissions_mode=0o700,
+            file_permissions_mode=0o600,
+        )
+    if backend == "s3":
+        return SpaS3Storage(
+            bucket_name=bucket,
+            location=schema_name,
+            endpoint_url=endpoint or None,
+            region_name=region or None,
+            access_key=access_key or None,
+            secret_key=secret_key or None,
+            default_acl="private",
+            querystring_auth=False,
+            # Keys are 128 random bits: no existence check (one request less).
+            file_overwrite=True,
+        )
+    raise ValueError(f"FILES_BACKEND must be 'local' or 's3', not {backend!r}")
+
+
+def spa_storage(schema_name: str | None = None) -> Storage:
+    """The storage of `schema_name`, by default the spa the connection is on."""
+    schema = schema_name if schema_name is not None else connection.schema_name
+    return _storage(_schema_check(schema), _settings_key())
