@@ -17,6 +17,8 @@ from tenant_apps.locations.graphql.mutations import LocationMutations
 from tenant_apps.locations.graphql.queries import LocationQueries
 from tenant_apps.messaging.graphql.mutations import MessagingMutations
 from tenant_apps.messaging.graphql.queries import MessagingQueries
+from tenant_apps.photos.graphql.mutations import PhotosMutations
+from tenant_apps.photos.graphql.queries import PhotosQueries
 from tenant_apps.profile.graphql.mutations import ProfileMutations
 from tenant_apps.scheduling.graphql.mutations import SchedulingMutations
 from tenant_apps.scheduling.graphql.queries import SchedulingQueries
@@ -35,6 +37,7 @@ class Query(
     AuditQueries,
     BillingQueries,
     MessagingQueries,
+    PhotosQueries,
     graphene.ObjectType,
 ):
     pass
@@ -50,6 +53,7 @@ class Mutation(
     ProfileMutations,
     BillingMutations,
     MessagingMutations,
+    PhotosMutations,
     graphene.ObjectType,
 ):
     pass
