@@ -22,6 +22,9 @@ from tenant_apps.online_booking.pages import (
     waitlist_offer_page,
 )
 from tenant_apps.online_booking.throttling import booking_throttle
+from tenant_apps.photos.export import photo_export_download
+from tenant_apps.photos.models import Photo
+from tenant_apps.photos.views import photo_upload_view
 from tenant_apps.scheduling.models import Appointment
 
 urlpatterns = [
@@ -32,7 +35,9 @@ urlpatterns = [
                 schema=schema,
                 # Every client object whose fields a request resolves is logged
                 # (tenant_apps/audit/services.py), in one insert at the end.
-                object_observers=phi_read_observers({Client: "pk", Appointment: "client_id"}),
+                object_observers=phi_read_observers(
+                    {Client: "pk", Appointment: "client_id", Photo: "client_id"}
+                ),
                 after_execution=[audit_flush_reads],
                 # A console impersonation cannot touch the person's credentials,
                 # the team or billing (shared_apps/accounts/graphql/impersonation.py).
@@ -72,6 +77,10 @@ urlpatterns = [
     path("unsubscribe", unsubscribe_page, name="unsubscribe"),
     # Patient files behind short-lived signed URLs (tenant_apps/files/views.py).
     path("files/<str:token>", file_serve, name="file"),
+    # Clinical photos: the upload (multipart) and the marketing export's ZIP
+    # (tenant_apps/photos/views.py, tenant_apps/photos/export.py).
+    path("photos/upload", photo_upload_view, name="photo-upload"),
+    path("photos/export/<str:token>", photo_export_download, name="photo-export"),
     # The staff web app (config/webapp.py): its files, then its shell for any
     # path under /app/ (the app routes in the browser).
     path("app/assets/<str:name>", app_asset, name="app-asset"),

@@ -17,6 +17,7 @@ from tests.tenant_apps.forms.matrix import ANSWERS_NULL_WHEN_ALLOWED as FORMS_NU
 from tests.tenant_apps.forms.matrix import MATRIX as FORMS_MATRIX
 from tests.tenant_apps.locations.matrix import MATRIX as LOCATIONS_MATRIX
 from tests.tenant_apps.messaging.matrix import MATRIX as MESSAGING_MATRIX
+from tests.tenant_apps.photos.matrix import MATRIX as PHOTOS_MATRIX
 from tests.tenant_apps.profile.matrix import MATRIX as PROFILE_MATRIX
 from tests.tenant_apps.scheduling.matrix import MATRIX as SCHEDULING_MATRIX
 from tests.tenant_apps.staff.matrix import MATRIX as STAFF_MATRIX
@@ -71,6 +72,7 @@ MATRIX: dict[str, tuple[str, Permission]] = {
     **LOCATIONS_MATRIX,
     **PROFILE_MATRIX,
     **MESSAGING_MATRIX,
+    **PHOTOS_MATRIX,
     **SCHEDULING_MATRIX,
     **STAFF_MATRIX,
 }
