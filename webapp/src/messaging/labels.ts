@@ -18,6 +18,7 @@ export const KIND_LABEL: Record<MessageKind, string> = {
   CANCELLATION: "Cancellation notice",
   WAITLIST_OFFER: "Waitlist offer",
   FORM_REQUEST: "Form request",
+  FORMS_COPY: "Copy of signed forms",
   MARKETING: "Marketing",
   OPT_OUT_CONFIRMATION: "Opt-out confirmation",
   REPLY: "Reply to a text",
