@@ -8,18 +8,23 @@ import { Dialog } from "../ui/Dialog";
 import { Field, FormError, TextArea } from "../ui/Field";
 import { CancelDocument, CheckInDocument, CompleteDocument, ConfirmDocument, NoShowDocument, NotesDocument } from "./documents";
 import { STATUS_LABEL } from "./model";
+import { AppointmentFormsSection, GateDialog } from "../forms/AppointmentForms";
+import type { Readiness } from "../forms/readiness";
 
 type Props = {
   appointment: CalendarAppointmentFragment;
   tz: string;
   canAct: boolean;
+  /** Whether the treatment gate lets it be checked in (forms). */
+  readiness?: Readiness | undefined;
   onClose: () => void;
   onChanged: () => void;
 };
 
 /** One appointment: who, what, when, and what can be done with it now. */
-export function AppointmentPanel({ appointment: a, tz, canAct, onClose, onChanged }: Props) {
+export function AppointmentPanel({ appointment: a, tz, canAct, readiness, onClose, onChanged }: Props) {
   const [error, setError] = useState<string | null>(null);
+  const [gate, setGate] = useState<string | null>(null);
   const [cancelling, setCancelling] = useState(false);
   const [reason, setReason] = useState("");
   const [reasonError, setReasonError] = useState<string | undefined>();
@@ -85,6 +90,7 @@ export function AppointmentPanel({ appointment: a, tz, canAct, onClose, onChange
           </>
         ) : null}
       </dl>
+      <AppointmentFormsSection appointmentId={a.id} readiness={readiness} tz={tz} canAct={canAct && (open || a.status === "CHECKED_IN")} onChanged={onChanged} />
       {canAct ? <NotesForm key={a.id} appointmentId={a.id} notes={a.notes} onSaved={onChanged} /> : null}
       <p>
         <Link to={`/clients/${encodeURIComponent(a.client.id)}`}>Client record</Link>
@@ -98,7 +104,21 @@ export function AppointmentPanel({ appointment: a, tz, canAct, onClose, onChange
             </button>
           ) : null}
           {open ? (
-            <button type="button" className="primary" disabled={busy} onClick={() => act(async () => (await checkIn({ id: a.id })).data?.checkInAppointment)}>
+            <button
+              type="button"
+              className="primary"
+              disabled={busy}
+              onClick={() =>
+                act(async () => {
+                  const payload = (await checkIn({ id: a.id })).data?.checkInAppointment;
+                  const blocked = payload?.errors.find((e) => e.code === "TREATMENT_GATE_BLOCKED");
+                  if (!blocked) return payload;
+                  // The gate's refusal is its own dialog (what is missing; a manager may override).
+                  setGate(blocked.message);
+                  return { errors: [] };
+                })
+              }
+            >
               Check in
             </button>
           ) : null}
@@ -131,6 +151,18 @@ export function AppointmentPanel({ appointment: a, tz, canAct, onClose, onChange
             </button>
           </div>
         </form>
+      ) : null}
+      {gate !== null ? (
+        <GateDialog
+          appointmentId={a.id}
+          readiness={readiness}
+          message={gate}
+          onClose={() => setGate(null)}
+          onCheckedIn={() => {
+            setGate(null);
+            onChanged();
+          }}
+        />
       ) : null}
     </Dialog>
   );

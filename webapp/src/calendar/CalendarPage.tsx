@@ -14,6 +14,7 @@ import { fromWall, isoDay, todayIn, toWall } from "../tz";
 import { CalendarDayDocument, CalendarWeekDocument, RescheduleDocument } from "./documents";
 import { eventsOf, frameOf, gridHours, slotShade, STATUS_LABEL, type CalendarEvent, type Grouping } from "./model";
 import { AppointmentPanel } from "./AppointmentPanel";
+import { ReadinessMark, useReadiness } from "../forms/readiness";
 import { useWholeSchedule } from "./pages";
 import { BookDialog, type BookingStart } from "./BookDialog";
 
@@ -135,6 +136,9 @@ export default function CalendarPage() {
     return staff.map((s) => ({ id: s.id, title: s.displayName }));
   }, [frame, grouping, me]);
   const events = useMemo(() => eventsOf(appointments, grouping, tz), [appointments, grouping, tz]);
+  // "Forms missing" or "Ready" on every appointment shown (one batch request).
+  const appointmentIds = useMemo(() => appointments.map((a) => a.id), [appointments]);
+  const [readiness, refreshReadiness] = useReadiness(appointmentIds);
   const dayKey = isoDay(day);
   const hours = useMemo(() => (frame ? gridHours(frame, parseDay(dayKey)!) : null), [frame, dayKey]);
 
@@ -188,13 +192,14 @@ export default function CalendarPage() {
         <span className="event-body" data-appointment={event.appointment.id}>
           <span className="event-title">{event.title}</span>
           <span className="event-status">{STATUS_LABEL[event.appointment.status]}</span>
+          <ReadinessMark readiness={readiness.get(event.appointment.id)} className="event-mark" />
           {moveError?.appointmentId === event.appointment.id ? (
             <span className="event-error">{moveError.message}</span>
           ) : null}
         </span>
       ),
     }),
-    [moveError],
+    [moveError, readiness],
   );
 
   if (!locations.length) {
@@ -312,8 +317,12 @@ export default function CalendarPage() {
           appointment={selectedAppointment}
           tz={tz}
           canAct={true}
+          readiness={readiness.get(selectedAppointment.id)}
           onClose={() => setSelected(null)}
-          onChanged={refetch}
+          onChanged={() => {
+            refetch();
+            refreshReadiness();
+          }}
         />
       ) : null}
       {booking ? (
