@@ -25,6 +25,8 @@ const LocationsPage = lazy(() => import("./setup/LocationsPage"));
 const ProfilePage = lazy(() => import("./setup/ProfilePage"));
 const BillingPage = lazy(() => import("./setup/BillingPage"));
 const AccountPage = lazy(() => import("./setup/AccountPage"));
+const FormsSettingsPage = lazy(() => import("./forms/FormsSettingsPage"));
+const FormTemplatePage = lazy(() => import("./forms/FormsSettingsPage").then((m) => ({ default: m.FormTemplatePage })));
 
 export function App() {
   const [expired, setExpired] = useState(false);
@@ -110,6 +112,8 @@ function Screens() {
           {managers ? <Route path="/settings/staff" element={<StaffPage />} /> : null}
           {managers ? <Route path="/settings/locations" element={<LocationsPage />} /> : null}
           {managers ? <Route path="/settings/profile" element={<ProfilePage />} /> : null}
+          {managers ? <Route path="/settings/forms" element={<FormsSettingsPage />} /> : null}
+          {managers ? <Route path="/settings/forms/:id" element={<FormTemplatePage />} /> : null}
           {me.role === "OWNER" ? <Route path="/settings/billing" element={<BillingPage />} /> : null}
           {messagingRoutes(me.role)}
           <Route path="*" element={<NotFound />} />

@@ -20,6 +20,7 @@ export function Layout({ children }: { children: ReactNode }) {
     ...(managers
       ? ([
           ["/settings/services", "Services"],
+          ["/settings/forms", "Forms"],
           ["/settings/locations", "Locations"],
           ["/settings/staff", "Staff"],
           ["/settings/team", "Team"],

@@ -2,6 +2,7 @@ import { useState } from "react";
 import { Field, Select, TextArea } from "../ui/Field";
 import {
   addField,
+  camel,
   addSection,
   conditionCandidates,
   conditionValues,
@@ -57,11 +58,11 @@ export function FormBuilder({ title, kind, schema, onChange, problems }: Props) 
                 Section {s + 1}: {section.title || "(no title)"}
               </h3>
               <div className="row">
-                <Field label="Section title" value={section.title} error={problems[`${path}.title`]} onChange={(e) => onChange(updateSection(schema, s, { title: e.target.value }))} />
+                <Field label="Section title" value={section.title} error={problems[camel(`${path}.title`)]} onChange={(e) => onChange(updateSection(schema, s, { title: e.target.value }))} />
                 <Field
                   label="Section key"
                   value={section.key}
-                  error={problems[`${path}.key`]}
+                  error={problems[camel(`${path}.key`)]}
                   onChange={(e) => onChange(updateSection(schema, s, { key: e.target.value }))}
                 />
               </div>
@@ -70,7 +71,7 @@ export function FormBuilder({ title, kind, schema, onChange, problems }: Props) 
                 schema={schema}
                 candidates={conditionCandidates(schema, s, null)}
                 condition={section.show_if ?? null}
-                error={problems[`${path}.show_if`] ?? problems[`${path}.show_if.field`]}
+                error={problems[camel(`${path}.show_if`)] ?? problems[camel(`${path}.show_if.field`)]}
                 onChange={(show_if) => onChange(updateSection(schema, s, { show_if }))}
               />
               {section.fields.map((field, f) => (
@@ -207,7 +208,7 @@ function FieldEditor({
   const path = `sections.${s}.fields.${f}`;
   const name = field.type === "markdown" ? `information ${number}` : `“${field.label || `question ${number}`}”`;
   const set = (patch: Partial<FormField>) => onChange(updateField(schema, s, f, patch));
-  const err = (k: string) => problems[`${path}.${k}`];
+  const err = (k: string) => problems[camel(`${path}.${k}`)];
   const lastSection = s === schema.sections.length - 1;
   const lastField = f === (schema.sections[s]?.fields.length ?? 0) - 1;
   return (
@@ -216,7 +217,7 @@ function FieldEditor({
         {number}. {FIELD_TYPE_LABEL[field.type]}
         {field.type !== "markdown" && field.label ? `: ${field.label}` : ""}
       </h4>
-      {problems[path] ? <div className="field-error">{problems[path]}</div> : null}
+      {problems[camel(path)] ? <div className="field-error">{problems[camel(path)]}</div> : null}
       {field.type === "markdown" ? (
         <TextArea label={`Text shown (${name})`} rows={5} value={field.content ?? ""} error={err("content")} onChange={(e) => set({ content: e.target.value })} />
       ) : (

@@ -2,6 +2,7 @@ import { useId, useRef, useState, type FormEvent, type ReactNode } from "react";
 import type { FieldError } from "../api";
 import { Markdown } from "./Markdown";
 import {
+  camel,
   hasDecision,
   keptAnswers,
   rangeMessage,
@@ -163,7 +164,9 @@ export function FormRenderer({ title, kind, schema, disclosure, submitLabel = "S
         const byKey: Record<string, string> = {};
         const loose: string[] = [];
         for (const e of refused) {
-          if (e.field && (shown.has(e.field) || e.field === DISCLOSURE)) byKey[e.field] = byKey[e.field] ? `${byKey[e.field]} ${e.message}` : e.message;
+          // The API names a field by its key in camelCase ("lip_filler" -> "lipFiller").
+          const key = e.field ? [...shown].find((k) => k === e.field || camel(k) === e.field) : undefined;
+          if (key) byKey[key] = byKey[key] ? `${byKey[key]} ${e.message}` : e.message;
           else loose.push(e.message);
         }
         setErrors(byKey);

@@ -6,6 +6,7 @@
 
 import {
   allFields,
+  camel,
   FIELD_TYPES,
   isAnswerable,
   KEY_PATTERN,
@@ -321,11 +322,14 @@ export function optionValue(label: string, taken: string[]): string {
   return value;
 }
 
-/** Problems (the API's or our own) grouped by path, for the editor's inputs. */
+export { camel };
+
+/** Problems (the API's or our own) grouped by path in the API's camelCase,
+ * for the editor's inputs (look them up with `camel(path)`). */
 export function problemsByPath(problems: readonly { field?: string | null; message: string }[]): Record<string, string> {
   const out: Record<string, string> = {};
   for (const p of problems) {
-    const key = p.field ?? "";
+    const key = camel(p.field ?? "");
     out[key] = out[key] ? `${out[key]} ${p.message}` : p.message;
   }
   return out;

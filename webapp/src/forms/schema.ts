@@ -310,3 +310,8 @@ function safeParse(text: string): unknown {
     return null;
   }
 }
+
+/** A path or key as the API names it in errors (camelCase: "sections.0.fields.1.showIf", "lipFiller"). */
+export function camel(path: string): string {
+  return path.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+}
