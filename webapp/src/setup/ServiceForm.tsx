@@ -3,6 +3,7 @@ import { useMutation } from "urql";
 import { errorsByField, requestError } from "../api";
 import { graphql } from "../gql";
 import type { CatalogQuery, Credential } from "../gql/graphql";
+import { ServiceFormsEditor } from "../forms/ServiceFormsEditor";
 import { Dialog } from "../ui/Dialog";
 import { Field, FormError, Select } from "../ui/Field";
 
@@ -183,6 +184,7 @@ export function EditServiceDialog(props: {
           </button>
         </div>
       </form>
+      <ServiceFormsEditor serviceId={service.id} serviceName={service.name} />
     </Dialog>
   );
 }
