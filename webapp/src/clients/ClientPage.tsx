@@ -11,6 +11,7 @@ import { useDebounced } from "./useDebounced";
 import { NotFound } from "../NotFound";
 import { ClientEditForm } from "./ClientEditForm";
 import { ClientConsents } from "../messaging/ClientConsents";
+import { ClientRecords } from "../forms/ClientRecords";
 
 const ClientDocument = graphql(`
   query Client($id: ID!, $from: DateTime!, $to: DateTime!) {
@@ -284,6 +285,7 @@ export default function ClientPage() {
           </table>
         )}
       </div>
+      <ClientRecords clientId={c.id} tz={spa.timezone} />
       {frontOffice && !c.isArchived ? <ClientConsents clientId={c.id} tz={spa.timezone} /> : null}
       {frontOffice && !c.isArchived ? <MergeCard survivorId={c.id} onMerged={() => refetch({ requestPolicy: "network-only" })} /> : null}
       {me.role === "OWNER" ? (
