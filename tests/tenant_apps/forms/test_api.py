@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 
-import pytest
 from django_tenants.utils import tenant_context
 
 from core.graphql.relay import to_global_id

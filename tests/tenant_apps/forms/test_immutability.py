@@ -9,9 +9,9 @@ from django.db import DatabaseError, transaction
 from tenant_apps.audit.services import Actor
 from tenant_apps.clients.services import client_merge
 from tenant_apps.forms.models import FormResponse, FormVersion, Signature
+from tenants.db import connection
 from tests.tenant_apps.clients.factories import ClientFactory
 from tests.tenant_apps.forms.factories import a_response, a_version
-from tenants.db import connection
 
 
 def _refused(sql: str, pk: int) -> bool:
