@@ -127,6 +127,18 @@ def _check_files(
             )
 
 
+def _signed_answers(
+    schema: dict[str, Any], answers: Any, evidence: SignatureEvidence | None
+) -> Any:
+    """The evidence answers the signature field when the caller did not."""
+    if evidence is None or not isinstance(answers, dict):
+        return answers
+    for field in visible_fields(schema, answers):
+        if field["type"] == "signature" and field["key"] not in answers:
+            return {**answers, field["key"]: {"typed_name": evidence.typed_name}}
+    return answers
+
+
 def _with_signature(
     schema: dict[str, Any], answers: dict[str, Any], evidence: SignatureEvidence | None
 ) -> dict[str, Any]:
@@ -229,16 +241,17 @@ def form_response_record(
                 "No such appointment for this client.",
                 "appointment_id",
             )
-        require = decision != Decision.DECLINED
-        cleaned = answers_validate(schema=version.schema, answers=answers, require=require)
-        photo_scope = _scope_from_answers(version.kind, decision, photo_scope, cleaned)
-        decision, photo_scope = _decision(version.kind, decision, photo_scope)
         if schema_has_signature(version.schema) and evidence is None:
             raise field_error(FormErrorCode.SIGNATURE_REQUIRED, "Sign the form.", "signature")
         if evidence is not None and not evidence.typed_name.strip():
             raise field_error(
                 FormErrorCode.SIGNATURE_REQUIRED, "Sign with your full name.", "signature"
             )
+        require = decision != Decision.DECLINED
+        answers = _signed_answers(version.schema, answers, evidence)
+        cleaned = answers_validate(schema=version.schema, answers=answers, require=require)
+        photo_scope = _scope_from_answers(version.kind, decision, photo_scope, cleaned)
+        decision, photo_scope = _decision(version.kind, decision, photo_scope)
         _check_files(client=client, schema=version.schema, answers=cleaned, evidence=evidence)
         cleaned = _with_signature(version.schema, cleaned, evidence)
 
