@@ -12,6 +12,7 @@ from shared_apps.accounts.graphql.impersonation import impersonation_guard
 from tenant_apps.audit.services import audit_flush_reads, phi_read_observers
 from tenant_apps.clients.models import Client
 from tenant_apps.files.views import file_serve
+from tenant_apps.forms.copy_pages import copy_asset, copy_download, copy_page
 from tenant_apps.forms.views import form_upload
 from tenant_apps.messaging.unsubscribe import unsubscribe_page
 from tenant_apps.online_booking.pages import (
@@ -62,6 +63,11 @@ urlpatterns = [
     path("booking/assets/<str:name>", booking_asset, name="booking-asset"),
     # A photo a patient's forms link asks for (tenant_apps/forms/views.py).
     path("forms/upload", form_upload, name="forms-upload"),
+    # The patient's copy of a signed form (tenant_apps/forms/copy_pages.py):
+    # /forms/copy#<token>, exactly.
+    path("forms/copy", copy_page, name="forms-copy"),
+    path("forms/copy/download", copy_download, name="forms-copy-download"),
+    path("forms/copy/assets/<str:name>", copy_asset, name="forms-copy-asset"),
     # Email opt-out, linked from every patient email (tenant_apps/messaging/unsubscribe.py).
     path("unsubscribe", unsubscribe_page, name="unsubscribe"),
     # Patient files behind short-lived signed URLs (tenant_apps/files/views.py).

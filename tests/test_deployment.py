@@ -13,7 +13,10 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
+from django.conf import settings
 from django.db import connection
+
+from tenant_apps.forms.signing import DEV_CERT_FILE, DEV_KEY_FILE, dev_identity_create
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -47,6 +50,8 @@ def _get(port: int, path: str, host: str, **headers: str) -> tuple[int, bytes, d
 def gunicorn(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         db = connection.settings_dict
+    # The run's development signing pair, given as files as production gives its own.
+    dev_identity_create(Path(settings.FORMS_SIGNING_DEV_DIR))
     port = _free_port()
     env = {
         **os.environ,
@@ -59,6 +64,8 @@ def gunicorn(django_db_setup, django_db_blocker):
         "TWILIO_ACCOUNT_SID": "ACtest",
         "TWILIO_AUTH_TOKEN": "test-twilio-token",
         "TWILIO_WEBHOOK_BASE_URL": "https://medspa.test",
+        "FORMS_SIGNING_KEY": str(Path(settings.FORMS_SIGNING_DEV_DIR) / DEV_KEY_FILE),
+        "FORMS_SIGNING_CERT": str(Path(settings.FORMS_SIGNING_DEV_DIR) / DEV_CERT_FILE),
         **FILES_ENV,
         "ROOT_DOMAIN": "medspa.test",
         "PORT": str(port),
@@ -135,6 +142,8 @@ PROD_ENV = {
     "TWILIO_ACCOUNT_SID": "ACtest",
     "TWILIO_AUTH_TOKEN": "test-twilio-token",
     "TWILIO_WEBHOOK_BASE_URL": "https://medspa.test",
+    "FORMS_SIGNING_KEY": "/run/secrets/signing-key.pem",
+    "FORMS_SIGNING_CERT": "/run/secrets/signing-cert.pem",
     **FILES_ENV,
 }
 
@@ -143,7 +152,8 @@ def _load_prod_settings(**extra: str) -> subprocess.CompletedProcess:
     env = {
         key: value
         for key, value in os.environ.items()
-        if key != "EMAIL_BACKEND" and not key.startswith(("SMS_", "TWILIO_", "FILES_"))
+        if key != "EMAIL_BACKEND"
+        and not key.startswith(("SMS_", "TWILIO_", "FORMS_SIGNING_", "FILES_"))
     }
     env.update(PROD_ENV, **extra)
     return subprocess.run(
@@ -186,6 +196,18 @@ def test_production_refuses_to_start_without_twilio(override, refusal):
     )
     assert result.returncode != 0
     assert "ImproperlyConfigured" in result.stderr and refusal in result.stderr
+
+
+@pytest.mark.parametrize("missing", ["FORMS_SIGNING_KEY", "FORMS_SIGNING_CERT"])
+def test_production_refuses_to_start_without_the_signing_key(missing):
+    # given production settings with a real mail backend but no signing key or
+    # certificate for signed documents
+    result = _load_prod_settings(
+        EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend", **{missing: ""}
+    )
+    # then they refuse to load (a development key is never made in production)
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr and f"{missing} must be set" in result.stderr
 
 
 @pytest.mark.parametrize(

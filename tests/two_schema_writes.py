@@ -78,6 +78,13 @@ KNOWN: dict[str, str] = {
     "tenant_apps.messaging.events.appointment_event": (
         "the messages an appointment's change calls for (spa) and their send jobs (public)"
     ),
+    "tenant_apps.forms.document_tasks.render_signed_document": (
+        "the signed PDF's file and SignedDocument, the patient's copy link and its email "
+        "(spa), and the email's send job (public), together"
+    ),
+    "tenant_apps.forms.services.responses.form_response_record": (
+        "a signed response and its evidence (spa) and the job that renders its PDF (public)"
+    ),
     "tenant_apps.messaging.sending.message_queue": (
         "a message, the outbox row (spa), and its send job (public), together"
     ),

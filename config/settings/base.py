@@ -341,6 +341,8 @@ LOGGING = {
         # names only) stay at the root level.
         "procrastinate": {"level": "WARNING"},
         "procrastinate.worker": {"level": env("LOG_LEVEL", default="INFO")},
+        # fpdf2 warns of glyphs its font lacks by quoting them: a patient's words.
+        "fpdf": {"level": "ERROR"},
     },
 }
 
@@ -389,6 +391,25 @@ TWILIO_FROM_NUMBER = env("TWILIO_FROM_NUMBER", default="+15005550006")
 TWILIO_WEBHOOK_BASE_URL = env("TWILIO_WEBHOOK_BASE_URL", default="")
 # Links in messages (a patient's page, never clinical detail) use this scheme.
 MESSAGE_LINK_SCHEME = env("MESSAGE_LINK_SCHEME", default="https")
+
+# --- Signed form documents (issue 21; tenant_apps/forms/signing.py) -------------
+# The platform's PAdES signing key and certificate: PEM text or a file's path.
+# Required in production (config/settings/prod.py); elsewhere a self-signed
+# development pair is made once in FORMS_SIGNING_DEV_DIR (never committed).
+FORMS_SIGNING_KEY = env("FORMS_SIGNING_KEY", default="")
+FORMS_SIGNING_CERT = env("FORMS_SIGNING_CERT", default="")
+FORMS_SIGNING_DEV_DIR = env("FORMS_SIGNING_DEV_DIR", default=str(BASE_DIR / ".data" / "signing"))
+# Certificates retired by a rotation (PEM text or paths, comma-separated): still
+# trusted when verifying the documents they signed (platform/RUNBOOK.md).
+FORMS_SIGNING_OLD_CERTS = env.list("FORMS_SIGNING_OLD_CERTS", default=[])
+# Where the PDF's embedded fonts are (DejaVu Sans, Debian's fonts-dejavu-core).
+FORMS_PDF_FONT_DIR = env("FORMS_PDF_FONT_DIR", default="/usr/share/fonts/truetype/dejavu")
+# The patient's copy: how long the emailed link works, and how many wrong dates
+# of birth close it.
+FORMS_COPY_LINK_DAYS = env.int("FORMS_COPY_LINK_DAYS", default=7)
+FORMS_COPY_MAX_FAILED_CHECKS = 5
+# The name the documents give as signer ("signed by ... on behalf of <spa>").
+PLATFORM_NAME = env("PLATFORM_NAME", default="MedSpa Platform")
 
 # --- Patient files (tenant_apps/files/) ----------------------------------------
 # "local": the filesystem under FILES_ROOT, one folder per spa schema; "s3": a

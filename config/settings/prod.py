@@ -38,6 +38,14 @@ for _name in ("TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN", "TWILIO_WEBHOOK_BASE_UR
     if not globals()[_name]:
         raise ImproperlyConfigured(f"{_name} must be set in production")
 
+# Signed documents are signed with the platform's own key: never a development
+# key made on the machine (tenant_apps/forms/signing.py; platform/RUNBOOK.md).
+for _name in ("FORMS_SIGNING_KEY", "FORMS_SIGNING_CERT"):
+    if not globals()[_name]:
+        raise ImproperlyConfigured(
+            f"{_name} must be set in production (PEM text or the path of a PEM file)"
+        )
+
 # Patient files go to a private S3 bucket: a web machine's disk is not kept.
 if FILES_BACKEND != "s3":  # noqa: F405
     raise ImproperlyConfigured(

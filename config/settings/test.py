@@ -49,6 +49,15 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 SMS_BACKEND = "file" if os.environ.get("SMS_BACKEND") == "file" else "locmem"
 TWILIO_AUTH_TOKEN = "test-twilio-auth-token"  # noqa: S105 (a test-only token)
 TWILIO_WEBHOOK_BASE_URL = "https://medspa.test"
+# The platform's signing pair for signed documents: a development one made in a
+# temporary folder of this run (tenant_apps/forms/signing.py), whatever the
+# environment says.
+FORMS_SIGNING_KEY = ""
+FORMS_SIGNING_CERT = ""
+FORMS_SIGNING_OLD_CERTS = []
+FORMS_SIGNING_DEV_DIR = tempfile.mkdtemp(prefix="medspa-signing-")
+atexit.register(shutil.rmtree, FORMS_SIGNING_DEV_DIR, ignore_errors=True)
+
 # Patient files: a throw-away folder per test process (the S3 tests point
 # FILES_BACKEND at the moto server they start, tests/tenant_apps/files/conftest.py).
 FILES_BACKEND = "local"

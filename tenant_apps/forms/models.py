@@ -304,3 +304,32 @@ class SignedDocument(models.Model):
 
     def __str__(self) -> str:
         return f"SignedDocument {self.pk} (response {self.response_id})"
+
+
+class DocumentLink(models.Model):
+    """The patient's copy of a signed document: a link emailed after the PDF is
+    signed (`/forms/copy#<token>`; only the token's sha256 is stored). It asks
+    for the date of birth before the PDF downloads, closes after
+    settings.FORMS_COPY_MAX_FAILED_CHECKS wrong ones, and expires after
+    settings.FORMS_COPY_LINK_DAYS (tenant_apps/forms/copies.py)."""
+
+    response = models.ForeignKey(
+        FormResponse, on_delete=models.CASCADE, related_name="document_links"
+    )
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    failed_checks = models.PositiveSmallIntegerField(default=0)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    last_downloaded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(expires_at__gt=models.F("created_at")),
+                name="forms_documentlink_expires_after_created",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"DocumentLink {self.pk} (response {self.response_id})"
