@@ -271,14 +271,18 @@ def test_signing_a_consent_records_the_evidence_and_the_link_closes_when_all_are
         disclosure_text=disclosure_text(spa_name=glow.name),
     )
     assert response.shown_hash == shown
-    assert evidence.document_hash == response.document_hash == document_hash(
-        shown_hash=shown,
-        answers=response.answers,
-        decision="accepted",
-        photo_scope="",
-        typed_name="Ava Patient",
-        signed_at=evidence.signed_at,
-        client_id=visit.client.pk,
+    assert (
+        evidence.document_hash
+        == response.document_hash
+        == document_hash(
+            shown_hash=shown,
+            answers=response.answers,
+            decision="accepted",
+            photo_scope="",
+            typed_name="Ava Patient",
+            signed_at=evidence.signed_at,
+            client_id=visit.client.pk,
+        )
     )
 
     # when the same consent is sent again
@@ -310,9 +314,7 @@ def test_a_declined_consent_is_recorded_and_signed(glow, client_for):
     http = client_for(glow)
     consent = forms_by_kind(open_link(http, token))["CONSENT"]
 
-    answer = submit(
-        http, token, consent["itemId"], {}, decision="DECLINED", signature=signature()
-    )
+    answer = submit(http, token, consent["itemId"], {}, decision="DECLINED", signature=signature())
 
     assert answer.data["submitFormResponse"]["errors"] == []
     with on_spa(glow):
@@ -349,10 +351,14 @@ BAD = {
     ),
     "too large": (
         {"understood": True},
-        {"signature": signature(drawnImage="data:image/png;base64," + "A" * 420_000)},
+        {"signature": signature(drawnImage="data:image/png;base64," + "A" * 410_000)},
         "SIGNATURE_INVALID",
     ),
-    "no name": ({"understood": True}, {"signature": signature(typedName="  ")}, "SIGNATURE_REQUIRED"),
+    "no name": (
+        {"understood": True},
+        {"signature": signature(typedName="  ")},
+        "SIGNATURE_REQUIRED",
+    ),
 }
 
 
@@ -404,9 +410,7 @@ def test_a_link_expires_after_the_hours_in_settings(glow):
     assert request.expires_at - now == dt.timedelta(hours=settings.FORMS_LINK_HOURS)
 
 
-def test_a_photo_upload_goes_to_the_links_client_and_a_dead_link_stores_nothing(
-    glow, client_for
-):
+def test_a_photo_upload_goes_to_the_links_client_and_a_dead_link_stores_nothing(glow, client_for):
     visit, _, token = issued(glow)
     http = client_for(glow)
     png = png_data_url(80).split(",", 1)[1]
