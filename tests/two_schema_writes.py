@@ -91,6 +91,23 @@ KNOWN: dict[str, str] = {
     "tenant_apps.messaging.sending.message_send": (
         "the message's state (spa) and the number's route to this spa (public sms routes)"
     ),
+    # Forms links (tenant_apps/forms): a link issued and its message queued
+    # (spa) with the message's send job (public); a signed response (spa) with
+    # its PDF job (public); a check-in through the treatment gate (spa) with
+    # the appointment's jobs (public).
+    "tenant_apps.forms.events.appointment_event": (
+        "a forms link and its message (spa) and the message's send job (public)"
+    ),
+    "tenant_apps.forms.reminders.reminder_links": (
+        "forms links and their messages (spa) and the messages' send jobs (public)"
+    ),
+    "tenant_apps.forms.graphql.links.SendFormsLink.perform": (
+        "a forms link and its message (spa) and the message's send job (public)"
+    ),
+    "tenant_apps.forms.graphql.patient.SubmitFormResponse.perform": (
+        "the signed response (spa) and the job that renders its PDF (public)"
+    ),
+    "tenant_apps.treatment.graphql.mutations.CheckInAppointment.perform": _APPOINTMENT_JOB,
     # The demo's seeding books its calendars through the booking service.
     "demo.calendar.seed_calendar": _APPOINTMENT_JOB,
     "demo.management.commands.demo.Command.handle": _APPOINTMENT_JOB,
