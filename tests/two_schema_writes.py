@@ -82,12 +82,36 @@ KNOWN: dict[str, str] = {
     "tenant_apps.messaging.events.appointment_event": (
         "the messages an appointment's change calls for (spa) and their send jobs (public)"
     ),
+    "tenant_apps.forms.document_tasks.render_signed_document": (
+        "the signed PDF's file and SignedDocument, the patient's copy link and its email "
+        "(spa), and the email's send job (public), together"
+    ),
+    "tenant_apps.forms.services.responses.form_response_record": (
+        "a signed response and its evidence (spa) and the job that renders its PDF (public)"
+    ),
     "tenant_apps.messaging.sending.message_queue": (
         "a message, the outbox row (spa), and its send job (public), together"
     ),
     "tenant_apps.messaging.sending.message_send": (
         "the message's state (spa) and the number's route to this spa (public sms routes)"
     ),
+    # Forms links (tenant_apps/forms): a link issued and its message queued
+    # (spa) with the message's send job (public); a signed response (spa) with
+    # its PDF job (public); a check-in through the treatment gate (spa) with
+    # the appointment's jobs (public).
+    "tenant_apps.forms.events.appointment_event": (
+        "a forms link and its message (spa) and the message's send job (public)"
+    ),
+    "tenant_apps.forms.reminders.reminder_links": (
+        "forms links and their messages (spa) and the messages' send jobs (public)"
+    ),
+    "tenant_apps.forms.graphql.links.SendFormsLink.perform": (
+        "a forms link and its message (spa) and the message's send job (public)"
+    ),
+    "tenant_apps.forms.graphql.patient.SubmitFormResponse.perform": (
+        "the signed response (spa) and the job that renders its PDF (public)"
+    ),
+    "tenant_apps.treatment.graphql.mutations.CheckInAppointment.perform": _APPOINTMENT_JOB,
     # The demo's seeding books its calendars through the booking service.
     "demo.calendar.seed_calendar": _APPOINTMENT_JOB,
     "demo.management.commands.demo.Command.handle": _APPOINTMENT_JOB,

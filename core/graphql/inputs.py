@@ -20,8 +20,10 @@ from graphql import DocumentNode, GraphQLError, StringValueNode, Visitor, visit
 
 # Deeper than any input the schemas take (an appointment's services are 4 levels).
 MAX_DEPTH = 16
-# Longer than any text field the services accept (they check their own limits).
-MAX_STRING_LENGTH = 100_000
+# Longer than any text field the services accept (they check their own limits):
+# the longest is a drawn signature, a PNG of up to 300 KB sent as a base64 data
+# URL (tenant_apps/forms/patient.py).
+MAX_STRING_LENGTH = 420_000
 _UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 INVALID_CHARACTERS = "INVALID_CHARACTERS"
 INPUT_TOO_LARGE = "INPUT_TOO_LARGE"

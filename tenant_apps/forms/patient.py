@@ -175,6 +175,18 @@ def _signature_checks(signature: SignatureInput | None, *, needed: bool) -> None
         )
 
 
+def _with_signed_name(schema: dict[str, Any], answers: Any, typed_name: str) -> Any:
+    """The answers with each signature field answered by the typed name (the
+    drawn image travels apart and is added by `form_response_record`)."""
+    if not isinstance(answers, dict):
+        return answers
+    filled = dict(answers)
+    for _section, field in schema_fields(schema):
+        if field.get("type") == "signature" and field["key"] not in filled:
+            filled[field["key"]] = {"typed_name": typed_name.strip()}
+    return filled
+
+
 def _meaning(schema: dict[str, Any]) -> str:
     for _section, field in schema_fields(schema):
         if field.get("type") == "signature":
@@ -251,6 +263,7 @@ def form_link_submit(
                     ip=actor.ip,
                     user_agent=(user_agent or "")[:500],
                 )
+                answers = _with_signed_name(schema, answers, signature.typed_name)
             response = form_response_record(
                 actor=actor,
                 client_id=request.client_id,

@@ -5,6 +5,7 @@ import json
 import pytest
 from django_tenants.utils import tenant_context
 
+from core.graphql.inputs import MAX_STRING_LENGTH
 from tenant_apps.clients.models import Client
 
 CREATE_CLIENT = """
@@ -81,7 +82,9 @@ def test_variables_nested_past_the_limit_are_refused(glow, client_for):
 
 
 def test_a_huge_text_variable_is_refused(glow, client_for):
-    body = json.dumps({"query": "{ spa { slug } }", "variables": {"a": "x" * 100_001}})
+    body = json.dumps(
+        {"query": "{ spa { slug } }", "variables": {"a": "x" * (MAX_STRING_LENGTH + 1)}}
+    )
     status, answer = _post(client_for(glow), "/graphql/", body)
     assert (status, _codes(answer)) == (400, ["INPUT_TOO_LARGE"])
 

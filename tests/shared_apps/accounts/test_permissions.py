@@ -21,6 +21,7 @@ from tests.tenant_apps.photos.matrix import MATRIX as PHOTOS_MATRIX
 from tests.tenant_apps.profile.matrix import MATRIX as PROFILE_MATRIX
 from tests.tenant_apps.scheduling.matrix import MATRIX as SCHEDULING_MATRIX
 from tests.tenant_apps.staff.matrix import MATRIX as STAFF_MATRIX
+from tests.tenant_apps.treatment.matrix import MATRIX as TREATMENT_MATRIX
 
 ALL_ROLES = [Role.OWNER, Role.MANAGER, Role.PROVIDER, Role.FRONT_DESK]
 
@@ -75,6 +76,7 @@ MATRIX: dict[str, tuple[str, Permission]] = {
     **PHOTOS_MATRIX,
     **SCHEDULING_MATRIX,
     **STAFF_MATRIX,
+    **TREATMENT_MATRIX,
 }
 
 

@@ -38,7 +38,6 @@ MATRIX: dict[str, tuple[str, Permission]] = {
         MEMBERS,
     ),
     "confirmAppointment": ('mutation { confirmAppointment(id: "x") { errors { code } } }', MEMBERS),
-    "checkInAppointment": ('mutation { checkInAppointment(id: "x") { errors { code } } }', MEMBERS),
     "completeAppointment": (
         'mutation { completeAppointment(id: "x") { errors { code } } }',
         MEMBERS,
