@@ -13,6 +13,8 @@ from tenant_apps.catalog.graphql.mutations import CatalogMutations
 from tenant_apps.catalog.graphql.queries import CatalogQueries
 from tenant_apps.clients.graphql.mutations import ClientMutations
 from tenant_apps.clients.graphql.queries import ClientQueries
+from tenant_apps.forms.graphql.mutations import FormMutations
+from tenant_apps.forms.graphql.queries import FormQueries
 from tenant_apps.locations.graphql.mutations import LocationMutations
 from tenant_apps.locations.graphql.queries import LocationQueries
 from tenant_apps.messaging.graphql.mutations import MessagingMutations
@@ -37,6 +39,7 @@ class Query(
     AuditQueries,
     BillingQueries,
     MessagingQueries,
+    FormQueries,
     PhotosQueries,
     graphene.ObjectType,
 ):
@@ -53,6 +56,7 @@ class Mutation(
     ProfileMutations,
     BillingMutations,
     MessagingMutations,
+    FormMutations,
     PhotosMutations,
     graphene.ObjectType,
 ):
