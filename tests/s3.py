@@ -5,6 +5,7 @@ the files app at it (tenant_apps/files/storage.py)."""
 
 from __future__ import annotations
 
+import logging
 import socket
 from dataclasses import dataclass, field
 from typing import Any
@@ -51,6 +52,8 @@ class MotoS3:
 
 def moto_s3() -> MotoS3:
     """Start moto's S3 on 127.0.0.1 and create the bucket (private, versioned)."""
+    # moto's server logs every request through werkzeug: keep test output clean.
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)
     port = _free_port()
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
     server.start()

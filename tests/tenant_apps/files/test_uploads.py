@@ -28,7 +28,7 @@ from tests.tenant_apps.files import samples
 ACTOR = Actor(user_id=42, role="provider")
 
 
-def codes(error: ValidationError) -> set[str]:
+def codes(error: ValidationError) -> set[str | None]:
     if hasattr(error, "error_dict"):
         return {e.code for errors in error.error_dict.values() for e in errors}
     return {e.code for e in error.error_list}

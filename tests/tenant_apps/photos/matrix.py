@@ -11,3 +11,6 @@ MATRIX: dict[str, tuple[str, Permission]] = {
     "clientPhotoConsent": ('{ clientPhotoConsent(clientId: "eA") }', MEMBERS),
     "photoExport": ('mutation { photoExport(ids: ["eA"]) { errors { code } } }', MANAGERS),
 }
+
+# Asked about a client that is not there: allowed, they answer null.
+ANSWERS_NULL_WHEN_ALLOWED = {"clientPhotoConsent"}
