@@ -17,6 +17,7 @@ from tenant_apps.forms.models import DocumentLink, SignedDocument
 from tenant_apps.forms.signing import pdf_verify, signing_identity
 from tenant_apps.messaging.models import Message, MessageKind
 from tenants.db import connection
+from tests.shared_apps.accounts.ids import global_id
 from tests.tenant_apps.clients.factories import ClientFactory
 from tests.tenant_apps.forms.pdf_text import pdf_text
 from tests.tenant_apps.forms.signed_setup import DOB, a_consent_version, a_signed_response
@@ -256,3 +257,70 @@ def test_a_copy_link_of_one_spa_shows_nothing_on_another_spas_host(glow, radianc
 
 def test_the_download_answers_only_posts(glow, client_for):
     assert client_for(glow).get(DOWNLOAD).status_code == 405
+
+
+# --- staff: the signed PDF through the spa API -------------------------------------
+
+URL_QUERY = "query ($id: ID!) { signedDocumentUrl(responseId: $id) }"
+RESPONSE_QUERY = (
+    "query ($id: ID!) { formResponse(id: $id) { signedDocument { renderedAt certificateSha256 } } }"
+)
+
+
+def test_a_member_reads_the_signed_pdf_through_a_short_lived_url(glow, signed_in):
+    # given a signed response with its document
+    response, _token = _signed(glow)
+    staff = signed_in(glow, "front_desk")
+    response_id = global_id(glow, "FormResponse", response.pk)
+
+    # when a member asks for its address, and the response's document
+    answer = staff.graphql(URL_QUERY, {"id": response_id})
+    detail = staff.graphql(RESPONSE_QUERY, {"id": response_id})
+
+    # then the address is the files view's, and serves the signed PDF to them
+    url = answer.data["signedDocumentUrl"]
+    assert url.startswith("/files/")
+    pdf = staff.get(url)
+    assert pdf.status_code == 200
+    assert pdf_verify(b"".join(pdf.streaming_content)).ok
+    # and the response shows when it was rendered, and by which certificate
+    document = detail.data["formResponse"]["signedDocument"]
+    assert document["renderedAt"]
+    assert document["certificateSha256"] == signing_identity().certificate_sha256
+    # and asking is logged as a view of the client, by the member
+    with tenant_context(glow):
+        entry = AuditEntry.objects.filter(actor_user_id=staff.membership.user_id).latest("seq")
+        assert entry.action == AuditAction.VIEW and entry.client_ids == [response.client_id]
+
+
+def test_no_url_before_the_pdf_is_rendered(glow, signed_in):
+    # given a signed response whose job has not run yet
+    with tenant_context(glow):
+        response = a_signed_response(
+            client=ClientFactory(date_of_birth=DOB), version=a_consent_version()
+        )
+    staff = signed_in(glow, "front_desk")
+    response_id = global_id(glow, "FormResponse", response.pk)
+
+    # then there is no address, and no document
+    assert staff.graphql(URL_QUERY, {"id": response_id}).data["signedDocumentUrl"] is None
+    detail = staff.graphql(RESPONSE_QUERY, {"id": response_id})
+    assert detail.data["formResponse"]["signedDocument"] is None
+
+
+def test_a_signed_document_of_one_spa_is_unreachable_from_another(glow, radiance, signed_in):
+    # given glow's signed response and a member of radiance
+    response, _token = _signed(glow)
+    response_id = global_id(glow, "FormResponse", response.pk)
+    outsider = signed_in(radiance, "owner")
+
+    # when radiance's member asks with glow's ID
+    answer = outsider.graphql(URL_QUERY, {"id": response_id})
+
+    # then nothing is found, and nothing is logged in either spa
+    assert not answer.errors and answer.data["signedDocumentUrl"] is None
+    for spa in (glow, radiance):
+        with tenant_context(spa):
+            assert not AuditEntry.objects.filter(
+                actor_user_id=outsider.membership.user_id, action=AuditAction.VIEW
+            ).exists()
