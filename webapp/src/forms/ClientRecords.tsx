@@ -1,5 +1,5 @@
 import { useEffect, useId, useState, type FormEvent, type KeyboardEvent } from "react";
-import { useMutation, useQuery } from "urql";
+import { useClient, useMutation, useQuery } from "urql";
 import { requestError } from "../api";
 import { readSession } from "../auth/session";
 import { graphql } from "../gql";
@@ -26,9 +26,21 @@ const ClientFormResponsesDocument = graphql(`
             title
             kind
           }
+          signature {
+            signedAt
+          }
+          signedDocument {
+            renderedAt
+          }
         }
       }
     }
+  }
+`);
+
+const SignedDocumentUrlDocument = graphql(`
+  query SignedDocumentUrl($responseId: ID!) {
+    signedDocumentUrl(responseId: $responseId)
   }
 `);
 
@@ -172,6 +184,7 @@ function ClientForms({ clientId, tz }: { clientId: string; tz: string }) {
               <th scope="col">Version</th>
               <th scope="col">Decision</th>
               <th scope="col">Date</th>
+              <th scope="col">Signed PDF</th>
               <th scope="col">Answers</th>
             </tr>
           </thead>
@@ -188,6 +201,15 @@ function ClientForms({ clientId, tz }: { clientId: string; tz: string }) {
                 </td>
                 <td>{formatDateTime(r.submittedAt, tz)}</td>
                 <td>
+                  {r.signedDocument ? (
+                    <SignedPdfButton responseId={r.id} name={`${r.version.title} v${r.version.number}`} />
+                  ) : r.signature ? (
+                    <span className="muted">Being prepared</span>
+                  ) : (
+                    <span className="muted">No signature</span>
+                  )}
+                </td>
+                <td>
                   <button type="button" onClick={() => setOpen(r.id)}>
                     View answers to {r.version.title}
                   </button>
@@ -198,6 +220,47 @@ function ClientForms({ clientId, tz }: { clientId: string; tz: string }) {
         </table>
       )}
       {open ? <ResponseDialog id={open} tz={tz} onClose={() => setOpen(null)} /> : null}
+    </>
+  );
+}
+
+/** The signed PDF: a short-lived address of this host, read with the token. */
+function SignedPdfButton({ responseId, name }: { responseId: string; name: string }) {
+  const client = useClient();
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  async function download() {
+    setError(null);
+    setBusy(true);
+    try {
+      const result = await client.query(SignedDocumentUrlDocument, { responseId }, { requestPolicy: "network-only" }).toPromise();
+      const url = result.data?.signedDocumentUrl;
+      if (!url) {
+        setError(requestError(result.error) ?? "The signed PDF is not ready yet.");
+        return;
+      }
+      const token = readSession()?.token;
+      const response = await fetch(url, { headers: token ? { Authorization: `Bearer ${token}` } : {}, credentials: "omit" });
+      if (!response.ok) {
+        setError("The signed PDF could not be downloaded.");
+        return;
+      }
+      const blobUrl = URL.createObjectURL(await response.blob());
+      const a = document.createElement("a");
+      a.href = blobUrl;
+      a.download = `${name.replace(/[^A-Za-z0-9 ._-]/g, "")}.pdf`;
+      a.click();
+      setTimeout(() => URL.revokeObjectURL(blobUrl), 10_000);
+    } finally {
+      setBusy(false);
+    }
+  }
+  return (
+    <>
+      <button type="button" disabled={busy} onClick={() => void download()}>
+        Signed PDF of {name}
+      </button>
+      {error ? <div className="field-error">{error}</div> : null}
     </>
   );
 }
