@@ -274,6 +274,10 @@ def test_a_patient_fills_intake_and_consent_on_a_phone_and_the_desk_sees_ready(
         assert consent.signature.typed_name == "Robin Patient"
         assert consent.signature.drawn_image_id is not None
 
+    # the signed-document job renders the consent's PDF
+    with on_spa(spa.spa):
+        run_jobs(until=dt.datetime.now(dt.UTC) + dt.timedelta(minutes=5))
+
     def desk_sees_ready(page: Page) -> None:
         open_calendar(page, live_server_on_spa_hosts, spa, "front_desk")
         event = page.locator(".rbc-event", has_text="Robin Patient")
@@ -289,7 +293,11 @@ def test_a_patient_fills_intake_and_consent_on_a_phone_and_the_desk_sees_ready(
         row = page.get_by_role("row").filter(has_text="Toxin consent")
         expect(row).to_contain_text("Consented")
         violations["client forms tab"] = axe_violations(page)
-        row.get_by_role("button").click()
+        with page.expect_download() as download:
+            row.get_by_role("button", name="Signed PDF of Toxin consent v1").click()
+        assert download.value.suggested_filename == "Toxin consent v1.pdf"
+        assert download.value.path().read_bytes().startswith(b"%PDF")
+        row.get_by_role("button", name="View answers to Toxin consent").click()
         answers = page.get_by_role("dialog", name="Toxin consent, version 1")
         expect(answers).to_contain_text("Signed: Robin Patient")
         violations["answers"] = axe_violations(page)
@@ -315,9 +323,19 @@ def test_check_in_blocked_by_the_gate_then_overridden_by_a_manager(
     def front_desk_is_refused(page: Page) -> None:
         open_calendar(page, live_server_on_spa_hosts, spa, "front_desk")
         page.locator(".rbc-event", has_text="Robin Patient").click()
-        page.get_by_role("dialog", name="Robin Patient").get_by_role(
-            "button", name="Check in"
-        ).click()
+        panel = page.get_by_role("dialog", name="Robin Patient")
+        # the desk's tablet: the patient's page full screen; leaving asks first
+        panel.get_by_role("button", name="Fill on tablet").click()
+        tablet = page.get_by_role("dialog", name="Tablet mode: the patient's forms")
+        expect(tablet.get_by_role("heading", name="Your forms")).to_be_visible()
+        violations["tablet"] = axe_violations(page)
+        tablet.get_by_role("button", name="Leave tablet mode…").click()
+        tablet.get_by_role("button", name="Stay").click()
+        expect(tablet.get_by_label("Date of birth")).to_be_visible()
+        tablet.get_by_role("button", name="Leave tablet mode…").click()
+        tablet.get_by_role("button", name="Leave tablet mode", exact=True).click()
+        expect(tablet).to_be_hidden()
+        panel.get_by_role("button", name="Check in").click()
         gate = page.get_by_role("dialog", name="Forms missing: not checked in")
         expect(gate).to_contain_text("Quick intake: missing")
         expect(gate).to_contain_text("Only an owner or a manager")
