@@ -16,7 +16,7 @@ from collections.abc import Iterator
 import pytest
 from django.core import mail
 from django.core.cache import cache
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Page, ViewportSize, expect
 
 from core.graphql.relay import to_global_id
 from tenant_apps.audit.services import Actor
@@ -43,7 +43,7 @@ from tests.webapp.spa import (
     sign_in,
 )
 
-PHONE = {"width": 390, "height": 844}
+PHONE: ViewportSize = {"width": 390, "height": 844}
 DATE_OF_BIRTH = dt.date(1990, 4, 2)
 INTAKE = {
     "sections": [
