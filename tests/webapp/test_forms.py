@@ -28,11 +28,14 @@ from tenant_apps.forms.services.templates import (
     form_template_publish,
     service_forms_set,
 )
+from tenant_apps.photos.models import Photo
 from tenant_apps.scheduling.models import Appointment, AppointmentStatus
 from tenant_apps.scheduling.services.booking import appointment_book
 from tenant_apps.treatment.models import GateOverride
 from tests.jobs import run_jobs
+from tests.tenant_apps.files import samples
 from tests.tenant_apps.locations.factories import on_spa
+from tests.tenant_apps.photos.helpers import photo_consent
 from tests.webapp.spa import (
     NEW_YORK,
     SpaOfItsOwn,
@@ -147,7 +150,8 @@ def booked(spa: SpaOfItsOwn, client: Client, hour: int) -> Appointment:
 
 def calendar_url(server, spa: SpaOfItsOwn) -> str:
     day = tomorrow_at(0).date().isoformat()
-    location = to_global_id("Location", spa.location.pk)
+    with on_spa(spa.spa):
+        location = to_global_id("Location", spa.location.pk)
     return server.url(spa.spa.slug, f"/app/calendar?location={location}&date={day}")
 
 
@@ -462,3 +466,63 @@ def test_a_link_opened_on_another_spas_host_shows_the_invalid_link_page(
 
     with on_spa(spa_a.spa):
         assert not FormResponse.objects.exists()
+
+
+def test_photos_tab_uploads_and_offers_the_marketing_export_only_with_consent(
+    committing, live_server_on_spa_hosts, chromium
+):
+    # given Robin, who consented to marketing photos, and Sasha, who did not
+    spa = a_spa(providers=1)
+    robin, sasha = spa.clients
+    with on_spa(spa.spa):
+        photo_consent(client_id=robin.pk, scope="marketing")
+        ids = {c.pk: to_global_id("Client", c.pk) for c in spa.clients}
+    url = live_server_on_spa_hosts.url(spa.spa.slug, "/app/")
+    violations: dict[str, list] = {}
+
+    def open_photos(page: Page, client: Client) -> None:
+        page.goto(live_server_on_spa_hosts.url(spa.spa.slug, f"/app/clients/{ids[client.pk]}"))
+        expect(
+            page.get_by_role("heading", name=client.first_name, exact=False).first
+        ).to_be_visible()
+        page.get_by_role("tab", name="Photos").click()
+
+    def steps(page: Page) -> None:
+        page.set_viewport_size({"width": 1280, "height": 900})
+        sign_in(page, url, spa.email("manager"))
+        expect(page.get_by_role("heading", name="Calendar")).to_be_visible()
+        open_photos(page, robin)
+        expect(page.get_by_text("Photo consent: clinical record and marketing.")).to_be_visible()
+        # a manager uploads a before photo of the lips (its GPS is stripped on the server)
+        page.get_by_label("Photo", exact=True).set_input_files(
+            {
+                "name": "lips.jpg",
+                "mimeType": "image/jpeg",
+                "buffer": samples.jpeg_with_gps(size=(120, 80)),
+            }
+        )
+        page.get_by_label("Body area").select_option(label="Lips")
+        page.get_by_label("Phase").select_option(label="Before")
+        page.get_by_role("button", name="Upload photo").click()
+        expect(page.get_by_role("status").filter(has_text="Photo added.")).to_be_visible()
+        figure = page.locator(".photo-grid figure").first
+        expect(figure).to_contain_text("Lips, Front, Before")
+        # the thumbnail, read with the token and shown as a data: URL (the CSP allows it)
+        expect(figure.locator("img")).to_have_attribute("src", re.compile("^data:image/"))
+        violations["photos tab"] = axe_violations(page)
+        screenshot(page, "forms-client-photos")
+        figure.get_by_role("checkbox").check()
+        with page.expect_download() as download:
+            page.get_by_role("button", name="Export selected for marketing").click()
+        assert download.value.path().read_bytes().startswith(b"PK")
+        # Sasha has no photo consent: no export is offered
+        open_photos(page, sasha)
+        expect(page.get_by_text("Photo consent: none on file.")).to_be_visible()
+        expect(page.get_by_role("button", name="Export selected for marketing")).to_have_count(0)
+
+    chromium.run(showing_the_page(steps), timeout=90)
+
+    with on_spa(spa.spa):
+        photo = Photo.objects.get(client=robin)
+        assert (photo.body_area, photo.view, photo.phase) == ("lips", "front", "before")
+    assert {k: v for k, v in violations.items() if v} == {}
