@@ -110,6 +110,7 @@ KNOWN: dict[str, str] = {
     "tenant_apps.treatment.graphql.mutations.CheckInAppointment.perform": _APPOINTMENT_JOB,
     # The demo's seeding books its calendars through the booking service.
     "demo.calendar.seed_calendar": _APPOINTMENT_JOB,
+    "demo.forms.seed_forms": "the demo's signed responses (spa) and their PDF jobs (public)",
     "demo.management.commands.demo.Command.handle": _APPOINTMENT_JOB,
     "shared_apps.sms.views.inbound_sms": (
         "an opt-out or confirmation by text: the number's state (public) and the patient's "
