@@ -14,7 +14,7 @@ from core.graphql.relay import to_global_id
 from shared_apps.accounts.models import Role
 from tenant_apps.audit.services import Actor
 from tenant_apps.forms.events import appointment_event
-from tenant_apps.forms.links import token_hash
+from tenant_apps.forms.links import form_request_issue, token_hash
 from tenant_apps.forms.models import FormRequest, RequestChannel
 from tenant_apps.forms.reminders import reminder_links_send
 from tenant_apps.messaging.models import Message, MessageKind
@@ -121,8 +121,6 @@ def test_the_reminder_job_sends_a_fresh_link_within_the_first_reminders_lead(glo
         soon = a_visit(setting=setting, starts_in=dt.timedelta(hours=20))
         later = a_visit(setting=setting, starts_in=dt.timedelta(days=5))
         linked = a_visit(setting=setting, starts_in=dt.timedelta(hours=22))
-        from tenant_apps.forms.links import form_request_issue
-
         form_request_issue(
             appointment_id=linked.appointment.pk,
             channel="email",
