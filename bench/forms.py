@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import time
+from typing import Any
 
 from _django import setup, summary
 
@@ -103,7 +104,7 @@ def main() -> None:
     now = dt.datetime.now(dt.UTC)
 
     print(f"2. form_response_record, signed intake, {options.responses} responses")
-    clients = [ClientFactory() for _ in range(options.responses)]
+    clients: list[Any] = [ClientFactory() for _ in range(options.responses)]
     seconds, queries = [], []
     for client in clients:
         proof = SignatureEvidence(
@@ -132,12 +133,12 @@ def main() -> None:
     print(f"   record {summary(seconds)}   queries {min(queries)}-{max(queries)}")
 
     print("3. appointments_forms_status")
-    service = ServiceFactory()
+    service: Any = ServiceFactory()
     keys = ["medical_intake", "neurotoxin_consent", "photo_consent", "cancellation_policy"]
     service_forms_set(service_id=service.pk, template_ids=[templates[k].pk for k in keys])
     appointments = []
     for n in range(options.appointments):
-        appointment = AppointmentFactory(
+        appointment: Any = AppointmentFactory(
             client=clients[n % len(clients)],
             starts_at=now + dt.timedelta(days=1 + n // 8, hours=n % 8),
         )
