@@ -1,136 +1,167 @@
-"""Submit-and-sign time of a patient's forms link (issue 21): per run, a fresh
-link to a consent with a signature field, then through the HTTP booking
-endpoint of a test spa `formRequest` (open with the date of birth) and
-`submitFormResponse` (the consent accepted, with a drawn PNG signature); the
-median and p95 of the two together, and of each.
+"""Forms (issue 21, forms-core): validating a schema and answers, recording a
+signed response, and the form status of many appointments at once.
 
-The PDF is rendered later by its job (esign's figure). The booking API's rate
-limit is lifted for the run (one address sends them all).
+    .venv/bin/python bench/forms.py [--responses 200] [--appointments 200]
 
-    .venv/bin/python bench/forms.py --runs 200
+1. `schema_validate` of the medical intake starter and `answers_validate` of a
+   full set of answers to it (pure Python).
+2. `form_response_record`: the intake answered and signed (with its audit row,
+   the client's lists merged and the PDF job deferred), each in its own
+   transaction; time and queries.
+3. `appointments_forms_status` for 1, 50 and `--appointments` appointments, each
+   needing four forms with a mix of answered, expired and missing ones: time and
+   queries (the query count must not grow).
+
+A throw-away embedded PostgreSQL with fsync on (config/settings/bench.py), or
+DATABASE_URL's server (a scratch database).
 """
 
 from __future__ import annotations
 
 import argparse
-import json
-import statistics
+import datetime as dt
 import time
+from typing import Any
 
 from _django import setup, summary
 
-
-def signature_png() -> str:
-    """A drawn signature as a phone's canvas sends it: 600 x 200, a few strokes."""
-    import base64
-    import io
-    import random
-
-    from PIL import Image, ImageDraw
-
-    rng = random.Random(21)
-    image = Image.new("RGBA", (600, 200), (255, 255, 255, 0))
-    pen = ImageDraw.Draw(image)
-    for _ in range(6):
-        x, y = rng.randint(20, 120), rng.randint(60, 140)
-        points = []
-        for _ in range(60):
-            x, y = x + rng.randint(2, 9), max(10, min(190, y + rng.randint(-14, 14)))
-            points.append((x, y))
-        pen.line(points, fill=(20, 20, 60, 255), width=3, joint="curve")
-    buffer = io.BytesIO()
-    image.save(buffer, format="PNG")
-    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode()
+INTAKE_ANSWERS = {
+    "sex": "female",
+    "pregnant": False,
+    "emergency_contact": "Sam Doe +1 212 555 0100",
+    "conditions": ["diabetes", "cold_sores"],
+    "other_conditions": "migraine",
+    "recent_surgery": False,
+    "takes_medications": True,
+    "medications": "metformin, fish oil",
+    "has_allergies": True,
+    "allergies": "penicillin, latex",
+    "previous_treatments": ["neurotoxin"],
+    "previous_complication": False,
+}
 
 
-def main(runs: int) -> None:
-    from django.conf import settings
-    from django.test import Client
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--responses", type=int, default=200)
+    parser.add_argument("--appointments", type=int, default=200)
+    options = parser.parse_args()
+    setup()
 
+    from django.db import connection as django_connection
+    from django.db import transaction
+    from django.test.utils import CaptureQueriesContext
+    from procrastinate.contrib.django import app
+
+    from shared_apps.jobs.spa import spa_task
     from shared_apps.lifecycle.services import spa_provision
     from tenant_apps.audit.services import Actor
-    from tenant_apps.forms.disclosure import DISCLOSURE_VERSION
-    from tenant_apps.forms.links import form_request_issue
+    from tenant_apps.forms.evidence import SignatureEvidence
+    from tenant_apps.forms.models import FormTemplate
+    from tenant_apps.forms.schema import answers_validate, schema_validate
+    from tenant_apps.forms.selectors import appointments_forms_status
+    from tenant_apps.forms.services.responses import RENDER_TASK, form_response_record
+    from tenant_apps.forms.services.templates import service_forms_set
+    from tenant_apps.forms.starters import MEDICAL_INTAKE
+    from tenant_apps.scheduling.models import AppointmentService
     from tenants.db import connection
-    from tests.tenant_apps.forms.links_setup import DOB, a_setting, a_visit
+    from tests.tenant_apps.catalog.factories import ServiceFactory
+    from tests.tenant_apps.clients.factories import ClientFactory
+    from tests.tenant_apps.scheduling.factories import AppointmentFactory
 
-    settings.BOOKING_RATES = {**settings.BOOKING_RATES, "forms": "1000000/m"}
+    if RENDER_TASK not in app.tasks:  # esign's task, when that app is not in this build
+        spa_task(name=RENDER_TASK)(lambda **kwargs: None)
+
+    print("1. validation (pure Python)")
+    for name, fn in (
+        ("schema_validate(intake)", lambda: schema_validate(MEDICAL_INTAKE.schema)),
+        (
+            "answers_validate(intake)",
+            lambda: answers_validate(
+                schema=MEDICAL_INTAKE.schema,
+                answers={**INTAKE_ANSWERS, "signature": {"typed_name": "Jane Doe"}},
+            ),
+        ),
+    ):
+        seconds = []
+        for _ in range(1000):
+            started = time.perf_counter()
+            fn()
+            seconds.append(time.perf_counter() - started)
+        us = sorted(s * 1e6 for s in seconds)
+        print(
+            f"   {name:<26} n={len(us)} median {us[len(us) // 2]:6.0f} us   "
+            f"p95 {us[int(len(us) * 0.95)]:6.0f} us   max {us[-1]:6.0f} us"
+        )
+
     spa = spa_provision(
         slug="bench-forms", name="Bench Forms", timezone_name="UTC", owner_email="o@b.example"
     )
     connection.set_tenant(spa)
-    setting = a_setting()
-    actor = Actor.system("bench")
-    tokens = []
-    for _ in range(runs):
-        visit = a_visit(setting=setting)
-        _, token = form_request_issue(
-            appointment_id=visit.appointment.pk, channel="email", actor=actor
-        )
-        tokens.append(token)
-    connection.set_schema_to_public()
+    templates = {t.starter_key: t for t in FormTemplate.objects.prefetch_related("versions")}
+    intake = templates["medical_intake"].versions.get()
+    actor = Actor(user_id=1, role="front_desk")
+    now = dt.datetime.now(dt.UTC)
 
-    http = Client(HTTP_HOST=f"{spa.slug}.{settings.ROOT_DOMAIN}", HTTP_USER_AGENT="bench")
-    drawn = signature_png()
-    open_query = (
-        "query($t: String!, $d: Date!) { formRequest(token: $t, dateOfBirth: $d) "
-        "{ forms { itemId kind contentHash } disclosure { version } } }"
-    )
-    submit = (
-        "mutation($t: String!, $d: Date!, $i: ID!, $a: JSONString!, "
-        "$s: ElectronicSignatureInput) { submitFormResponse(token: $t, dateOfBirth: $d, "
-        "itemId: $i, answers: $a, decision: ACCEPTED, signature: $s) { errors { code } } }"
-    )
-
-    def post(query: str, variables: dict) -> dict:
-        response = http.post(
-            "/booking/graphql/",
-            data=json.dumps({"query": query, "variables": variables}),
-            content_type="application/json",
+    print(f"2. form_response_record, signed intake, {options.responses} responses")
+    clients: list[Any] = [ClientFactory() for _ in range(options.responses)]
+    seconds, queries = [], []
+    for client in clients:
+        proof = SignatureEvidence(
+            typed_name="Jane Doe",
+            drawn_image_file_id=None,
+            meaning="I confirm.",
+            disclosure_version="2026-01",
+            electronic_consent_at=now,
+            signed_at=now,
+            ip="203.0.113.7",
+            user_agent="bench",
         )
-        body = json.loads(response.content)
-        assert response.status_code == 200 and not body.get("errors"), body
-        return body["data"]
+        with CaptureQueriesContext(django_connection) as captured:
+            started = time.perf_counter()
+            with transaction.atomic():
+                form_response_record(
+                    actor=actor,
+                    client_id=client.pk,
+                    version_id=intake.pk,
+                    answers=INTAKE_ANSWERS,
+                    source="patient_link",
+                    evidence=proof,
+                )
+            seconds.append(time.perf_counter() - started)
+        queries.append(len(captured))
+    print(f"   record {summary(seconds)}   queries {min(queries)}-{max(queries)}")
 
-    both, opened, signed = [], [], []
-    for token in tokens:
-        started = time.perf_counter()
-        shown = post(open_query, {"t": token, "d": DOB.isoformat()})["formRequest"]
-        middle = time.perf_counter()
-        consent = next(f for f in shown["forms"] if f["kind"] == "CONSENT")
-        answer = post(
-            submit,
-            {
-                "t": token,
-                "d": DOB.isoformat(),
-                "i": consent["itemId"],
-                "a": json.dumps({"understood": True}),
-                "s": {
-                    "typedName": "Ava Patient",
-                    "drawnImage": drawn,
-                    "acceptElectronicRecords": True,
-                    "disclosureVersion": shown["disclosure"]["version"],
-                    "intent": True,
-                },
-            },
+    print("3. appointments_forms_status")
+    service: Any = ServiceFactory()
+    keys = ["medical_intake", "neurotoxin_consent", "photo_consent", "cancellation_policy"]
+    service_forms_set(service_id=service.pk, template_ids=[templates[k].pk for k in keys])
+    appointments = []
+    for n in range(options.appointments):
+        appointment: Any = AppointmentFactory(
+            client=clients[n % len(clients)],
+            starts_at=now + dt.timedelta(days=1 + n // 8, hours=n % 8),
         )
-        ended = time.perf_counter()
-        assert answer["submitFormResponse"]["errors"] == [], answer
-        assert shown["disclosure"]["version"] == DISCLOSURE_VERSION
-        both.append(ended - started)
-        opened.append(middle - started)
-        signed.append(ended - middle)
-    kb = len(drawn) * 3 / 4 / 1024
-    print(f"## Submit and sign through /booking/graphql/ ({runs} links, signature PNG {kb:.1f} KB)")
-    print(f"  formRequest + submitFormResponse: {summary(both)}")
-    print(f"  formRequest (open with DOB):      {summary(opened)}")
-    print(f"  submitFormResponse (sign):        {summary(signed)}")
-    print(f"  median total {statistics.median(both) * 1000:.1f} ms")
+        AppointmentService.objects.create(
+            appointment=appointment,
+            service=service,
+            position=0,
+            starts_at=appointment.starts_at,
+            ends_at=appointment.ends_at,
+            price_cents=service.price_cents,
+            currency=service.currency,
+        )
+        appointments.append(appointment.pk)
+    for size in sorted({1, 50, options.appointments}):
+        seconds, queries = [], []
+        for _ in range(30):
+            with CaptureQueriesContext(django_connection) as captured:
+                started = time.perf_counter()
+                appointments_forms_status(appointment_ids=appointments[:size])
+                seconds.append(time.perf_counter() - started)
+            queries.append(len(captured))
+        print(f"   {size:>4} appointments {summary(seconds)}   queries {max(queries)}")
 
 
 if __name__ == "__main__":
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--runs", type=int, default=200)
-    arguments = parser.parse_args()
-    setup()
-    main(arguments.runs)
+    main()

@@ -13,6 +13,7 @@ from tenant_apps.audit.services import audit_flush_reads, phi_read_observers
 from tenant_apps.clients.models import Client
 from tenant_apps.files.views import file_serve
 from tenant_apps.forms.copy_pages import copy_asset, copy_download, copy_page
+from tenant_apps.forms.models import FormResponse
 from tenant_apps.forms.views import form_upload
 from tenant_apps.messaging.unsubscribe import unsubscribe_page
 from tenant_apps.online_booking.pages import (
@@ -31,8 +32,11 @@ urlpatterns = [
             PlatformGraphQLView.as_view(
                 schema=schema,
                 # Every client object whose fields a request resolves is logged
-                # (tenant_apps/audit/services.py), in one insert at the end.
-                object_observers=phi_read_observers({Client: "pk", Appointment: "client_id"}),
+                # (tenant_apps/audit/services.py), in one insert at the end; an
+                # appointment or a form response is part of its client's record.
+                object_observers=phi_read_observers(
+                    {Client: "pk", Appointment: "client_id", FormResponse: "client_id"}
+                ),
                 after_execution=[audit_flush_reads],
                 # A console impersonation cannot touch the person's credentials,
                 # the team or billing (shared_apps/accounts/graphql/impersonation.py).

@@ -72,6 +72,10 @@ KNOWN: dict[str, str] = {
     "tenant_apps.online_booking.graphql.mutations.Cancel.perform": _APPOINTMENT_JOB,
     "tenant_apps.online_booking.graphql.mutations.ClaimWaitlistOffer.perform": _APPOINTMENT_JOB,
     "tenant_apps.messaging.waitlist.waitlist_claim": _APPOINTMENT_JOB,
+    "tenant_apps.forms.services.responses.form_response_record": (
+        "a signed form response and its signature (spa) and the job rendering its PDF "
+        "(public procrastinate_jobs), together"
+    ),
     "tenant_apps.messaging.waitlist.waitlist_offer_expire": (
         "the offer expired and the next one made (spa), the next offer's job (public)"
     ),
@@ -110,7 +114,9 @@ KNOWN: dict[str, str] = {
     "tenant_apps.treatment.graphql.mutations.CheckInAppointment.perform": _APPOINTMENT_JOB,
     # The demo's seeding books its calendars through the booking service.
     "demo.calendar.seed_calendar": _APPOINTMENT_JOB,
-    "demo.forms.seed_forms": "the demo's signed responses (spa) and their PDF jobs (public)",
+    "demo.forms_signed.seed_signed_forms": (
+        "the demo's signed responses (spa) and their PDF jobs (public)"
+    ),
     "demo.management.commands.demo.Command.handle": _APPOINTMENT_JOB,
     "shared_apps.sms.views.inbound_sms": (
         "an opt-out or confirmation by text: the number's state (public) and the patient's "

@@ -50,6 +50,10 @@ ALLOWED_SPA_TRIGGERS = {
     ("audit_auditentry", "audit_entry_chain"),
     ("audit_auditentry", "audit_entry_append_only"),
     ("audit_auditentry", "audit_entry_no_truncate"),
+    # Signed form records are immutable: docs/adr/0010-signed-records-immutable.md.
+    ("forms_formversion", "forms_formversion_immutable"),
+    ("forms_formresponse", "forms_formresponse_immutable"),
+    ("forms_signature", "forms_signature_immutable"),
 }
 
 

@@ -16,6 +16,7 @@ from django.core.management.base import BaseCommand, CommandError
 from demo.billing import HISTORY_DAYS, demo_signed_up, demo_subscription
 from demo.calendar import Seeded, seed_calendar
 from demo.forms import seed_forms
+from demo.forms_signed import seed_signed_forms
 from demo.messaging import seed_messaging
 from demo.records import seed_records
 from demo.spas import (
@@ -70,8 +71,9 @@ class Command(BaseCommand):
             profile_update(**profile)
             seed_records(area_code=profile["contact_phone"][2:5])
             seeded = seed_calendar(slug=spa.slug)
+            seed_forms()
+            seed_signed_forms(spa_name=spa.name)
             seed_messaging(spa_name=spa.name)
-            seed_forms(spa_name=spa.name)
             connection.set_schema_to_public()
             demo_signed_up(spa, days_ago=signed_up_days_ago)
             demo_subscription(spa, plan_code=plan_code)

@@ -35,11 +35,13 @@ from tenant_apps.forms.models import (
 from tenant_apps.forms.schema import answers_validate, schema_has_signature, visible_fields
 from tenant_apps.scheduling.models import Appointment
 
-# The job that renders and signs the PDF (tenant_apps/esign implements it);
+# The job that renders and signs the PDF (the e-signature work implements it);
 # deferred by name, in the transaction that records the response.
 RENDER_TASK = "forms.render_signed_document"
 # Items of the client's lists are at most this long (tenant_apps/clients/models.py).
 LIST_ITEM_MAX = 200
+# A photo consent's field whose answer is the scope (tenant_apps/forms/starters.py).
+PHOTO_SCOPE_FIELD = "photo_scope"
 _SPLIT = re.compile(r"[\n;,]+")
 
 
@@ -82,6 +84,24 @@ def _decision(kind: str, decision: str | None, photo_scope: str) -> tuple[str, s
     return str(decision), photo_scope
 
 
+def _scope_from_answers(
+    kind: str, decision: str | None, photo_scope: str, answers: dict[str, Any]
+) -> str:
+    """An accepted photo consent's scope: `photo_scope` as given, else the
+    answer to the form's field keyed "photo_scope" (the starter's choice of
+    "clinical" or "marketing"); the two must agree when both are given."""
+    answered = answers.get(PHOTO_SCOPE_FIELD)
+    if kind != FormKind.PHOTO_CONSENT or decision != Decision.ACCEPTED or answered is None:
+        return photo_scope
+    if photo_scope and photo_scope != answered:
+        raise field_error(
+            FormErrorCode.PHOTO_SCOPE_INVALID,
+            "The scope given differs from the one answered.",
+            "photo_scope",
+        )
+    return str(answered)
+
+
 def _check_files(
     *, client: Client, schema: dict[str, Any], answers: dict[str, Any], evidence: Any
 ) -> None:
@@ -105,6 +125,18 @@ def _check_files(
             raise field_error(
                 FormErrorCode.SIGNATURE_REQUIRED, "Draw the signature again.", "signature"
             )
+
+
+def _signed_answers(
+    schema: dict[str, Any], answers: Any, evidence: SignatureEvidence | None
+) -> Any:
+    """The evidence answers the signature field when the caller did not."""
+    if evidence is None or not isinstance(answers, dict):
+        return answers
+    for field in visible_fields(schema, answers):
+        if field["type"] == "signature" and field["key"] not in answers:
+            return {**answers, field["key"]: {"typed_name": evidence.typed_name}}
+    return answers
 
 
 def _with_signature(
@@ -209,16 +241,17 @@ def form_response_record(
                 "No such appointment for this client.",
                 "appointment_id",
             )
-        decision, photo_scope = _decision(version.kind, decision, photo_scope)
-        cleaned = answers_validate(
-            schema=version.schema, answers=answers, require=decision != Decision.DECLINED
-        )
         if schema_has_signature(version.schema) and evidence is None:
             raise field_error(FormErrorCode.SIGNATURE_REQUIRED, "Sign the form.", "signature")
         if evidence is not None and not evidence.typed_name.strip():
             raise field_error(
                 FormErrorCode.SIGNATURE_REQUIRED, "Sign with your full name.", "signature"
             )
+        require = decision != Decision.DECLINED
+        answers = _signed_answers(version.schema, answers, evidence)
+        cleaned = answers_validate(schema=version.schema, answers=answers, require=require)
+        photo_scope = _scope_from_answers(version.kind, decision, photo_scope, cleaned)
+        decision, photo_scope = _decision(version.kind, decision, photo_scope)
         _check_files(client=client, schema=version.schema, answers=cleaned, evidence=evidence)
         cleaned = _with_signature(version.schema, cleaned, evidence)
 

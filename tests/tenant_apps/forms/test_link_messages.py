@@ -57,7 +57,7 @@ def test_a_booking_with_forms_outstanding_sends_a_link_by_email(glow, mailoutbox
     assert len(sent) == 1
     token = LINK.search(sent[0].body).group(1)
     assert token_hash(token) == request.token_hash
-    assert "Neurotoxin" not in sent[0].body and "intake" not in sent[0].body.lower()
+    assert "Toxin" not in sent[0].body and "intake" not in sent[0].body.lower()
     assert visit.client.last_name not in sent[0].body
 
 

@@ -122,7 +122,7 @@ def test_a_link_opened_with_the_date_of_birth_shows_the_forms_and_only_a_first_n
     assert shown["firstName"] == visit.client.first_name
     assert visit.client.last_name not in json.dumps(shown)
     assert shown["tablet"] is False
-    assert sorted(f["title"] for f in shown["forms"]) == ["Medical intake", "Neurotoxin consent"]
+    assert sorted(f["title"] for f in shown["forms"]) == ["Brief intake", "Toxin consent"]
     consent = forms_by_kind(answer)["CONSENT"]
     assert consent["contentHash"] == visit.consent_version.content_hash
     assert json.loads(consent["schema"]) == visit.consent_version.schema
