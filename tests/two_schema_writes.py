@@ -86,9 +86,6 @@ KNOWN: dict[str, str] = {
         "the signed PDF's file and SignedDocument, the patient's copy link and its email "
         "(spa), and the email's send job (public), together"
     ),
-    "tenant_apps.forms.services.responses.form_response_record": (
-        "a signed response and its evidence (spa) and the job that renders its PDF (public)"
-    ),
     "tenant_apps.messaging.sending.message_queue": (
         "a message, the outbox row (spa), and its send job (public), together"
     ),
