@@ -340,3 +340,52 @@ def test_a_manager_sets_what_a_service_requires_and_changes_a_forms_renewal(glow
     assert bad.data["updateFormTemplate"]["errors"] == [
         {"field": "renewalMonths", "code": "RENEWAL_INVALID"}
     ]
+
+
+MANY_FORMS = """query($ids: [ID!]!) {
+  appointmentsForms(appointmentIds: $ids) { appointmentId forms { template { name } state } }
+}"""
+
+
+def test_a_calendar_page_of_form_statuses_costs_the_same_whatever_its_size(
+    glow, signed_in, django_assert_num_queries
+):
+    desk = signed_in(glow, "front_desk")
+    with tenant_context(glow):
+        version = a_version(name="Page", kind="consent", renewal="per_visit")
+        service = ServiceFactory()
+        service_forms_set(service_id=service.pk, template_ids=[version.template_id])
+        ids = []
+        for i in range(8):
+            appointment = AppointmentFactory(client=ClientFactory())
+            AppointmentService.objects.create(
+                appointment=appointment,
+                service=service,
+                position=0,
+                starts_at=appointment.starts_at,
+                ends_at=appointment.ends_at,
+                price_cents=1,
+                currency="USD",
+            )
+            if i % 2:
+                a_response(
+                    client_id=appointment.client_id,
+                    version=version,
+                    decision="accepted",
+                    appointment_id=appointment.pk,
+                )
+            ids.append(to_global_id("Appointment", appointment.pk))
+    desk.graphql(MANY_FORMS, {"ids": ids[:1]})  # warm the connection's schema
+
+    # the token, the appointments seen, the audit, then the status's four
+    with django_assert_num_queries(7):
+        one = desk.graphql(MANY_FORMS, {"ids": ids[:1]})
+    with django_assert_num_queries(7):
+        page = desk.graphql(MANY_FORMS, {"ids": ids})
+
+    assert one.data["appointmentsForms"][0]["forms"] == [
+        {"template": {"name": "Page"}, "state": "MISSING"}
+    ]
+    states = [row["forms"][0]["state"] for row in page.data["appointmentsForms"]]
+    assert states == ["MISSING", "COMPLETE"] * 4
+    assert [row["appointmentId"] for row in page.data["appointmentsForms"]] == ids
