@@ -324,3 +324,38 @@ def test_a_signed_document_of_one_spa_is_unreachable_from_another(glow, radiance
             assert not AuditEntry.objects.filter(
                 actor_user_id=outsider.membership.user_id, action=AuditAction.VIEW
             ).exists()
+
+
+LIST_QUERY = """
+query ($client: ID!, $first: Int!) {
+  clientFormResponses(clientId: $client, first: $first) {
+    edges { node { decision signedDocument { renderedAt } } }
+  }
+}
+"""
+
+
+def test_a_clients_responses_with_their_documents_take_a_constant_number_of_queries(
+    glow, signed_in, django_assert_num_queries
+):
+    # given a client with three signed responses, each rendered
+    with tenant_context(glow):
+        client = ClientFactory(date_of_birth=DOB)
+        version = a_consent_version()
+        for _ in range(3):
+            _run_job(a_signed_response(client=client, version=version).pk)
+        client_id = global_id(glow, "Client", client.pk)
+    staff = signed_in(glow, "front_desk")
+    staff.graphql(LIST_QUERY, {"client": client_id, "first": 1})  # warm: routing, token
+
+    # then one page or three, with their documents, is the same queries: the
+    # token, the client's existence, the audit insert, the page with its
+    # documents joined
+    with django_assert_num_queries(4):
+        one = staff.graphql(LIST_QUERY, {"client": client_id, "first": 1})
+    with django_assert_num_queries(4):
+        three = staff.graphql(LIST_QUERY, {"client": client_id, "first": 3})
+
+    assert len(one.data["clientFormResponses"]["edges"]) == 1
+    nodes = [edge["node"] for edge in three.data["clientFormResponses"]["edges"]]
+    assert len(nodes) == 3 and all(node["signedDocument"]["renderedAt"] for node in nodes)
