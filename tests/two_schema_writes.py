@@ -82,6 +82,9 @@ KNOWN: dict[str, str] = {
         "the signed PDF's file and SignedDocument, the patient's copy link and its email "
         "(spa), and the email's send job (public), together"
     ),
+    "tenant_apps.forms.document_tasks.signed_document_create": (
+        "the same as its job, render_signed_document, called outside a worker"
+    ),
     "tenant_apps.forms.services.responses.form_response_record": (
         "a signed response and its evidence (spa) and the job that renders its PDF (public)"
     ),

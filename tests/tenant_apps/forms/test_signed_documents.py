@@ -4,8 +4,10 @@ patient's copy link (tenant_apps/forms/copies.py, copy_pages.py)."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 
 import pytest
+from django.core.cache import cache
 from django.db.models import F
 from django_tenants.utils import tenant_context
 
@@ -23,6 +25,14 @@ from tests.tenant_apps.forms.pdf_text import pdf_text
 from tests.tenant_apps.forms.signed_setup import DOB, a_consent_version, a_signed_response
 
 DOWNLOAD = "/forms/copy/download"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits() -> Iterator[None]:
+    # The download is rate limited per address (the cache counts across tests).
+    cache.clear()
+    yield
+    cache.clear()
 
 
 def _run_job(response_id: int) -> None:
