@@ -128,14 +128,20 @@ def _signed_document_create(*, response_id: int) -> SignedDocument | None:
 
 
 def _queue_copy(*, response: FormResponse, spa: Spa) -> None:
-    # Only a patient's own signature earns an emailed copy; staff entries and
-    # clients without an address get theirs from the spa.
-    if getattr(response, "signature", None) is None or not response.client.email:
+    # Only a patient's own signature earns an emailed copy; staff entries, and
+    # clients without an address or a date of birth on record (the copy page
+    # asks for it), get theirs from the spa.
+    client = response.client
+    if (
+        getattr(response, "signature", None) is None
+        or not client.email
+        or client.date_of_birth is None
+    ):
         return
     _link, token = document_link_issue(response=response)
     message_queue(
         key=f"forms_copy:{response.pk}",
-        client=response.client,
+        client=client,
         channel=Channel.EMAIL,
         kind=MessageKind.FORMS_COPY,
         extra={"forms_link": copy_url(spa=spa, token=token)},

@@ -127,9 +127,12 @@ def test_the_job_is_idempotent():
 
 
 @pytest.mark.spa("glow")
-def test_a_client_without_email_gets_no_copy_link_but_the_document_is_signed():
-    # given a client with no email address
-    client = ClientFactory(date_of_birth=DOB, email="")
+@pytest.mark.parametrize("missing", [{"email": ""}, {"date_of_birth": None}])
+def test_a_client_without_email_or_birth_date_gets_no_copy_link_but_the_document_is_signed(
+    missing,
+):
+    # given a client with no email address, or no date of birth to check
+    client = ClientFactory(**{"date_of_birth": DOB, **missing})
     response = a_signed_response(client=client, version=a_consent_version())
 
     # when the job runs
@@ -369,3 +372,16 @@ def test_a_clients_responses_with_their_documents_take_a_constant_number_of_quer
     assert len(one.data["clientFormResponses"]["edges"]) == 1
     nodes = [edge["node"] for edge in three.data["clientFormResponses"]["edges"]]
     assert len(nodes) == 3 and all(node["signedDocument"]["renderedAt"] for node in nodes)
+
+
+def test_too_many_tries_from_one_address_are_refused(glow, client_for, settings):
+    # given the rate of the patients' forms pages, spent from one address
+    settings.BOOKING_RATES = {**settings.BOOKING_RATES, "forms": "3/m"}
+    http = client_for(glow)
+    tries = [
+        http.post(DOWNLOAD, {"token": "x" * 43, "date_of_birth": "1990-01-01"}) for _ in range(4)
+    ]
+
+    # then the next is refused before any link is looked at
+    assert [t.status_code for t in tries] == [404, 404, 404, 429]
+    assert "Too many tries" in tries[-1].content.decode()
