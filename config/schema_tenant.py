@@ -13,6 +13,7 @@ from tenant_apps.catalog.graphql.mutations import CatalogMutations
 from tenant_apps.catalog.graphql.queries import CatalogQueries
 from tenant_apps.clients.graphql.mutations import ClientMutations
 from tenant_apps.clients.graphql.queries import ClientQueries
+from tenant_apps.forms.graphql.documents import SignedDocumentQueries
 from tenant_apps.forms.graphql.links import FormLinkMutations
 from tenant_apps.forms.graphql.mutations import FormMutations
 from tenant_apps.forms.graphql.queries import FormQueries
@@ -41,6 +42,7 @@ class Query(
     BillingQueries,
     MessagingQueries,
     FormQueries,
+    SignedDocumentQueries,
     TreatmentQueries,
     graphene.ObjectType,
 ):

@@ -86,6 +86,9 @@ KNOWN: dict[str, str] = {
         "the signed PDF's file and SignedDocument, the patient's copy link and its email "
         "(spa), and the email's send job (public), together"
     ),
+    "tenant_apps.forms.document_tasks.signed_document_create": (
+        "the same as its job, render_signed_document, called outside a worker"
+    ),
     "tenant_apps.messaging.sending.message_queue": (
         "a message, the outbox row (spa), and its send job (public), together"
     ),

@@ -162,6 +162,8 @@ class FormQueries(graphene.ObjectType):
             )
             if selects(info, "edges", "node", "signature"):
                 responses = responses.select_related("signature")
+            if selects(info, "edges", "node", "signedDocument"):
+                responses = responses.select_related("signed_document")
         return paginate(
             responses, connection_type=FormResponseConnection, keyset=RESPONSES_NEWEST, **page
         )

@@ -18,6 +18,7 @@ from tenant_apps.catalog.graphql.types import ServiceNode
 from tenant_apps.catalog.models import Service
 from tenant_apps.clients.graphql.types import ClientNode
 from tenant_apps.forms.errors import FormErrorCode
+from tenant_apps.forms.graphql.documents import SignedDocumentType
 from tenant_apps.forms.models import (
     Decision,
     FormKind,
@@ -28,6 +29,7 @@ from tenant_apps.forms.models import (
     Renewal,
     ResponseSource,
     Signature,
+    SignedDocument,
 )
 
 FormErrorCodeEnum, FormError = error_type("Form", FormErrorCode)
@@ -193,6 +195,11 @@ class FormResponseNode(DjangoObjectType):
     source = graphene.Field(ResponseSourceEnum, required=True)
     entered_by_user_id = graphene.ID(description="The staff member who entered it, if one did.")
     signature = graphene.Field(SignatureType, description="Null for a form without signature.")
+    signed_document = graphene.Field(
+        SignedDocumentType,
+        description="The signed PDF; null until its job has rendered it (a signed response) "
+        "or for a response with no signature.",
+    )
 
     @staticmethod
     def resolve_appointment_id(root: FormResponse, info: Any) -> str | None:
@@ -211,6 +218,13 @@ class FormResponseNode(DjangoObjectType):
         try:
             return root.signature
         except Signature.DoesNotExist:
+            return None
+
+    @staticmethod
+    def resolve_signed_document(root: FormResponse, info: Any) -> SignedDocument | None:
+        try:
+            return root.signed_document
+        except SignedDocument.DoesNotExist:
             return None
 
 

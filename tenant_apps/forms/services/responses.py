@@ -35,7 +35,7 @@ from tenant_apps.forms.models import (
 from tenant_apps.forms.schema import answers_validate, schema_has_signature, visible_fields
 from tenant_apps.scheduling.models import Appointment
 
-# The job that renders and signs the PDF (the e-signature work implements it);
+# The job that renders and signs the PDF (tenant_apps/forms/document_tasks.py);
 # deferred by name, in the transaction that records the response.
 RENDER_TASK = "forms.render_signed_document"
 # Items of the client's lists are at most this long (tenant_apps/clients/models.py).

@@ -4,7 +4,13 @@ root field -> (a document exercising it, who may run it)."""
 from shared_apps.accounts.permissions import MANAGERS, MEMBERS, Permission
 
 # Fields answering null for an ID that names nothing (allowed all the same).
-ANSWERS_NULL_WHEN_ALLOWED = {"formTemplate", "formVersion", "formResponse", "appointmentForms"}
+ANSWERS_NULL_WHEN_ALLOWED = {
+    "formTemplate",
+    "formVersion",
+    "formResponse",
+    "appointmentForms",
+    "signedDocumentUrl",
+}
 
 MATRIX: dict[str, tuple[str, Permission]] = {
     "formTemplates": ("{ formTemplates { name } }", MEMBERS),
@@ -20,6 +26,7 @@ MATRIX: dict[str, tuple[str, Permission]] = {
         '{ appointmentsForms(appointmentIds: ["eA"]) { appointmentId } }',
         MEMBERS,
     ),
+    "signedDocumentUrl": ('{ signedDocumentUrl(responseId: "eA") }', MEMBERS),
     "appointmentForms": ('{ appointmentForms(appointmentId: "eA") { state } }', MEMBERS),
     "createFormTemplate": (
         'mutation { createFormTemplate(name: "Matrix", kind: INTAKE) { errors { code } } }',

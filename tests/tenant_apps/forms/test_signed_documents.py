@@ -4,8 +4,10 @@ patient's copy link (tenant_apps/forms/copies.py, copy_pages.py)."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 
 import pytest
+from django.core.cache import cache
 from django.db.models import F
 from django_tenants.utils import tenant_context
 
@@ -17,11 +19,20 @@ from tenant_apps.forms.models import DocumentLink, SignedDocument
 from tenant_apps.forms.signing import pdf_verify, signing_identity
 from tenant_apps.messaging.models import Message, MessageKind
 from tenants.db import connection
+from tests.shared_apps.accounts.ids import global_id
 from tests.tenant_apps.clients.factories import ClientFactory
 from tests.tenant_apps.forms.pdf_text import pdf_text
 from tests.tenant_apps.forms.signed_setup import DOB, a_consent_version, a_signed_response
 
 DOWNLOAD = "/forms/copy/download"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits() -> Iterator[None]:
+    # The download is rate limited per address (the cache counts across tests).
+    cache.clear()
+    yield
+    cache.clear()
 
 
 def _run_job(response_id: int) -> None:
@@ -116,9 +127,12 @@ def test_the_job_is_idempotent():
 
 
 @pytest.mark.spa("glow")
-def test_a_client_without_email_gets_no_copy_link_but_the_document_is_signed():
-    # given a client with no email address
-    client = ClientFactory(date_of_birth=DOB, email="")
+@pytest.mark.parametrize("missing", [{"email": ""}, {"date_of_birth": None}])
+def test_a_client_without_email_or_birth_date_gets_no_copy_link_but_the_document_is_signed(
+    missing,
+):
+    # given a client with no email address, or no date of birth to check
+    client = ClientFactory(**{"date_of_birth": DOB, **missing})
     response = a_signed_response(client=client, version=a_consent_version())
 
     # when the job runs
@@ -256,3 +270,118 @@ def test_a_copy_link_of_one_spa_shows_nothing_on_another_spas_host(glow, radianc
 
 def test_the_download_answers_only_posts(glow, client_for):
     assert client_for(glow).get(DOWNLOAD).status_code == 405
+
+
+# --- staff: the signed PDF through the spa API -------------------------------------
+
+URL_QUERY = "query ($id: ID!) { signedDocumentUrl(responseId: $id) }"
+RESPONSE_QUERY = (
+    "query ($id: ID!) { formResponse(id: $id) { signedDocument { renderedAt certificateSha256 } } }"
+)
+
+
+def test_a_member_reads_the_signed_pdf_through_a_short_lived_url(glow, signed_in):
+    # given a signed response with its document
+    response, _token = _signed(glow)
+    staff = signed_in(glow, "front_desk")
+    response_id = global_id(glow, "FormResponse", response.pk)
+
+    # when a member asks for its address, and the response's document
+    answer = staff.graphql(URL_QUERY, {"id": response_id})
+    detail = staff.graphql(RESPONSE_QUERY, {"id": response_id})
+
+    # then the address is the files view's, and serves the signed PDF to them
+    url = answer.data["signedDocumentUrl"]
+    assert url.startswith("/files/")
+    pdf = staff.get(url)
+    assert pdf.status_code == 200
+    assert pdf_verify(b"".join(pdf.streaming_content)).ok
+    # and the response shows when it was rendered, and by which certificate
+    document = detail.data["formResponse"]["signedDocument"]
+    assert document["renderedAt"]
+    assert document["certificateSha256"] == signing_identity().certificate_sha256
+    # and asking is logged as a view of the client, by the member
+    with tenant_context(glow):
+        entry = AuditEntry.objects.filter(actor_user_id=staff.membership.user_id).latest("seq")
+        assert entry.action == AuditAction.VIEW and entry.client_ids == [response.client_id]
+
+
+def test_no_url_before_the_pdf_is_rendered(glow, signed_in):
+    # given a signed response whose job has not run yet
+    with tenant_context(glow):
+        response = a_signed_response(
+            client=ClientFactory(date_of_birth=DOB), version=a_consent_version()
+        )
+    staff = signed_in(glow, "front_desk")
+    response_id = global_id(glow, "FormResponse", response.pk)
+
+    # then there is no address, and no document
+    assert staff.graphql(URL_QUERY, {"id": response_id}).data["signedDocumentUrl"] is None
+    detail = staff.graphql(RESPONSE_QUERY, {"id": response_id})
+    assert detail.data["formResponse"]["signedDocument"] is None
+
+
+def test_a_signed_document_of_one_spa_is_unreachable_from_another(glow, radiance, signed_in):
+    # given glow's signed response and a member of radiance
+    response, _token = _signed(glow)
+    response_id = global_id(glow, "FormResponse", response.pk)
+    outsider = signed_in(radiance, "owner")
+
+    # when radiance's member asks with glow's ID
+    answer = outsider.graphql(URL_QUERY, {"id": response_id})
+
+    # then nothing is found, and nothing is logged in either spa
+    assert not answer.errors and answer.data["signedDocumentUrl"] is None
+    for spa in (glow, radiance):
+        with tenant_context(spa):
+            assert not AuditEntry.objects.filter(
+                actor_user_id=outsider.membership.user_id, action=AuditAction.VIEW
+            ).exists()
+
+
+LIST_QUERY = """
+query ($client: ID!, $first: Int!) {
+  clientFormResponses(clientId: $client, first: $first) {
+    edges { node { decision signedDocument { renderedAt } } }
+  }
+}
+"""
+
+
+def test_a_clients_responses_with_their_documents_take_a_constant_number_of_queries(
+    glow, signed_in, django_assert_num_queries
+):
+    # given a client with three signed responses, each rendered
+    with tenant_context(glow):
+        client = ClientFactory(date_of_birth=DOB)
+        version = a_consent_version()
+        for _ in range(3):
+            _run_job(a_signed_response(client=client, version=version).pk)
+        client_id = global_id(glow, "Client", client.pk)
+    staff = signed_in(glow, "front_desk")
+    staff.graphql(LIST_QUERY, {"client": client_id, "first": 1})  # warm: routing, token
+
+    # then one page or three, with their documents, is the same queries: the
+    # token, the client's existence, the audit insert, the page with its
+    # documents joined
+    with django_assert_num_queries(4):
+        one = staff.graphql(LIST_QUERY, {"client": client_id, "first": 1})
+    with django_assert_num_queries(4):
+        three = staff.graphql(LIST_QUERY, {"client": client_id, "first": 3})
+
+    assert len(one.data["clientFormResponses"]["edges"]) == 1
+    nodes = [edge["node"] for edge in three.data["clientFormResponses"]["edges"]]
+    assert len(nodes) == 3 and all(node["signedDocument"]["renderedAt"] for node in nodes)
+
+
+def test_too_many_tries_from_one_address_are_refused(glow, client_for, settings):
+    # given the rate of the patients' forms pages, spent from one address
+    settings.BOOKING_RATES = {**settings.BOOKING_RATES, "forms": "3/m"}
+    http = client_for(glow)
+    tries = [
+        http.post(DOWNLOAD, {"token": "x" * 43, "date_of_birth": "1990-01-01"}) for _ in range(4)
+    ]
+
+    # then the next is refused before any link is looked at
+    assert [t.status_code for t in tries] == [404, 404, 404, 429]
+    assert "Too many tries" in tries[-1].content.decode()
