@@ -12,6 +12,7 @@ from shared_apps.accounts.graphql.impersonation import impersonation_guard
 from tenant_apps.audit.services import audit_flush_reads, phi_read_observers
 from tenant_apps.clients.models import Client
 from tenant_apps.files.views import file_serve
+from tenant_apps.forms.models import FormResponse
 from tenant_apps.messaging.unsubscribe import unsubscribe_page
 from tenant_apps.online_booking.pages import (
     booking_asset,
@@ -32,9 +33,15 @@ urlpatterns = [
             PlatformGraphQLView.as_view(
                 schema=schema,
                 # Every client object whose fields a request resolves is logged
-                # (tenant_apps/audit/services.py), in one insert at the end.
+                # (tenant_apps/audit/services.py), in one insert at the end; an
+                # appointment, a form response or a photo is part of its client's record.
                 object_observers=phi_read_observers(
-                    {Client: "pk", Appointment: "client_id", Photo: "client_id"}
+                    {
+                        Client: "pk",
+                        Appointment: "client_id",
+                        FormResponse: "client_id",
+                        Photo: "client_id",
+                    }
                 ),
                 after_execution=[audit_flush_reads],
                 # A console impersonation cannot touch the person's credentials,

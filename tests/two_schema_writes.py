@@ -72,6 +72,10 @@ KNOWN: dict[str, str] = {
     "tenant_apps.online_booking.graphql.mutations.Cancel.perform": _APPOINTMENT_JOB,
     "tenant_apps.online_booking.graphql.mutations.ClaimWaitlistOffer.perform": _APPOINTMENT_JOB,
     "tenant_apps.messaging.waitlist.waitlist_claim": _APPOINTMENT_JOB,
+    "tenant_apps.forms.services.responses.form_response_record": (
+        "a signed form response and its signature (spa) and the job rendering its PDF "
+        "(public procrastinate_jobs), together"
+    ),
     "tenant_apps.messaging.waitlist.waitlist_offer_expire": (
         "the offer expired and the next one made (spa), the next offer's job (public)"
     ),

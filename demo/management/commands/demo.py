@@ -15,6 +15,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from demo.billing import HISTORY_DAYS, demo_signed_up, demo_subscription
 from demo.calendar import Seeded, seed_calendar
+from demo.forms import seed_forms
 from demo.messaging import seed_messaging
 from demo.photos import seed_photos
 from demo.records import seed_records
@@ -70,6 +71,7 @@ class Command(BaseCommand):
             profile_update(**profile)
             seed_records(area_code=profile["contact_phone"][2:5])
             seeded = seed_calendar(slug=spa.slug)
+            seed_forms()
             seed_messaging(spa_name=spa.name)
             seed_photos()
             connection.set_schema_to_public()

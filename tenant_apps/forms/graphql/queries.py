@@ -17,7 +17,7 @@ from core.graphql.relay import pk_from_global_id, to_global_id
 from core.graphql.selection import selects
 from shared_apps.accounts.permissions import MEMBERS, permission
 from tenant_apps.audit.models import AuditAction
-from tenant_apps.audit.services import Actor, audit_record
+from tenant_apps.audit.services import Actor, audit_read_purpose, audit_record
 from tenant_apps.catalog.models import Service
 from tenant_apps.clients.models import Client
 from tenant_apps.forms import selectors
@@ -145,9 +145,8 @@ class FormQueries(graphene.ObjectType):
         if pk is None or not Client.objects.filter(pk=pk).exists():
             responses = FormResponse.objects.none()
         else:
-            audit_record(
-                actor=Actor.of_request(info.context), action=AuditAction.LIST, client_ids=[pk]
-            )
+            # Each response whose fields are resolved is logged (config/urls_tenant.py).
+            audit_read_purpose(info, AuditAction.LIST)
             responses = selectors.client_form_responses(client_id=pk).select_related(
                 "version", "client"
             )
@@ -160,14 +159,8 @@ class FormQueries(graphene.ObjectType):
     @staticmethod
     @permission(MEMBERS)
     def resolve_form_response(root: Any, info: Any, id: str) -> FormResponse | None:
-        response = selectors.form_response_get(response_id=pk_from_global_id(id, "FormResponse"))
-        if response is not None:
-            audit_record(
-                actor=Actor.of_request(info.context),
-                action=AuditAction.VIEW,
-                client_ids=[response.client_id],
-            )
-        return response
+        # Logged as a view of the client when its fields are resolved (config/urls_tenant.py).
+        return selectors.form_response_get(response_id=pk_from_global_id(id, "FormResponse"))
 
     @staticmethod
     @permission(MEMBERS)

@@ -35,7 +35,7 @@ from tenant_apps.forms.models import (
 from tenant_apps.forms.schema import answers_validate, schema_has_signature, visible_fields
 from tenant_apps.scheduling.models import Appointment
 
-# The job that renders and signs the PDF (tenant_apps/esign implements it);
+# The job that renders and signs the PDF (the e-signature work implements it);
 # deferred by name, in the transaction that records the response.
 RENDER_TASK = "forms.render_signed_document"
 # Items of the client's lists are at most this long (tenant_apps/clients/models.py).
@@ -241,17 +241,17 @@ def form_response_record(
                 "No such appointment for this client.",
                 "appointment_id",
             )
-        require = decision != Decision.DECLINED
-        answers = _signed_answers(version.schema, answers, evidence)
-        cleaned = answers_validate(schema=version.schema, answers=answers, require=require)
-        photo_scope = _scope_from_answers(version.kind, decision, photo_scope, cleaned)
-        decision, photo_scope = _decision(version.kind, decision, photo_scope)
         if schema_has_signature(version.schema) and evidence is None:
             raise field_error(FormErrorCode.SIGNATURE_REQUIRED, "Sign the form.", "signature")
         if evidence is not None and not evidence.typed_name.strip():
             raise field_error(
                 FormErrorCode.SIGNATURE_REQUIRED, "Sign with your full name.", "signature"
             )
+        require = decision != Decision.DECLINED
+        answers = _signed_answers(version.schema, answers, evidence)
+        cleaned = answers_validate(schema=version.schema, answers=answers, require=require)
+        photo_scope = _scope_from_answers(version.kind, decision, photo_scope, cleaned)
+        decision, photo_scope = _decision(version.kind, decision, photo_scope)
         _check_files(client=client, schema=version.schema, answers=cleaned, evidence=evidence)
         cleaned = _with_signature(version.schema, cleaned, evidence)
 
