@@ -21,6 +21,8 @@ from tenant_apps.locations.graphql.mutations import LocationMutations
 from tenant_apps.locations.graphql.queries import LocationQueries
 from tenant_apps.messaging.graphql.mutations import MessagingMutations
 from tenant_apps.messaging.graphql.queries import MessagingQueries
+from tenant_apps.photos.graphql.mutations import PhotosMutations
+from tenant_apps.photos.graphql.queries import PhotosQueries
 from tenant_apps.profile.graphql.mutations import ProfileMutations
 from tenant_apps.scheduling.graphql.mutations import SchedulingMutations
 from tenant_apps.scheduling.graphql.queries import SchedulingQueries
@@ -42,6 +44,7 @@ class Query(
     BillingQueries,
     MessagingQueries,
     FormQueries,
+    PhotosQueries,
     SignedDocumentQueries,
     TreatmentQueries,
     graphene.ObjectType,
@@ -60,6 +63,7 @@ class Mutation(
     BillingMutations,
     MessagingMutations,
     FormMutations,
+    PhotosMutations,
     FormLinkMutations,
     TreatmentMutations,
     graphene.ObjectType,

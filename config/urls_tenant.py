@@ -23,6 +23,9 @@ from tenant_apps.online_booking.pages import (
     waitlist_offer_page,
 )
 from tenant_apps.online_booking.throttling import booking_throttle
+from tenant_apps.photos.export import photo_export_download
+from tenant_apps.photos.models import Photo
+from tenant_apps.photos.views import photo_upload_view
 from tenant_apps.scheduling.models import Appointment
 
 urlpatterns = [
@@ -33,9 +36,14 @@ urlpatterns = [
                 schema=schema,
                 # Every client object whose fields a request resolves is logged
                 # (tenant_apps/audit/services.py), in one insert at the end; an
-                # appointment or a form response is part of its client's record.
+                # appointment, a form response or a photo is part of its client's record.
                 object_observers=phi_read_observers(
-                    {Client: "pk", Appointment: "client_id", FormResponse: "client_id"}
+                    {
+                        Client: "pk",
+                        Appointment: "client_id",
+                        FormResponse: "client_id",
+                        Photo: "client_id",
+                    }
                 ),
                 after_execution=[audit_flush_reads],
                 # A console impersonation cannot touch the person's credentials,
@@ -76,6 +84,10 @@ urlpatterns = [
     path("unsubscribe", unsubscribe_page, name="unsubscribe"),
     # Patient files behind short-lived signed URLs (tenant_apps/files/views.py).
     path("files/<str:token>", file_serve, name="file"),
+    # Clinical photos: the upload (multipart) and the marketing export's ZIP
+    # (tenant_apps/photos/views.py, tenant_apps/photos/export.py).
+    path("photos/upload", photo_upload_view, name="photo-upload"),
+    path("photos/export/<str:token>", photo_export_download, name="photo-export"),
     # The staff web app (config/webapp.py): its files, then its shell for any
     # path under /app/ (the app routes in the browser).
     path("app/assets/<str:name>", app_asset, name="app-asset"),

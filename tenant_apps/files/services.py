@@ -190,6 +190,15 @@ def file_store_image_with_thumbnail(
     return image, thumbnail
 
 
+def file_discard(*, files: Sequence[StoredFile]) -> None:
+    """Delete the objects of `files` (rows the caller's transaction wrote and is
+    rolling back): what a caller above calls when its own write after
+    storing fails, so that nothing is left behind."""
+    storage = spa_storage()
+    for file in files:
+        storage.delete(file.key)
+
+
 def file_open(file: StoredFile) -> bytes:
     """The stored bytes of `file` (a file of the spa the connection is on)."""
     with spa_storage().open(file.key, "rb") as handle:

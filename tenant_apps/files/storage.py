@@ -11,7 +11,7 @@ A storage is made for one schema and never names anything outside its folder
 or prefix: keys are checked here (`key_check`: our own random keys only, no
 `..`, no absolute path, no backslash) and again by the backend's `safe_join`.
 Nothing here hands out a storage URL: files are read through the app
-(tenant_apps/files/urls.py).
+(tenant_apps/files/views.py).
 """
 
 from __future__ import annotations
@@ -45,25 +45,41 @@ def _schema_check(schema_name: str) -> str:
     return schema_name
 
 
-class SpaFileSystemStorage(FileSystemStorage):
-    """The spa's folder; any name that is not one of our keys is refused."""
+class _OurKeysOnly:
+    """Every entry point that takes a name refuses one that is not our key,
+    before the backend sees it (the backend's own safe_join is the second wall)."""
+
+    def open(self, name: str, mode: str = "rb"):  # type: ignore[no-untyped-def]
+        return super().open(key_check(name), mode)  # type: ignore[misc]
+
+    def save(self, name: str | None, content, max_length=None) -> str:  # type: ignore[no-untyped-def]
+        return super().save(key_check(name or ""), content, max_length)  # type: ignore[misc,no-any-return]
+
+    def exists(self, name: str) -> bool:
+        return super().exists(key_check(name))  # type: ignore[misc,no-any-return]
+
+    def delete(self, name: str) -> None:
+        super().delete(key_check(name))  # type: ignore[misc]
+
+    def size(self, name: str) -> int:
+        return super().size(key_check(name))  # type: ignore[misc,no-any-return]
+
+    def url(self, name, *args, **kwargs) -> str:  # type: ignore[no-untyped-def]
+        raise NotImplementedError("Files are served through signed app URLs only.")
+
+
+class SpaFileSystemStorage(_OurKeysOnly, FileSystemStorage):
+    """The spa's folder."""
 
     def path(self, name: str) -> str:
         return super().path(key_check(name))
 
-    def url(self, name: str | None) -> str:
-        raise NotImplementedError("Files are served through signed app URLs only.")
 
-
-class SpaS3Storage(S3Storage):
-    """The spa's prefix in the private bucket; any name that is not one of our
-    keys is refused."""
+class SpaS3Storage(_OurKeysOnly, S3Storage):
+    """The spa's prefix in the private bucket."""
 
     def _normalize_name(self, name: str) -> str:
         return super()._normalize_name(key_check(name))
-
-    def url(self, name: str, parameters=None, expire=None, http_method=None) -> str:  # type: ignore[no-untyped-def]
-        raise NotImplementedError("Files are served through signed app URLs only.")
 
 
 def _settings_key() -> tuple[str, ...]:

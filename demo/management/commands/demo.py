@@ -18,6 +18,7 @@ from demo.calendar import Seeded, seed_calendar
 from demo.forms import seed_forms
 from demo.forms_signed import seed_signed_forms
 from demo.messaging import seed_messaging
+from demo.photos import seed_photos
 from demo.records import seed_records
 from demo.spas import (
     DEMO_PASSWORD,
@@ -74,6 +75,7 @@ class Command(BaseCommand):
             seed_forms()
             seed_signed_forms(spa_name=spa.name)
             seed_messaging(spa_name=spa.name)
+            seed_photos()
             connection.set_schema_to_public()
             demo_signed_up(spa, days_ago=signed_up_days_ago)
             demo_subscription(spa, plan_code=plan_code)

@@ -17,6 +17,8 @@ from tests.tenant_apps.forms.matrix import ANSWERS_NULL_WHEN_ALLOWED as FORMS_NU
 from tests.tenant_apps.forms.matrix import MATRIX as FORMS_MATRIX
 from tests.tenant_apps.locations.matrix import MATRIX as LOCATIONS_MATRIX
 from tests.tenant_apps.messaging.matrix import MATRIX as MESSAGING_MATRIX
+from tests.tenant_apps.photos.matrix import ANSWERS_NULL_WHEN_ALLOWED as PHOTOS_NULL
+from tests.tenant_apps.photos.matrix import MATRIX as PHOTOS_MATRIX
 from tests.tenant_apps.profile.matrix import MATRIX as PROFILE_MATRIX
 from tests.tenant_apps.scheduling.matrix import MATRIX as SCHEDULING_MATRIX
 from tests.tenant_apps.staff.matrix import MATRIX as STAFF_MATRIX
@@ -72,6 +74,7 @@ MATRIX: dict[str, tuple[str, Permission]] = {
     **LOCATIONS_MATRIX,
     **PROFILE_MATRIX,
     **MESSAGING_MATRIX,
+    **PHOTOS_MATRIX,
     **SCHEDULING_MATRIX,
     **STAFF_MATRIX,
     **TREATMENT_MATRIX,
@@ -104,7 +107,13 @@ def test_every_root_field_declares_a_permission_and_is_in_the_matrix():
 
 
 # Fields whose document asks for something that is not there: allowed, they answer null.
-ANSWERS_NULL_WHEN_ALLOWED = {"node", "client", "clientMessagingConsents", *FORMS_NULL}
+ANSWERS_NULL_WHEN_ALLOWED = {
+    "node",
+    "client",
+    "clientMessagingConsents",
+    *FORMS_NULL,
+    *PHOTOS_NULL,
+}
 
 CASES = [(field, role) for field in MATRIX for role in [None, *ALL_ROLES]]
 
