@@ -26,6 +26,7 @@ import os
 import statistics
 import tempfile
 import time
+from typing import cast
 
 from _django import setup, summary
 
@@ -41,6 +42,7 @@ def main() -> None:
     from django.db import transaction
 
     from shared_apps.lifecycle.services import spa_provision
+    from tenant_apps.clients.models import Client
     from tenant_apps.forms.document_tasks import document_content, signed_document_create
     from tenant_apps.forms.models import FormResponse
     from tenant_apps.forms.pdf import pdf_render
@@ -59,7 +61,7 @@ def main() -> None:
     signing_identity()  # the development key is made once, before timing
     version = a_consent_version()
     ids = [
-        a_signed_response(client=ClientFactory(date_of_birth=DOB), version=version).pk
+        a_signed_response(client=cast(Client, ClientFactory(date_of_birth=DOB)), version=version).pk
         for _ in range(args.responses)
     ]
 

@@ -44,9 +44,9 @@ class Query(
     BillingQueries,
     MessagingQueries,
     FormQueries,
+    PhotosQueries,
     SignedDocumentQueries,
     TreatmentQueries,
-    PhotosQueries,
     graphene.ObjectType,
 ):
     pass
@@ -63,9 +63,9 @@ class Mutation(
     BillingMutations,
     MessagingMutations,
     FormMutations,
+    PhotosMutations,
     FormLinkMutations,
     TreatmentMutations,
-    PhotosMutations,
     graphene.ObjectType,
 ):
     pass

@@ -86,8 +86,8 @@ KNOWN: dict[str, str] = {
         "the signed PDF's file and SignedDocument, the patient's copy link and its email "
         "(spa), and the email's send job (public), together"
     ),
-    "tenant_apps.forms.services.responses.form_response_record": (
-        "a signed response and its evidence (spa) and the job that renders its PDF (public)"
+    "tenant_apps.forms.document_tasks.signed_document_create": (
+        "the same as its job, render_signed_document, called outside a worker"
     ),
     "tenant_apps.messaging.sending.message_queue": (
         "a message, the outbox row (spa), and its send job (public), together"
@@ -114,6 +114,9 @@ KNOWN: dict[str, str] = {
     "tenant_apps.treatment.graphql.mutations.CheckInAppointment.perform": _APPOINTMENT_JOB,
     # The demo's seeding books its calendars through the booking service.
     "demo.calendar.seed_calendar": _APPOINTMENT_JOB,
+    "demo.forms_signed.seed_signed_forms": (
+        "the demo's signed responses (spa) and their PDF jobs (public)"
+    ),
     "demo.management.commands.demo.Command.handle": _APPOINTMENT_JOB,
     "shared_apps.sms.views.inbound_sms": (
         "an opt-out or confirmation by text: the number's state (public) and the patient's "

@@ -51,7 +51,7 @@ def _open(data: bytes, field: str) -> Image.Image:
         raise _too_many_pixels(field) from None
     except (OSError, SyntaxError, ValueError):
         raise _invalid(field) from None
-    if image.format not in ALLOWED_FORMATS:  # pragma: no cover (formats= above)
+    if _format(image) not in ALLOWED_FORMATS:
         raise _type_not_allowed(field)
     width, height = image.size
     if width < 1 or height < 1:
@@ -59,6 +59,12 @@ def _open(data: bytes, field: str) -> Image.Image:
     if width * height > settings.FILES_MAX_IMAGE_PIXELS:
         raise _too_many_pixels(field)
     return image
+
+
+def _format(image: Image.Image) -> str:
+    # Phones write MPO: a JPEG whose first picture is the photo (the others,
+    # depth maps or previews, are dropped with the metadata).
+    return "JPEG" if image.format == "MPO" else str(image.format)
 
 
 def _type_not_allowed(field: str):  # type: ignore[no-untyped-def]
@@ -120,7 +126,7 @@ def image_clean(data: bytes, *, field: str = "upload", with_thumbnail: bool = Tr
     with warnings.catch_warnings():
         warnings.simplefilter("error", Image.DecompressionBombWarning)
         image = _open(data, field)
-        fmt = str(image.format)
+        fmt = _format(image)
         icc = image.info.get("icc_profile")
         try:
             image.load()

@@ -11,7 +11,7 @@ A storage is made for one schema and never names anything outside its folder
 or prefix: keys are checked here (`key_check`: our own random keys only, no
 `..`, no absolute path, no backslash) and again by the backend's `safe_join`.
 Nothing here hands out a storage URL: files are read through the app
-(tenant_apps/files/urls.py).
+(tenant_apps/files/views.py).
 """
 
 from __future__ import annotations

@@ -103,6 +103,7 @@ def copy_page(request: HttpRequest) -> HttpResponse:
 def copy_download(request: HttpRequest) -> HttpResponse:
     """The signed PDF for the link's token and the patient's date of birth."""
     spa = request.spa  # type: ignore[attr-defined]
+    token = request.POST.get("token", "")[: MAX_TOKEN_LENGTH + 1]
     if is_ratelimited(
         request,
         group=f"forms:copy:{spa.schema_name}",
@@ -110,8 +111,13 @@ def copy_download(request: HttpRequest) -> HttpResponse:
         rate=settings.BOOKING_RATES["forms"],
         increment=True,
     ):
-        return _page(request, valid=True, status=429, error="Too many tries. Please wait a minute.")
-    token = request.POST.get("token", "")[: MAX_TOKEN_LENGTH + 1]
+        return _page(
+            request,
+            valid=True,
+            status=429,
+            error="Too many tries. Please wait a minute.",
+            token=token,
+        )
     try:
         date_of_birth = dt.date.fromisoformat(request.POST.get("date_of_birth", ""))
     except ValueError:

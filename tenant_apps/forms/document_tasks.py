@@ -15,6 +15,7 @@ from __future__ import annotations
 import logging
 
 from django.conf import settings
+from django.db import transaction
 from django.utils import timezone
 
 from shared_apps.jobs.spa import spa_task
@@ -85,7 +86,12 @@ def document_content(*, response: FormResponse, spa: Spa) -> DocumentContent:
 def signed_document_create(*, response_id: int) -> SignedDocument | None:
     """Render, sign and store the PDF of a response, and queue the patient's
     copy; the existing document when there is one; None for no such response.
-    Runs in the caller's transaction (the job's), the response locked."""
+    One transaction (the job's, when it runs in one), the response locked."""
+    with transaction.atomic():
+        return _signed_document_create(response_id=response_id)
+
+
+def _signed_document_create(*, response_id: int) -> SignedDocument | None:
     response = (
         FormResponse.objects.select_for_update(of=("self",))
         .select_related("version", "client", "signature__drawn_image")
@@ -122,14 +128,20 @@ def signed_document_create(*, response_id: int) -> SignedDocument | None:
 
 
 def _queue_copy(*, response: FormResponse, spa: Spa) -> None:
-    # Only a patient's own signature earns an emailed copy; staff entries and
-    # clients without an address get theirs from the spa.
-    if getattr(response, "signature", None) is None or not response.client.email:
+    # Only a patient's own signature earns an emailed copy; staff entries, and
+    # clients without an address or a date of birth on record (the copy page
+    # asks for it), get theirs from the spa.
+    client = response.client
+    if (
+        getattr(response, "signature", None) is None
+        or not client.email
+        or client.date_of_birth is None
+    ):
         return
     _link, token = document_link_issue(response=response)
     message_queue(
         key=f"forms_copy:{response.pk}",
-        client=response.client,
+        client=client,
         channel=Channel.EMAIL,
         kind=MessageKind.FORMS_COPY,
         extra={"forms_link": copy_url(spa=spa, token=token)},

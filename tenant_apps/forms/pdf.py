@@ -18,7 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import zoneinfo
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -26,6 +26,8 @@ from typing import Any
 from django.conf import settings
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
+
+from tenant_apps.forms.schema import visible_fields
 
 FONT = "DejaVu"
 FONT_FILES = {"": "DejaVuSans.ttf", "B": "DejaVuSans-Bold.ttf"}
@@ -88,31 +90,18 @@ class SignatureEvidence:
 # --- what is visible, in words ---------------------------------------------------
 
 
-def _condition_holds(condition: Mapping[str, Any] | None, answers: Mapping[str, Any]) -> bool:
-    if not condition:
-        return True
-    value = answers.get(condition.get("field", ""))
-    if "equals" in condition:
-        return value is not None and value == condition["equals"]
-    if "in" in condition:
-        return value is not None and value in (condition.get("in") or [])
-    return True
-
-
 def visible_sections(
     schema: Mapping[str, Any], answers: Mapping[str, Any]
 ) -> list[tuple[Mapping[str, Any], list[Mapping[str, Any]]]]:
-    """The sections shown and, in each, the fields shown: a condition holds when
-    the field it names (always earlier in the form) was answered with the value."""
-    shown = []
+    """The sections shown and, in each, the fields shown, by the form's own
+    rule (`visible_fields`, tenant_apps/forms/schema.py)."""
+    shown = {id(f) for f in visible_fields(dict(schema), dict(answers))}
+    sections = []
     for section in schema.get("sections") or []:
-        if not _condition_holds(section.get("show_if"), answers):
-            continue
-        fields = [
-            f for f in section.get("fields") or [] if _condition_holds(f.get("show_if"), answers)
-        ]
-        shown.append((section, fields))
-    return shown
+        fields = [f for f in section.get("fields") or [] if id(f) in shown]
+        if fields:
+            sections.append((section, fields))
+    return sections
 
 
 def _option_label(form_field: Mapping[str, Any], value: Any) -> str:
@@ -324,10 +313,3 @@ def pdf_render(content: DocumentContent, *, compress: bool = True) -> bytes:
     _decision(pdf, content)
     _evidence(pdf, content)
     return bytes(pdf.output())
-
-
-def visible_field_keys(schema: Mapping[str, Any], answers: Mapping[str, Any]) -> Sequence[str]:
-    """The keys of the fields the document shows (for tests and callers)."""
-    return [
-        f["key"] for _, fields in visible_sections(schema, answers) for f in fields if "key" in f
-    ]

@@ -10,7 +10,7 @@ a spa's host, so no CSRF surface: a page of another site cannot make the
 browser send the token), with the upload roles (owners, managers, providers).
 Answers JSON: 201 `{"photo": {"id": ...}, "errors": []}`, or `{"photo": null,
 "errors": [{"code", "message", "field"}]}` with 400 (invalid), 401 (not
-signed in), 403 (role), 404 (client or appointment), 413 (too large, checked
+signed in), 403 (role, or the spa suspended), 404 (client or appointment), 413 (too large, checked
 from Content-Length before the body is read and again while reading it), 415
 (not multipart, or not an allowed image).
 """
@@ -89,6 +89,12 @@ def photo_upload_view(request: HttpRequest) -> JsonResponse:
         return _refusal(401, "UNAUTHENTICATED", "Sign in to upload photos.")
     if membership.role not in UPLOAD_ROLES:
         return _refusal(403, "FORBIDDEN", "Owners, managers and providers upload photos.")
+    spa = getattr(request, "spa", None)
+    if spa is not None and spa.is_read_only:
+        # As the API's mutations (core/graphql/view.py): a suspended spa is read-only.
+        return _refusal(
+            403, "SPA_SUSPENDED", "This spa is suspended: it can be read but not changed."
+        )
     if request.content_type != "multipart/form-data":
         return _refusal(415, "UNSUPPORTED_MEDIA_TYPE", "Send multipart/form-data.")
     try:

@@ -16,7 +16,9 @@ from django.core.management.base import BaseCommand, CommandError
 from demo.billing import HISTORY_DAYS, demo_signed_up, demo_subscription
 from demo.calendar import Seeded, seed_calendar
 from demo.forms import seed_forms
+from demo.forms_signed import seed_signed_forms
 from demo.messaging import seed_messaging
+from demo.photos import seed_photos
 from demo.records import seed_records
 from demo.spas import (
     DEMO_PASSWORD,
@@ -71,7 +73,9 @@ class Command(BaseCommand):
             seed_records(area_code=profile["contact_phone"][2:5])
             seeded = seed_calendar(slug=spa.slug)
             seed_forms()
+            seed_signed_forms(spa_name=spa.name)
             seed_messaging(spa_name=spa.name)
+            seed_photos()
             connection.set_schema_to_public()
             demo_signed_up(spa, days_ago=signed_up_days_ago)
             demo_subscription(spa, plan_code=plan_code)

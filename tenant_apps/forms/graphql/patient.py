@@ -15,6 +15,7 @@ from graphql import GraphQLError
 
 from core.graphql.mutations import SpaMutation, error_type, errors_from
 from core.graphql.relay import pk_from_global_id, to_global_id
+from core.graphql.scalars import JSONString
 from shared_apps.accounts.permissions import ANYONE, permission
 from tenant_apps.files.errors import FilesErrorCode
 from tenant_apps.forms.errors import FormErrorCode
@@ -66,7 +67,7 @@ class PatientForm(graphene.ObjectType):
     version_id = graphene.ID(required=True)
     title = graphene.String(required=True)
     kind = graphene.Field(PatientFormKind, required=True)
-    schema = graphene.JSONString(
+    schema = JSONString(
         required=True, description="The form's sections and fields (the form schema contract)."
     )
     content_hash = graphene.String(
@@ -196,7 +197,7 @@ class SubmitFormResponse(SpaMutation):
         token = graphene.String(required=True, description=_TOKEN)
         date_of_birth = graphene.Date(required=True, description=_DOB)
         item_id = graphene.ID(required=True, description="The form's `itemId`.")
-        answers = graphene.JSONString(
+        answers = JSONString(
             required=True, description="An object keyed by field key (the answers contract)."
         )
         decision = graphene.Argument(

@@ -42,7 +42,10 @@ PhotoPhaseEnum = graphene.Enum.from_enum(
 
 
 class PhotoConsentScopeEnum(graphene.Enum):
-    """What a client's photo consent allows."""
+    """What a client's photo consent allows (none when there is none in force)."""
+
+    class Meta:
+        name = "PhotoConsentScope"
 
     NONE = "none"
     CLINICAL = "clinical"

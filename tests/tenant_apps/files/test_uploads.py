@@ -210,3 +210,26 @@ def test_an_object_whose_row_cannot_be_inserted_is_deleted_again(stored_objects,
 
     # then the object it had written is gone too
     assert stored_objects.keys(glow.schema_name) == before
+
+
+@pytest.mark.spa("glow")
+def test_a_phones_multi_picture_jpeg_is_stored_as_its_first_picture():
+    # given an MPO (what many phones write: the photo, then a second picture)
+    first = Image.new("RGB", (60, 40), (250, 10, 10))
+    second = Image.new("RGB", (60, 40), (10, 10, 250))
+    out = io.BytesIO()
+    first.save(out, "MPO", save_all=True, append_images=[second])
+    assert Image.open(io.BytesIO(out.getvalue())).format == "MPO"
+
+    stored = file_store_upload(
+        upload=samples.upload(out.getvalue()),
+        purpose=FilePurpose.PHOTO,
+        client_id=None,
+        actor=ACTOR,
+    )
+
+    image = Image.open(io.BytesIO(file_open(stored)))
+    assert image.format == "JPEG" and stored.content_type == "image/jpeg"
+    assert getattr(image, "n_frames", 1) == 1
+    red, _green, blue = image.convert("RGB").getpixel((30, 20))
+    assert red > 200 and blue < 60

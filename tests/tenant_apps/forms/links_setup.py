@@ -30,7 +30,7 @@ CONSENT_SCHEMA: dict[str, Any] = {
     "sections": [
         {
             "key": "consent",
-            "title": "Neurotoxin consent",
+            "title": "Toxin consent",
             "fields": [
                 {"key": "risks", "type": "markdown", "content": "Bruising, headache."},
                 {"key": "understood", "type": "yes_no", "label": "I understand", "required": True},
@@ -92,8 +92,8 @@ def a_template(name: str, kind: str, schema: dict[str, Any], **extra: Any) -> Fo
 def a_setting() -> Setting:
     """A desk whose service requires a neurotoxin consent and a medical intake."""
     desk = a_desk(clients=0, providers=1)
-    consent = a_template("Neurotoxin consent", "consent", CONSENT_SCHEMA)
-    intake = a_template("Medical intake", "intake", INTAKE_SCHEMA)
+    consent = a_template("Toxin consent", "consent", CONSENT_SCHEMA)
+    intake = a_template("Brief intake", "intake", INTAKE_SCHEMA)
     service_forms_set(service_id=desk.service.pk, template_ids=[consent.pk, intake.pk])
     return Setting(desk=desk, consent=consent, intake=intake)
 

@@ -22,6 +22,10 @@ MATRIX: dict[str, tuple[str, Permission]] = {
         MEMBERS,
     ),
     "formResponse": ('{ formResponse(id: "eA") { decision } }', MEMBERS),
+    "appointmentsForms": (
+        '{ appointmentsForms(appointmentIds: ["eA"]) { appointmentId } }',
+        MEMBERS,
+    ),
     "signedDocumentUrl": ('{ signedDocumentUrl(responseId: "eA") }', MEMBERS),
     "appointmentForms": ('{ appointmentForms(appointmentId: "eA") { state } }', MEMBERS),
     "createFormTemplate": (

@@ -14,7 +14,7 @@ from core.graphql.relay import to_global_id
 from shared_apps.accounts.models import Role
 from tenant_apps.audit.services import Actor
 from tenant_apps.forms.events import appointment_event
-from tenant_apps.forms.links import token_hash
+from tenant_apps.forms.links import form_request_issue, token_hash
 from tenant_apps.forms.models import FormRequest, RequestChannel
 from tenant_apps.forms.reminders import reminder_links_send
 from tenant_apps.messaging.models import Message, MessageKind
@@ -57,7 +57,7 @@ def test_a_booking_with_forms_outstanding_sends_a_link_by_email(glow, mailoutbox
     assert len(sent) == 1
     token = LINK.search(sent[0].body).group(1)
     assert token_hash(token) == request.token_hash
-    assert "Neurotoxin" not in sent[0].body and "intake" not in sent[0].body.lower()
+    assert "Toxin" not in sent[0].body and "intake" not in sent[0].body.lower()
     assert visit.client.last_name not in sent[0].body
 
 
@@ -121,8 +121,6 @@ def test_the_reminder_job_sends_a_fresh_link_within_the_first_reminders_lead(glo
         soon = a_visit(setting=setting, starts_in=dt.timedelta(hours=20))
         later = a_visit(setting=setting, starts_in=dt.timedelta(days=5))
         linked = a_visit(setting=setting, starts_in=dt.timedelta(hours=22))
-        from tenant_apps.forms.links import form_request_issue
-
         form_request_issue(
             appointment_id=linked.appointment.pk,
             channel="email",

@@ -4,6 +4,7 @@ shows nothing (tenant_apps/forms/links.py, patient.py, graphql/patient.py)."""
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import json
 from typing import Any
@@ -13,6 +14,7 @@ from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from core.graphql.relay import to_global_id
 from tenant_apps.audit.models import AuditAction, AuditEntry
 from tenant_apps.audit.services import Actor
 from tenant_apps.files.models import FilePurpose, StoredFile
@@ -107,7 +109,7 @@ def test_a_link_opened_with_the_date_of_birth_shows_the_forms_and_only_a_first_n
     glow, client_for
 ):
     # given a link to an appointment's two outstanding forms
-    visit, request, token = issued(glow)
+    visit, _request, token = issued(glow)
     http = client_for(glow)
 
     # when the patient opens it with their date of birth
@@ -120,7 +122,7 @@ def test_a_link_opened_with_the_date_of_birth_shows_the_forms_and_only_a_first_n
     assert shown["firstName"] == visit.client.first_name
     assert visit.client.last_name not in json.dumps(shown)
     assert shown["tablet"] is False
-    assert sorted(f["title"] for f in shown["forms"]) == ["Medical intake", "Neurotoxin consent"]
+    assert sorted(f["title"] for f in shown["forms"]) == ["Brief intake", "Toxin consent"]
     consent = forms_by_kind(answer)["CONSENT"]
     assert consent["contentHash"] == visit.consent_version.content_hash
     assert json.loads(consent["schema"]) == visit.consent_version.schema
@@ -185,7 +187,7 @@ def test_wrong_dates_of_birth_are_counted_and_revoke_the_link_at_the_limit(glow,
 
 
 def test_a_wrong_date_of_birth_on_submit_is_counted_too(glow, client_for):
-    visit, request, token = issued(glow)
+    _visit, request, token = issued(glow)
     http = client_for(glow)
     item = forms_by_kind(open_link(http, token))["INTAKE"]["itemId"]
 
@@ -208,8 +210,6 @@ def test_a_link_of_one_spa_shows_nothing_on_another_spas_host(glow, radiance, cl
     opened = open_link(client_for(radiance), token)
     with on_spa(glow):
         item_pk = FormRequestItem.objects.filter(request=request).first().pk
-    from core.graphql.relay import to_global_id
-
     with on_spa(radiance):
         item = to_global_id("FormRequestItem", item_pk)
     sent = submit(client_for(radiance), token, item, {"pregnant": False})
@@ -414,7 +414,6 @@ def test_a_photo_upload_goes_to_the_links_client_and_a_dead_link_stores_nothing(
     visit, _, token = issued(glow)
     http = client_for(glow)
     png = png_data_url(80).split(",", 1)[1]
-    import base64
 
     def upload(token: str, dob: dt.date = DOB):
         return http.post(

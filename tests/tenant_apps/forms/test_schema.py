@@ -15,17 +15,19 @@ from tenant_apps.forms.starters import STARTERS
 from tests.tenant_apps.forms.factories import a_schema
 
 
-def _faults(exc: ValidationError) -> dict[str, list[str]]:
+def _faults(exc: ValidationError) -> dict[str, list[str | None]]:
     return {path: [e.code for e in errors] for path, errors in exc.error_dict.items()}
 
 
-def _schema_faults(schema: Any) -> dict[str, list[str]]:
+def _schema_faults(schema: Any) -> dict[str, list[str | None]]:
     with pytest.raises(ValidationError) as caught:
         schema_validate(schema)
     return _faults(caught.value)
 
 
-def _answer_faults(schema: dict[str, Any], answers: Any, **options: Any) -> dict[str, list[str]]:
+def _answer_faults(
+    schema: dict[str, Any], answers: Any, **options: Any
+) -> dict[str, list[str | None]]:
     with pytest.raises(ValidationError) as caught:
         answers_validate(schema=schema, answers=answers, **options)
     return _faults(caught.value)

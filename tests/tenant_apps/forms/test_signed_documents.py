@@ -4,8 +4,10 @@ patient's copy link (tenant_apps/forms/copies.py, copy_pages.py)."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 
 import pytest
+from django.core.cache import cache
 from django.db.models import F
 from django_tenants.utils import tenant_context
 
@@ -23,6 +25,14 @@ from tests.tenant_apps.forms.pdf_text import pdf_text
 from tests.tenant_apps.forms.signed_setup import DOB, a_consent_version, a_signed_response
 
 DOWNLOAD = "/forms/copy/download"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits() -> Iterator[None]:
+    # The download is rate limited per address (the cache counts across tests).
+    cache.clear()
+    yield
+    cache.clear()
 
 
 def _run_job(response_id: int) -> None:
@@ -117,9 +127,12 @@ def test_the_job_is_idempotent():
 
 
 @pytest.mark.spa("glow")
-def test_a_client_without_email_gets_no_copy_link_but_the_document_is_signed():
-    # given a client with no email address
-    client = ClientFactory(date_of_birth=DOB, email="")
+@pytest.mark.parametrize("missing", [{"email": ""}, {"date_of_birth": None}])
+def test_a_client_without_email_or_birth_date_gets_no_copy_link_but_the_document_is_signed(
+    missing,
+):
+    # given a client with no email address, or no date of birth to check
+    client = ClientFactory(**{"date_of_birth": DOB, **missing})
     response = a_signed_response(client=client, version=a_consent_version())
 
     # when the job runs
@@ -324,3 +337,51 @@ def test_a_signed_document_of_one_spa_is_unreachable_from_another(glow, radiance
             assert not AuditEntry.objects.filter(
                 actor_user_id=outsider.membership.user_id, action=AuditAction.VIEW
             ).exists()
+
+
+LIST_QUERY = """
+query ($client: ID!, $first: Int!) {
+  clientFormResponses(clientId: $client, first: $first) {
+    edges { node { decision signedDocument { renderedAt } } }
+  }
+}
+"""
+
+
+def test_a_clients_responses_with_their_documents_take_a_constant_number_of_queries(
+    glow, signed_in, django_assert_num_queries
+):
+    # given a client with three signed responses, each rendered
+    with tenant_context(glow):
+        client = ClientFactory(date_of_birth=DOB)
+        version = a_consent_version()
+        for _ in range(3):
+            _run_job(a_signed_response(client=client, version=version).pk)
+        client_id = global_id(glow, "Client", client.pk)
+    staff = signed_in(glow, "front_desk")
+    staff.graphql(LIST_QUERY, {"client": client_id, "first": 1})  # warm: routing, token
+
+    # then one page or three, with their documents, is the same queries: the
+    # token, the client's existence, the audit insert, the page with its
+    # documents joined
+    with django_assert_num_queries(4):
+        one = staff.graphql(LIST_QUERY, {"client": client_id, "first": 1})
+    with django_assert_num_queries(4):
+        three = staff.graphql(LIST_QUERY, {"client": client_id, "first": 3})
+
+    assert len(one.data["clientFormResponses"]["edges"]) == 1
+    nodes = [edge["node"] for edge in three.data["clientFormResponses"]["edges"]]
+    assert len(nodes) == 3 and all(node["signedDocument"]["renderedAt"] for node in nodes)
+
+
+def test_too_many_tries_from_one_address_are_refused(glow, client_for, settings):
+    # given the rate of the patients' forms pages, spent from one address
+    settings.BOOKING_RATES = {**settings.BOOKING_RATES, "forms": "3/m"}
+    http = client_for(glow)
+    tries = [
+        http.post(DOWNLOAD, {"token": "x" * 43, "date_of_birth": "1990-01-01"}) for _ in range(4)
+    ]
+
+    # then the next is refused before any link is looked at
+    assert [t.status_code for t in tries] == [404, 404, 404, 429]
+    assert "Too many tries" in tries[-1].content.decode()

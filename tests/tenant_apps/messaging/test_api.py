@@ -63,7 +63,7 @@ def test_a_manager_saves_previews_and_resets_a_template(glow, signed_in):
     assert saved.data["saveMessageTemplate"]["template"]["isDefault"] is False
     own = [t for t in listed.data["messageTemplates"] if not t["isDefault"]]
     assert own == [{"kind": "REMINDER", "channel": "SMS", "isDefault": False}]
-    assert len(listed.data["messageTemplates"]) == 7 * 2
+    assert len(listed.data["messageTemplates"]) == 8 * 2
 
     reset = manager.graphql(
         "mutation { resetMessageTemplate(kind: REMINDER, channel: SMS) { errors { code } } }"

@@ -82,6 +82,8 @@ def test_booking_schema_has_nothing_of_the_staff_api():
         "availability",
         "appointment",
         "waitlistOffer",
+        # A patient's forms link (tenant_apps/forms/graphql/patient.py).
+        "formRequest",
     }
     assert set(schema.mutation_type.fields) == {
         "book",
@@ -89,6 +91,7 @@ def test_booking_schema_has_nothing_of_the_staff_api():
         "reschedule",
         "joinWaitlist",
         "claimWaitlistOffer",
+        "submitFormResponse",
     }
     # and no client, staff record or note, in any type it can answer with
     assert not {"Client", "StaffMember", "Membership", "AuditEntry", "Node"} & set(schema.type_map)

@@ -55,7 +55,7 @@ def test_export_with_marketing_consent_gives_a_zip_of_stripped_images_audited(gl
     # then the ZIP holds both images, without metadata
     assert response.status_code == 200 and response["Content-Type"] == "application/zip"
     assert response["Cache-Control"] == "private, no-store"
-    with zipfile.ZipFile(io.BytesIO(response.content)) as archive:
+    with zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content))) as archive:
         names = archive.namelist()
         images = [Image.open(io.BytesIO(archive.read(name))) for name in names]
     assert len(names) == 2 and all(name.endswith(".jpg") for name in names)

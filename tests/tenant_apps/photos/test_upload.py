@@ -14,6 +14,7 @@ from core.graphql.relay import to_global_id
 from tenant_apps.files.models import StoredFile
 from tenant_apps.files.services import file_open
 from tenant_apps.photos.models import Photo
+from tenants.models import Spa, SpaStatus
 from tests.tenant_apps.clients.factories import ClientFactory
 from tests.tenant_apps.files import samples
 from tests.tenant_apps.photos.helpers import photo_consent
@@ -208,3 +209,17 @@ def test_a_client_of_another_spa_is_not_found(glow, radiance, signed_in, stored_
     assert nothing_stored(radiance, stored_objects, before)
     with tenant_context(glow):
         assert not Photo.objects.exists()
+
+
+def test_a_suspended_spa_takes_no_uploads(glow, signed_in, stored_objects):
+    with tenant_context(glow):
+        client = ClientFactory()
+    provider = signed_in(glow, "provider")
+    before = stored_objects.keys(glow.schema_name)
+    Spa.objects.filter(pk=glow.pk).update(status=SpaStatus.SUSPENDED)
+
+    response = provider.post("/photos/upload", form(glow, client))
+
+    assert response.status_code == 403
+    assert response.json()["errors"][0]["code"] == "SPA_SUSPENDED"
+    assert nothing_stored(glow, stored_objects, before)

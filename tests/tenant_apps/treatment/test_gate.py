@@ -83,7 +83,7 @@ def test_check_in_is_refused_while_forms_are_missing_naming_the_forms(glow, sign
 
     assert errors(answer) == ["TREATMENT_GATE_BLOCKED"]
     message = answer.data["checkInAppointment"]["errors"][0]["message"]
-    assert "Medical intake" in message and "Neurotoxin consent" in message
+    assert "Brief intake" in message and "Toxin consent" in message
     assert visit.client.first_name not in message
     with on_spa(glow):
         assert Appointment.objects.get(pk=visit.appointment.pk).status == AppointmentStatus.BOOKED
@@ -107,9 +107,7 @@ def test_a_declined_consent_blocks_check_in(glow):
         sign(visit, consent="declined")
         readiness = appointments_readiness(appointment_ids=[visit.appointment.pk])
     blockers = readiness[visit.appointment.pk].blockers
-    assert [(b.code, b.template_name) for b in blockers] == [
-        ("FORM_DECLINED", "Neurotoxin consent")
-    ]
+    assert [(b.code, b.template_name) for b in blockers] == [("FORM_DECLINED", "Toxin consent")]
 
 
 def test_a_manager_overrides_with_a_reason_recorded_and_audited(glow, signed_in, member_of):
@@ -138,8 +136,8 @@ def test_a_manager_overrides_with_a_reason_recorded_and_audited(glow, signed_in,
     assert override.actor_user_id == manager.user_id
     assert {b["code"] for b in override.blockers} == {"FORM_MISSING"}
     assert {b["template_name"] for b in override.blockers} == {
-        "Medical intake",
-        "Neurotoxin consent",
+        "Brief intake",
+        "Toxin consent",
     }
 
 
