@@ -146,7 +146,7 @@ export function TabletMode({ token, onLeave }: { token: string; onLeave: () => v
           </button>
         )}
       </div>
-      <PatientForms token={token} />
+      <PatientForms token={token} embedded />
     </dialog>
   );
 }

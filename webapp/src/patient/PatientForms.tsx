@@ -13,16 +13,19 @@ type Step =
  * the date of birth first, then each form in turn, then a done page. Phone
  * first. Nothing of the patient is shown before the date of birth matches;
  * an unknown, expired, used or revoked link shows one and the same page. */
-export function PatientForms({ token, fetcher }: { token: string | null; fetcher?: typeof fetch }) {
+export function PatientForms({ token, fetcher, embedded = false }: { token: string | null; fetcher?: typeof fetch; embedded?: boolean }) {
+  // Inside the staff app (tablet mode) the page is a region of its dialog, not a second <main>.
+  const Main = embedded ? EmbeddedMain : PageMain;
   const [step, setStep] = useState<Step>(token ? { at: "dob" } : { at: "invalid" });
   const heading = useRef<HTMLHeadingElement>(null);
   // Each new step's heading takes the focus (screen readers hear the change).
   useEffect(() => heading.current?.focus(), [step.at, step.at === "form" ? step.index : -1]);
 
-  if (step.at === "invalid" || !token) return <InvalidLink headingRef={heading} />;
+  if (step.at === "invalid" || !token) return <InvalidLink headingRef={heading} Main={Main} />;
   if (step.at === "dob")
     return (
       <DateOfBirth
+        Main={Main}
         headingRef={heading}
         onOpen={async (dateOfBirth) => {
           try {
@@ -42,13 +45,13 @@ export function PatientForms({ token, fetcher }: { token: string | null; fetcher
     );
   if (step.at === "done") {
     return (
-      <main className="patient-page" id="main">
+      <Main>
         <h1 ref={heading} tabIndex={-1}>
           Thank you, {step.link.firstName}
         </h1>
         <p>Your forms are with {step.link.spaName}. A copy of each signed form will be emailed to you.</p>
         {step.link.tablet ? <p className="notice">Please hand the tablet back to the front desk.</p> : <p>You can close this page.</p>}
-      </main>
+      </Main>
     );
   }
   const { link, dateOfBirth, index } = step;
@@ -104,7 +107,7 @@ export function PatientForms({ token, fetcher }: { token: string | null; fetcher
   }
 
   return (
-    <main className="patient-page" id="main">
+    <Main>
       <p className="muted">{link.spaName}</p>
       <h1 ref={heading} tabIndex={-1}>
         {form.title}
@@ -123,14 +126,30 @@ export function PatientForms({ token, fetcher }: { token: string | null; fetcher
         uploadPhoto={(file) => uploadPhoto(token, dateOfBirth, file, fetcher)}
         requireDrawnSignature
       />
+    </Main>
+  );
+}
+
+type MainKind = (props: { children: React.ReactNode }) => React.ReactElement;
+
+function PageMain({ children }: { children: React.ReactNode }) {
+  return (
+    <main className="patient-page" id="main">
+      {children}
     </main>
   );
 }
 
+function EmbeddedMain({ children }: { children: React.ReactNode }) {
+  return <div className="patient-page">{children}</div>;
+}
+
 function DateOfBirth({
+  Main,
   headingRef,
   onOpen,
 }: {
+  Main: MainKind;
   headingRef: React.RefObject<HTMLHeadingElement | null>;
   onOpen: (dateOfBirth: string) => Promise<Refusal | null>;
 }) {
@@ -151,7 +170,7 @@ function DateOfBirth({
     if (refused) setError(refused.code === "DATE_OF_BIRTH_MISMATCH" ? "That date of birth does not match our records. Check it and try again." : refused.message);
   }
   return (
-    <main className="patient-page" id="main">
+    <Main>
       <h1 ref={headingRef} tabIndex={-1}>
         Your forms
       </h1>
@@ -179,18 +198,18 @@ function DateOfBirth({
           {busy ? "Checking…" : "Continue"}
         </button>
       </form>
-    </main>
+    </Main>
   );
 }
 
-function InvalidLink({ headingRef }: { headingRef: React.RefObject<HTMLHeadingElement | null> }) {
+function InvalidLink({ headingRef, Main }: { headingRef: React.RefObject<HTMLHeadingElement | null>; Main: MainKind }) {
   return (
-    <main className="patient-page" id="main">
+    <Main>
       <h1 ref={headingRef} tabIndex={-1}>
         This link does not work
       </h1>
       <p>It may have expired, been used already, or been replaced by a newer one.</p>
       <p>Please contact the spa for a new link.</p>
-    </main>
+    </Main>
   );
 }
