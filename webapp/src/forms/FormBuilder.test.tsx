@@ -53,6 +53,21 @@ describe("the form builder", () => {
     );
   });
 
+  it("shows the API's errors, named by camelCase path, beside the input at fault", () => {
+    const schema: FormSchema = {
+      sections: [{ key: "s", title: "History", fields: [{ key: "meds", type: "text", label: "Medications", maps_to: "medications" }] }],
+    };
+    const problems = problemsByPath([
+      { field: "sections.0.fields.0.mapsTo", message: "maps_to is allergies, medications or medical_conditions." },
+      { field: "sections.0.title", message: "At most 200 characters." },
+    ]);
+    render(<FormBuilder title="Intake" kind="intake" schema={schema} onChange={() => {}} problems={problems} />);
+    expect(screen.getByLabelText("Question 1: copy the answer to the client's record")).toHaveAccessibleDescription(
+      "maps_to is allergies, medications or medical_conditions.",
+    );
+    expect(screen.getByLabelText("Section title")).toHaveAccessibleDescription("At most 200 characters.");
+  });
+
   it("has no axe violations with every field type", async () => {
     const user = userEvent.setup();
     const { container } = render(<Harness start={{ sections: [] }} />);
