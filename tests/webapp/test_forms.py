@@ -339,6 +339,9 @@ def test_check_in_blocked_by_the_gate_then_overridden_by_a_manager(
         tablet.get_by_role("button", name="Leave tablet mode…").click()
         tablet.get_by_role("button", name="Leave tablet mode", exact=True).click()
         expect(tablet).to_be_hidden()
+        # or a new link by email, its expiry said
+        panel.get_by_role("button", name="Send link by email").click()
+        expect(panel.get_by_role("status").filter(has_text="Link sent by email")).to_be_visible()
         panel.get_by_role("button", name="Check in").click()
         gate = page.get_by_role("dialog", name="Forms missing: not checked in")
         expect(gate).to_contain_text("Quick intake: missing")
