@@ -21,6 +21,7 @@ from playwright.sync_api import Page, ViewportSize, expect
 from core.graphql.relay import to_global_id
 from tenant_apps.audit.services import Actor
 from tenant_apps.clients.models import Client
+from tenant_apps.files.models import StoredFile
 from tenant_apps.forms.links import form_request_issue
 from tenant_apps.forms.models import FormResponse, FormTemplate, FormVersion
 from tenant_apps.forms.services.templates import (
@@ -75,6 +76,7 @@ INTAKE = {
                     "label": "Are you pregnant or breastfeeding?",
                     "required": True,
                 },
+                {"key": "area_photo", "type": "photo", "label": "A photo of the area (optional)"},
             ],
         }
     ]
@@ -233,6 +235,15 @@ def test_a_patient_fills_intake_and_consent_on_a_phone_and_the_desk_sees_ready(
         ).check()
         page.get_by_label(re.compile("^Which allergies")).fill("Penicillin")
         page.get_by_role("group", name=re.compile("^Are you pregnant")).get_by_label("No").check()
+        # a photo the form asks for goes up first (EXIF stripped); the answer names it
+        page.get_by_label(re.compile("^A photo of the area")).set_input_files(
+            {
+                "name": "area.jpg",
+                "mimeType": "image/jpeg",
+                "buffer": samples.jpeg_with_gps(size=(120, 80)),
+            }
+        )
+        expect(page.get_by_text("Photo added: area.jpg.")).to_be_visible()
         violations["intake on a phone"] = axe_violations(page)
         screenshot(page, "forms-patient-intake")
         page.get_by_role("button", name="Send").click()
@@ -268,11 +279,14 @@ def test_a_patient_fills_intake_and_consent_on_a_phone_and_the_desk_sees_ready(
             for r in FormResponse.objects.filter(client=robin).select_related("version__template")
         }
         assert set(responses) == {"Quick intake", "Toxin consent"}
-        assert responses["Quick intake"].answers == {
+        intake_answers = responses["Quick intake"].answers
+        photo = intake_answers.pop("area_photo")
+        assert intake_answers == {
             "has_allergies": True,
             "allergy_list": "Penicillin",
             "pregnant": False,
         }
+        assert StoredFile.objects.get(pk=photo["file_id"]).client_id == robin.pk
         consent = responses["Toxin consent"]
         assert consent.decision == "accepted" and consent.appointment_id == appointment.pk
         assert consent.signature.typed_name == "Robin Patient"
