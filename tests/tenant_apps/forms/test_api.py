@@ -389,3 +389,21 @@ def test_a_calendar_page_of_form_statuses_costs_the_same_whatever_its_size(
     states = [row["forms"][0]["state"] for row in page.data["appointmentsForms"]]
     assert states == ["MISSING", "COMPLETE"] * 4
     assert [row["appointmentId"] for row in page.data["appointmentsForms"]] == ids
+
+
+def test_a_response_read_by_node_is_audited_too(glow, signed_in):
+    member = signed_in(glow, "front_desk")
+    with tenant_context(glow):
+        client = ClientFactory()
+        response = a_response(client_id=client.pk, version=a_version(name="By node"))
+        response_id = to_global_id("FormResponse", response.pk)
+        before = AuditEntry.objects.count()
+
+    answer = member.graphql(
+        "query($id: ID!) { node(id: $id) { ... on FormResponse { answers } } }", {"id": response_id}
+    )
+
+    assert json.loads(answer.data["node"]["answers"])["smoker"] is False
+    with tenant_context(glow):
+        (entry,) = AuditEntry.objects.order_by("seq")[before:]
+    assert (entry.action, entry.client_ids) == (AuditAction.VIEW, [client.pk])
