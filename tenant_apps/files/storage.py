@@ -3,7 +3,7 @@
 - `FILES_BACKEND=local` (the default): the filesystem under `FILES_ROOT`
   (`<project>/.data/files`), one folder per spa schema.
 - `FILES_BACKEND=s3`: a private bucket through django-storages (`S3Storage`,
-  ACL private, no query-string URLs handed out), the spa's schema name as the
+  canned ACL `FILES_S3_ACL`, "private" by default; no URL handed out), the spa's schema name as the
   key prefix. Bucket, endpoint, region and keys come from the environment
   (`FILES_S3_*`, config/settings/base.py; prod requires them).
 
@@ -91,12 +91,13 @@ def _settings_key() -> tuple[str, ...]:
         settings.FILES_S3_REGION,
         settings.FILES_S3_ACCESS_KEY_ID,
         settings.FILES_S3_SECRET_ACCESS_KEY,
+        settings.FILES_S3_ACL,
     )
 
 
 @lru_cache(maxsize=256)
 def _storage(schema_name: str, config: tuple[str, ...]) -> Storage:
-    backend, root, bucket, endpoint, region, access_key, secret_key = config
+    backend, root, bucket, endpoint, region, access_key, secret_key, acl = config
     if backend == "local":
         return SpaFileSystemStorage(
             location=str(Path(root) / schema_name),
@@ -111,7 +112,7 @@ def _storage(schema_name: str, config: tuple[str, ...]) -> Storage:
             region_name=region or None,
             access_key=access_key or None,
             secret_key=secret_key or None,
-            default_acl="private",
+            default_acl=acl or None,
             querystring_auth=False,
             # Keys are 128 random bits: no existence check (one request less).
             file_overwrite=True,
