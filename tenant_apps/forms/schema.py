@@ -141,7 +141,11 @@ def _condition_values_ok(field: dict[str, Any], values: list[Any]) -> bool:
     if kind == "yes_no":
         return all(isinstance(v, bool) for v in values)
     if kind in ("choice", "multi_choice"):
-        options = {o.get("value") for o in field.get("options") or [] if isinstance(o, dict)}
+        options = {
+            o.get("value")
+            for o in field.get("options") or []
+            if isinstance(o, dict) and isinstance(o.get("value"), str)
+        }
         return all(isinstance(v, str) and v in options for v in values)
     if kind == "number":
         return all(_is_number(v) for v in values)

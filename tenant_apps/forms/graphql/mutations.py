@@ -8,6 +8,7 @@ import graphene
 from core.graphql.arguments import enum_value, given_fields
 from core.graphql.mutations import SpaMutation
 from core.graphql.relay import pk_from_global_id
+from core.graphql.scalars import JSONString
 from shared_apps.accounts.permissions import MANAGERS
 from tenant_apps.forms.errors import FormErrorCode
 from tenant_apps.forms.graphql.types import (
@@ -48,7 +49,7 @@ class CreateFormTemplate(FormMutation):
         description = graphene.String(default_value="")
         renewal = RenewalEnum(default_value="once")
         renewal_months = graphene.Int()
-        draft = graphene.JSONString(description="A schema to start from.")
+        draft = JSONString(description="A schema to start from.")
 
     template = graphene.Field(FormTemplateNode, description="Null on errors.")
 
@@ -92,7 +93,7 @@ class SaveFormDraft(FormMutation):
 
     class Arguments:
         id = graphene.ID(required=True)
-        schema = graphene.JSONString(required=True)
+        schema = JSONString(required=True)
 
     template = graphene.Field(FormTemplateNode, description="Null on errors.")
 

@@ -13,6 +13,7 @@ from graphene_django import DjangoObjectType
 from core.graphql.mutations import error_type
 from core.graphql.pagination import CountableConnection
 from core.graphql.relay import SpaNode, to_global_id
+from core.graphql.scalars import JSONString
 from tenant_apps.catalog.graphql.types import ServiceNode
 from tenant_apps.catalog.models import Service
 from tenant_apps.clients.graphql.types import ClientNode
@@ -76,7 +77,7 @@ class FormVersionNode(DjangoObjectType):
         fields = ("number", "title", "content_hash", "published_at")
 
     kind = graphene.Field(FormKindEnum, required=True)
-    schema = graphene.JSONString(
+    schema = JSONString(
         required=True, description="The form's sections and fields (tenant_apps/forms/schema.py)."
     )
     template_id = graphene.ID(required=True, description="The template's global ID.")
@@ -105,7 +106,7 @@ class FormTemplateNode(DjangoObjectType):
 
     kind = graphene.Field(FormKindEnum, required=True)
     renewal = graphene.Field(RenewalEnum, required=True)
-    draft = graphene.JSONString(
+    draft = JSONString(
         required=True, description="The schema being edited (tenant_apps/forms/schema.py)."
     )
     is_archived = graphene.Boolean(required=True)
@@ -186,7 +187,7 @@ class FormResponseNode(DjangoObjectType):
     client = graphene.Field(ClientNode, required=True)
     version = graphene.Field(FormVersionNode, required=True)
     appointment_id = graphene.ID(description="The appointment it was given for, if any.")
-    answers = graphene.JSONString(required=True, description="Keyed by field key.")
+    answers = JSONString(required=True, description="Keyed by field key.")
     decision = graphene.Field(DecisionEnum, required=True)
     photo_scope = graphene.Field(PhotoScopeEnum, description="An accepted photo consent's scope.")
     source = graphene.Field(ResponseSourceEnum, required=True)
@@ -242,3 +243,13 @@ class ServiceRequiredFormsType(graphene.ObjectType):
 
     service_id = graphene.ID(required=True)
     templates = graphene.List(graphene.NonNull(FormTemplateNode), required=True)
+
+
+class AppointmentFormsType(graphene.ObjectType):
+    """The required forms of one appointment."""
+
+    class Meta:
+        name = "AppointmentForms"
+
+    appointment_id = graphene.ID(required=True)
+    forms = graphene.List(graphene.NonNull(FormStatusType), required=True)

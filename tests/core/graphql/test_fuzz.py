@@ -40,6 +40,23 @@ SCALARS = {
     "Date": DATES.map(lambda day: nodes.String(day.isoformat())),
     "DateTime": DATETIMES.map(lambda moment: nodes.String(moment.isoformat())),
     "Time": st.times().map(lambda moment: nodes.String(moment.isoformat())),
+    # Any JSON (a form's schema, tenant_apps/forms/schema.py), and text that is not.
+    "JSONString": (
+        st.recursive(
+            st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=20),
+            lambda inner: (
+                st.lists(inner, max_size=4)
+                | st.dictionaries(
+                    st.sampled_from(["sections", "key", "type", "fields", "options", "show_if"])
+                    | st.text(max_size=8),
+                    inner,
+                    max_size=4,
+                )
+            ),
+            max_leaves=20,
+        ).map(json.dumps)
+        | st.text(max_size=30)
+    ).map(nodes.String),
 }
 # Examples per root field: enough to reach edge values (hypothesis tries them
 # early), small enough for CI.

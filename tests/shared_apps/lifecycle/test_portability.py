@@ -89,6 +89,9 @@ def test_export_then_restore_under_a_new_slug_round_trips_every_row(template_wit
         # Every spa's messaging settings and default reminder schedule.
         "messaging_messagingsettings": 1,
         "messaging_reminderrule": 3,
+        # The starter forms, each published (tenant_apps/forms/starters.py).
+        "forms_formtemplate": 6,
+        "forms_formversion": 6,
     }
     team = {
         (m.user.email, m.role) for m in Membership.objects.filter(spa=copy).select_related("user")
@@ -239,8 +242,8 @@ def test_commands_export_and_restore(template_with_visits, tmp_path, capsys):
 
     out = capsys.readouterr().out
     # 1 profile, 50 visits, 3 clients and their 3 audit entries, the messaging
-    # settings and the 3 default reminders
-    assert re.search(r"lumen: \d+ tables, 61 rows", out)
+    # settings and the 3 default reminders, the 6 starter forms and their versions
+    assert re.search(r"lumen: \d+ tables, 73 rows", out)
     assert "lumen-cli restored: http://lumen-cli.medspa.test/graphql/" in out
     assert _state("spa_lumen_cli") == _state("spa_lumen")
 

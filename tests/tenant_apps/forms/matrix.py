@@ -16,6 +16,10 @@ MATRIX: dict[str, tuple[str, Permission]] = {
         MEMBERS,
     ),
     "formResponse": ('{ formResponse(id: "eA") { decision } }', MEMBERS),
+    "appointmentsForms": (
+        '{ appointmentsForms(appointmentIds: ["eA"]) { appointmentId } }',
+        MEMBERS,
+    ),
     "appointmentForms": ('{ appointmentForms(appointmentId: "eA") { state } }', MEMBERS),
     "createFormTemplate": (
         'mutation { createFormTemplate(name: "Matrix", kind: INTAKE) { errors { code } } }',

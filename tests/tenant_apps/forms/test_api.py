@@ -264,3 +264,146 @@ def test_another_spa_cannot_read_publish_or_require_this_spas_forms(glow, radian
         assert FormTemplate.objects.get(pk=version.template_id).draft == drafts
         assert FormTemplate.objects.get(pk=version.template_id).archived_at is None
         assert not ServiceForm.objects.filter(service=service).exists()
+
+
+LIST = """{
+  formTemplates(includeArchived: true) {
+    id name kind renewal isArchived latestVersion { number } versions { number }
+    requiredByServices { name }
+  }
+}"""
+
+
+def test_the_template_list_costs_the_same_whatever_its_length(
+    glow, signed_in, django_assert_num_queries
+):
+    member = signed_in(glow, "provider")
+    member.graphql(LIST)  # warm the connection's schema
+    # the token, the templates, their versions, their services
+    with django_assert_num_queries(4):
+        few = member.graphql(LIST)
+    with tenant_context(glow):
+        service = ServiceFactory()
+        made = [a_version(name=f"Listed {i}") for i in range(5)]
+        service_forms_set(service_id=service.pk, template_ids=[v.template_id for v in made])
+    with django_assert_num_queries(4):
+        many = member.graphql(LIST)
+
+    assert len(many.data["formTemplates"]) == len(few.data["formTemplates"]) + 5
+    listed = {t["name"]: t for t in many.data["formTemplates"]}
+    assert listed["Listed 0"]["requiredByServices"] == [{"name": service.name}]
+    assert listed["Medical intake"]["latestVersion"] == {"number": 1}
+
+
+def test_a_manager_sets_what_a_service_requires_and_changes_a_forms_renewal(glow, signed_in):
+    manager = signed_in(glow, "manager")
+    with tenant_context(glow):
+        service = ServiceFactory()
+        intake = FormTemplate.objects.get(starter_key="medical_intake")
+        photo = FormTemplate.objects.get(starter_key="photo_consent")
+        ids = {
+            "service": to_global_id("Service", service.pk),
+            "intake": to_global_id("FormTemplate", intake.pk),
+            "photo": to_global_id("FormTemplate", photo.pk),
+        }
+
+    set_forms = manager.graphql(
+        "mutation($s: ID!, $t: [ID!]!) { setServiceForms(serviceId: $s, templateIds: $t) "
+        "{ templates { name } errors { code } } }",
+        {"s": ids["service"], "t": [ids["photo"], ids["intake"]]},
+    )
+    required = manager.graphql(
+        "query($ids: [ID!]!) { serviceRequiredForms(serviceIds: $ids) "
+        "{ serviceId templates { name } } }",
+        {"ids": [ids["service"]]},
+    )
+    update = manager.graphql(
+        "mutation($id: ID!) { updateFormTemplate(id: $id, input: {renewal: PER_VISIT}) "
+        "{ template { renewal renewalMonths } errors { code } } }",
+        {"id": ids["photo"]},
+    )
+    bad = manager.graphql(
+        "mutation($id: ID!) { updateFormTemplate(id: $id, input: {renewal: MONTHS}) "
+        "{ errors { field code } } }",
+        {"id": ids["photo"]},
+    )
+
+    names = [t["name"] for t in set_forms.data["setServiceForms"]["templates"]]
+    assert names == ["Medical intake", "Photo consent"]
+    assert required.data["serviceRequiredForms"] == [
+        {"serviceId": ids["service"], "templates": [{"name": n} for n in names]}
+    ]
+    assert update.data["updateFormTemplate"]["template"] == {
+        "renewal": "PER_VISIT",
+        "renewalMonths": None,
+    }
+    assert bad.data["updateFormTemplate"]["errors"] == [
+        {"field": "renewalMonths", "code": "RENEWAL_INVALID"}
+    ]
+
+
+MANY_FORMS = """query($ids: [ID!]!) {
+  appointmentsForms(appointmentIds: $ids) { appointmentId forms { template { name } state } }
+}"""
+
+
+def test_a_calendar_page_of_form_statuses_costs_the_same_whatever_its_size(
+    glow, signed_in, django_assert_num_queries
+):
+    desk = signed_in(glow, "front_desk")
+    with tenant_context(glow):
+        version = a_version(name="Page", kind="consent", renewal="per_visit")
+        service = ServiceFactory()
+        service_forms_set(service_id=service.pk, template_ids=[version.template_id])
+        ids = []
+        for i in range(8):
+            appointment = AppointmentFactory(client=ClientFactory())
+            AppointmentService.objects.create(
+                appointment=appointment,
+                service=service,
+                position=0,
+                starts_at=appointment.starts_at,
+                ends_at=appointment.ends_at,
+                price_cents=1,
+                currency="USD",
+            )
+            if i % 2:
+                a_response(
+                    client_id=appointment.client_id,
+                    version=version,
+                    decision="accepted",
+                    appointment_id=appointment.pk,
+                )
+            ids.append(to_global_id("Appointment", appointment.pk))
+    desk.graphql(MANY_FORMS, {"ids": ids[:1]})  # warm the connection's schema
+
+    # the token, the appointments seen, the audit, then the status's four
+    with django_assert_num_queries(7):
+        one = desk.graphql(MANY_FORMS, {"ids": ids[:1]})
+    with django_assert_num_queries(7):
+        page = desk.graphql(MANY_FORMS, {"ids": ids})
+
+    assert one.data["appointmentsForms"][0]["forms"] == [
+        {"template": {"name": "Page"}, "state": "MISSING"}
+    ]
+    states = [row["forms"][0]["state"] for row in page.data["appointmentsForms"]]
+    assert states == ["MISSING", "COMPLETE"] * 4
+    assert [row["appointmentId"] for row in page.data["appointmentsForms"]] == ids
+
+
+def test_a_response_read_by_node_is_audited_too(glow, signed_in):
+    member = signed_in(glow, "front_desk")
+    with tenant_context(glow):
+        client = ClientFactory()
+        response = a_response(client_id=client.pk, version=a_version(name="By node"))
+        response_id = to_global_id("FormResponse", response.pk)
+        before = AuditEntry.objects.count()
+
+    answer = member.graphql(
+        "query($id: ID!) { node(id: $id) { ... on FormResponse { answers } } }", {"id": response_id}
+    )
+
+    assert json.loads(answer.data["node"]["answers"])["smoker"] is False
+    with tenant_context(glow):
+        (entry,) = AuditEntry.objects.order_by("seq")[before:]
+    assert (entry.action, entry.client_ids) == (AuditAction.VIEW, [client.pk])

@@ -9,6 +9,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from tenant_apps.audit.models import AuditAction, AuditEntry
+from tenant_apps.files.models import StoredFile
 from tenant_apps.forms.hashing import document_hash, shown_hash
 from tenant_apps.forms.models import FormResponse, Signature
 from tenant_apps.forms.services.responses import RENDER_TASK, add_months, form_response_record
@@ -168,3 +169,39 @@ def test_a_form_without_signature_defers_no_pdf_and_is_valid_until_per_renewal()
     assert response.valid_until is None
     assert not Signature.objects.filter(response=response).exists()
     assert queued_jobs(RENDER_TASK) == []
+
+
+@pytest.mark.spa("glow")
+def test_a_photo_answer_must_be_this_clients_form_upload():
+    schema = {
+        "sections": [
+            {
+                "key": "s",
+                "title": "S",
+                "fields": [{"key": "area", "type": "photo", "label": "The area", "required": True}],
+            }
+        ]
+    }
+    version = a_version(schema=schema)
+    client, stranger = ClientFactory(), ClientFactory()
+
+    def upload(owner, purpose="form_upload"):
+        return StoredFile.objects.create(
+            key=f"k/{owner.pk}/{purpose}",
+            purpose=purpose,
+            content_type="image/jpeg",
+            size_bytes=10,
+            sha256="0" * 64,
+            client=owner,
+        )
+
+    theirs, signature_image, mine = upload(stranger), upload(client, "signature"), upload(client)
+    for file in (theirs, signature_image):
+        with pytest.raises(ValidationError) as refused:
+            a_response(client_id=client.pk, version=version, answers={"area": {"file_id": file.pk}})
+        assert _code(refused) == ("area", "ANSWER_INVALID")
+    recorded = a_response(
+        client_id=client.pk, version=version, answers={"area": {"file_id": mine.pk}}
+    )
+
+    assert recorded.answers == {"area": {"file_id": mine.pk}}
