@@ -114,6 +114,9 @@ KNOWN: dict[str, str] = {
     "tenant_apps.treatment.graphql.mutations.CheckInAppointment.perform": _APPOINTMENT_JOB,
     # The demo's seeding books its calendars through the booking service.
     "demo.calendar.seed_calendar": _APPOINTMENT_JOB,
+    "demo.photos.seed_photos": (
+        "the demo's photo consents (spa) and the jobs rendering their PDFs (public)"
+    ),
     "demo.forms_signed.seed_signed_forms": (
         "the demo's signed responses (spa) and their PDF jobs (public)"
     ),

@@ -421,6 +421,9 @@ FILES_S3_ENDPOINT_URL = env("FILES_S3_ENDPOINT_URL", default="")
 FILES_S3_REGION = env("FILES_S3_REGION", default="")
 FILES_S3_ACCESS_KEY_ID = env("FILES_S3_ACCESS_KEY_ID", default="")
 FILES_S3_SECRET_ACCESS_KEY = env("FILES_S3_SECRET_ACCESS_KEY", default="")
+# The canned ACL sent with each object; empty sends none (an AWS bucket with ACLs
+# disabled, "bucket owner enforced", accepts only none or bucket-owner-full-control).
+FILES_S3_ACL = env("FILES_S3_ACL", default="private")
 # An upload is refused past this size (read in chunks, never held whole first).
 FILES_MAX_UPLOAD_BYTES = env.int("FILES_MAX_UPLOAD_BYTES", default=20 * 1024 * 1024)
 # An image of more pixels is refused before it is decoded (decompression bombs).

@@ -3,7 +3,7 @@
 - `FILES_BACKEND=local` (the default): the filesystem under `FILES_ROOT`
   (`<project>/.data/files`), one folder per spa schema.
 - `FILES_BACKEND=s3`: a private bucket through django-storages (`S3Storage`,
-  ACL private, no query-string URLs handed out), the spa's schema name as the
+  canned ACL `FILES_S3_ACL`, "private" by default; no URL handed out), the spa's schema name as the
   key prefix. Bucket, endpoint, region and keys come from the environment
   (`FILES_S3_*`, config/settings/base.py; prod requires them).
 
@@ -29,6 +29,8 @@ from tenants.db import connection
 
 # purpose/32 hex digits.ext: what services.py makes (no PHI, nothing to traverse).
 KEY_PATTERN = re.compile(r"^[a-z_]{1,20}/[0-9a-f]{32}\.[a-z0-9]{1,5}$")
+# A purpose's folder (listed by the orphan sweep, tenant_apps/files/sweep.py).
+FOLDER_PATTERN = re.compile(r"^[a-z_]{1,20}$")
 SCHEMA_PATTERN = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
 
 
@@ -37,6 +39,11 @@ def key_check(key: str) -> str:
     if not KEY_PATTERN.fullmatch(key):
         raise SuspiciousFileOperation("Not a file key of this platform.")
     return key
+
+
+def key_or_folder_check(name: str) -> str:
+    """`name` if it is one of our keys or a purpose's folder."""
+    return name if FOLDER_PATTERN.fullmatch(name) else key_check(name)
 
 
 def _schema_check(schema_name: str) -> str:
@@ -64,6 +71,11 @@ class _OurKeysOnly:
     def size(self, name: str) -> int:
         return super().size(key_check(name))  # type: ignore[misc,no-any-return]
 
+    def listdir(self, path: str) -> tuple[list[str], list[str]]:
+        if not FOLDER_PATTERN.fullmatch(path):
+            raise SuspiciousFileOperation("Only a purpose's folder is listed.")
+        return super().listdir(path)  # type: ignore[misc,no-any-return]
+
     def url(self, name, *args, **kwargs) -> str:  # type: ignore[no-untyped-def]
         raise NotImplementedError("Files are served through signed app URLs only.")
 
@@ -72,14 +84,14 @@ class SpaFileSystemStorage(_OurKeysOnly, FileSystemStorage):
     """The spa's folder."""
 
     def path(self, name: str) -> str:
-        return super().path(key_check(name))
+        return super().path(key_or_folder_check(name))
 
 
 class SpaS3Storage(_OurKeysOnly, S3Storage):
     """The spa's prefix in the private bucket."""
 
     def _normalize_name(self, name: str) -> str:
-        return super()._normalize_name(key_check(name))
+        return super()._normalize_name(key_or_folder_check(name))
 
 
 def _settings_key() -> tuple[str, ...]:
@@ -91,12 +103,13 @@ def _settings_key() -> tuple[str, ...]:
         settings.FILES_S3_REGION,
         settings.FILES_S3_ACCESS_KEY_ID,
         settings.FILES_S3_SECRET_ACCESS_KEY,
+        settings.FILES_S3_ACL,
     )
 
 
 @lru_cache(maxsize=256)
 def _storage(schema_name: str, config: tuple[str, ...]) -> Storage:
-    backend, root, bucket, endpoint, region, access_key, secret_key = config
+    backend, root, bucket, endpoint, region, access_key, secret_key, acl = config
     if backend == "local":
         return SpaFileSystemStorage(
             location=str(Path(root) / schema_name),
@@ -111,7 +124,7 @@ def _storage(schema_name: str, config: tuple[str, ...]) -> Storage:
             region_name=region or None,
             access_key=access_key or None,
             secret_key=secret_key or None,
-            default_acl="private",
+            default_acl=acl or None,
             querystring_auth=False,
             # Keys are 128 random bits: no existence check (one request less).
             file_overwrite=True,

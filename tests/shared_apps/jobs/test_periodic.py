@@ -23,6 +23,7 @@ def test_periodic_jobs_replace_the_scheduled_commands():
         "console_metrics": ("console.metrics", "37 * * * *"),
         "retry_stalled_jobs": ("jobs.retry_stalled", "* * * * *"),
         "spa_spares": ("lifecycle.spares", "*/5 * * * *"),
+        "forms_reminder_links": ("forms.reminder_fanout", "*/15 * * * *"),
     }
 
 

@@ -54,8 +54,11 @@ def test_a_booking_defers_its_job_in_its_own_transaction_and_a_rollback_takes_it
 
     with pytest.raises(Undo), transaction.atomic():
         book(desk, client=0)
-        # Inside the booking's transaction the job is there, uncommitted.
-        assert [job["task"] for job in queued_jobs()[before:]] == ["messaging.appointment_event"]
+        # Inside the booking's transaction the jobs are there, uncommitted.
+        assert [job["task"] for job in queued_jobs()[before:]] == [
+            "messaging.appointment_event",
+            "forms.appointment_event",
+        ]
         raise Undo
 
     assert len(queued_jobs()) == before

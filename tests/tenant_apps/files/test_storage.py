@@ -12,6 +12,7 @@ from tenant_apps.audit.services import Actor
 from tenant_apps.files.models import FilePurpose
 from tenant_apps.files.services import file_open, file_store_bytes
 from tenant_apps.files.storage import spa_storage
+from tests.s3 import BUCKET
 from tests.tenant_apps.clients.factories import ClientFactory
 from tests.tenant_apps.files.samples import png
 
@@ -38,6 +39,13 @@ def test_a_file_round_trips_inside_the_spas_own_folder_or_prefix(files_backend, 
     assert stored.size_bytes == len(PDF)
     # and it is in glow's folder or prefix, and nowhere else
     assert stored.key in files_backend.keys(glow.schema_name)
+    if files_backend.s3 is not None:
+        # private: the owner alone has any grant
+        acl = files_backend.s3.client().get_object_acl(
+            Bucket=BUCKET, Key=f"{glow.schema_name}/{stored.key}"
+        )
+        assert [grant["Permission"] for grant in acl["Grants"]] == ["FULL_CONTROL"]
+        assert acl["Grants"][0]["Grantee"]["Type"] == "CanonicalUser"
 
 
 def test_an_image_round_trips_reencoded(files_backend, glow):

@@ -447,3 +447,25 @@ def test_a_photo_upload_goes_to_the_links_client_and_a_dead_link_stores_nothing(
     assert not_an_image.status_code == 400
     with on_spa(glow):
         assert StoredFile.objects.filter(purpose=FilePurpose.FORM_UPLOAD).count() == 1
+
+
+def test_a_photo_upload_with_a_link_of_one_spa_stores_nothing_on_another(
+    glow, radiance, client_for
+):
+    _, _, token = issued(glow)
+    png = base64.b64decode(png_data_url(80).split(",", 1)[1])
+
+    answer = client_for(radiance).post(
+        "/forms/upload",
+        {
+            "token": token,
+            "dateOfBirth": DOB.isoformat(),
+            "file": SimpleUploadedFile("p.png", png, "image/png"),
+        },
+    )
+
+    assert answer.status_code == 404
+    assert answer.json()["code"] == "LINK_INVALID"
+    for spa in (glow, radiance):
+        with on_spa(spa):
+            assert not StoredFile.objects.filter(purpose=FilePurpose.FORM_UPLOAD).exists()
