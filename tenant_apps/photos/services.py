@@ -13,7 +13,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
@@ -130,10 +129,3 @@ def photos_for_export(*, photo_ids: Sequence[int], actor: Actor) -> list[Photo]:
     audit_record(actor=actor, action=AuditAction.VIEW, client_ids=scopes.keys())
     order = {pk: index for index, pk in enumerate(ids)}
     return sorted(photos, key=lambda photo: order[photo.pk])
-
-
-def is_refusal(error: ValidationError, code: PhotosErrorCode) -> bool:
-    """Whether `error` carries `code` (for the HTTP views' status codes)."""
-    if hasattr(error, "error_dict"):
-        return any(e.code == code for errors in error.error_dict.values() for e in errors)
-    return any(e.code == code for e in error.error_list)
