@@ -102,7 +102,6 @@ def waitlist_add(
     today: dt.date | None = None,
 ) -> WaitlistEntry:
     """Put a patient on the waitlist (audited: part of their record)."""
-    today = today or timezone.localdate()
     client = Client.objects.filter(pk=client_id).first() if client_id is not None else None
     if client is None:
         raise field_error(MessagingErrorCode.NOT_FOUND, "No such client.", "client_id")
@@ -129,6 +128,9 @@ def waitlist_add(
         provider = StaffProfile.objects.filter(pk=provider_id).first()
         if provider is None:
             raise field_error(MessagingErrorCode.NOT_FOUND, "No such provider.", "provider_id")
+    # "Today" is the location's: the dates and windows are its wall times, and a
+    # patient in New York at 9 pm is still on today's date while UTC is on tomorrow's.
+    today = today or timezone.localdate(timezone=ZoneInfo(location.timezone))
     if latest < earliest or earliest < today or latest > today + dt.timedelta(MAX_DAYS_AHEAD):
         raise field_error(
             MessagingErrorCode.OUT_OF_RANGE,

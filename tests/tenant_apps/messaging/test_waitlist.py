@@ -26,7 +26,12 @@ from tenant_apps.messaging.models import (
     WaitlistStatus,
 )
 from tenant_apps.messaging.sending import message_send
-from tenant_apps.messaging.waitlist import slot_freed, waitlist_claim, waitlist_offer_expire
+from tenant_apps.messaging.waitlist import (
+    slot_freed,
+    waitlist_add,
+    waitlist_claim,
+    waitlist_offer_expire,
+)
 from tenant_apps.scheduling.models import Appointment, AppointmentStatus
 from tenant_apps.scheduling.services.booking import appointment_book
 from tenant_apps.scheduling.services.changes import appointment_reschedule, appointment_set_status
@@ -270,3 +275,33 @@ def test_ten_patients_claiming_one_slot_make_one_booking():
     assert WaitlistEntry.objects.filter(status=WaitlistStatus.BOOKED).count() == 1
     connection.set_schema_to_public()
     sms.outbox.clear()
+
+
+def a_zone_on_another_day_than_utc() -> str:
+    """A zone whose date differs from UTC's right now: UTC+14 from 10:00 UTC on,
+    UTC-11 before 11:00 UTC."""
+    return "Pacific/Kiritimati" if timezone.now().hour >= 10 else "Pacific/Pago_Pago"
+
+
+@pytest.mark.spa("glow")
+def test_the_waitlist_dates_run_from_the_locations_today_not_utcs():
+    desk = a_desk(clients=1, providers=1, timezone=a_zone_on_another_day_than_utc())
+    local_today = timezone.localdate(timezone=ZoneInfo(desk.location.timezone))
+    assert local_today != timezone.now().date()
+
+    def join(earliest: dt.date) -> WaitlistEntry:
+        return waitlist_add(
+            actor=DESK,
+            client_id=desk.clients[0].pk,
+            service_id=desk.service.pk,
+            location_id=desk.location.pk,
+            provider_id=None,
+            earliest=earliest,
+            latest=earliest + dt.timedelta(days=7),
+            windows=[],
+        )
+
+    entry = join(local_today)
+    assert entry.earliest == local_today
+    with pytest.raises(ValidationError):
+        join(local_today - dt.timedelta(days=1))
