@@ -1,4 +1,4 @@
-"""Forms (issue 21, forms-core): validating a schema and answers, recording a
+"""Forms (issue 21): validating a schema and answers, recording a
 signed response, and the form status of many appointments at once.
 
     .venv/bin/python bench/forms.py [--responses 200] [--appointments 200]
@@ -51,16 +51,14 @@ def main() -> None:
     from django.db import connection as django_connection
     from django.db import transaction
     from django.test.utils import CaptureQueriesContext
-    from procrastinate.contrib.django import app
 
-    from shared_apps.jobs.spa import spa_task
     from shared_apps.lifecycle.services import spa_provision
     from tenant_apps.audit.services import Actor
     from tenant_apps.forms.evidence import SignatureEvidence
     from tenant_apps.forms.models import FormTemplate
     from tenant_apps.forms.schema import answers_validate, schema_validate
     from tenant_apps.forms.selectors import appointments_forms_status
-    from tenant_apps.forms.services.responses import RENDER_TASK, form_response_record
+    from tenant_apps.forms.services.responses import form_response_record
     from tenant_apps.forms.services.templates import service_forms_set
     from tenant_apps.forms.starters import MEDICAL_INTAKE
     from tenant_apps.scheduling.models import AppointmentService
@@ -68,9 +66,6 @@ def main() -> None:
     from tests.tenant_apps.catalog.factories import ServiceFactory
     from tests.tenant_apps.clients.factories import ClientFactory
     from tests.tenant_apps.scheduling.factories import AppointmentFactory
-
-    if RENDER_TASK not in app.tasks:  # esign's task, when that app is not in this build
-        spa_task(name=RENDER_TASK)(lambda **kwargs: None)
 
     print("1. validation (pure Python)")
     for name, fn in (

@@ -4,7 +4,7 @@ endpoint of a test spa `formRequest` (open with the date of birth) and
 `submitFormResponse` (the consent accepted, with a drawn PNG signature); the
 median and p95 of the two together, and of each.
 
-The PDF is rendered later by its job (esign's figure). The booking API's rate
+The PDF is rendered later by its job (bench/esign.py). The booking API's rate
 limit is lifted for the run (one address sends them all).
 
     .venv/bin/python bench/forms_sign.py --runs 200

@@ -1,6 +1,6 @@
 """Demo signed forms for the current spa: about half of today's patients whose
 services require forms (demo/forms.py) have signed them all at the desk's
-tablet, recorded through forms-core's `form_response_record` (so the hashes
+tablet, recorded through `form_response_record` (so the hashes
 and the evidence are real); the other half still have forms outstanding, so
 the desk shows both states. Idempotent: a spa with any response is left as
 it is."""

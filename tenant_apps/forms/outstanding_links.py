@@ -1,5 +1,5 @@
 """What links and the treatment gate ask of the forms requirements
-(forms-core's `appointments_forms_status`, tenant_apps/forms/selectors.py): for
+(`appointments_forms_status`, tenant_apps/forms/selectors.py): for
 an appointment (or a client), which templates are still to be filled, and the
 current version of each."""
 

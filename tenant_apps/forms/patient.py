@@ -7,7 +7,7 @@ Every call first finds the open link (else LINK_INVALID, whatever the reason)
 and checks the date of birth; a wrong one is counted and committed before the
 refusal (the caller must not roll it back), and the link closes at the limit.
 Opening is audited as a view of the client's record; a submission as a write
-(by forms-core's `form_response_record`, in one transaction with the link's item
+(by `form_response_record`, in one transaction with the link's item
 and the link closed once every item is answered).
 """
 
@@ -210,7 +210,7 @@ def form_link_submit(
     """Record the answers to one item of an open link, with the e-signature's
     evidence (IP, user agent, the disclosure version accepted, when); closes
     the link once every item is answered. ALREADY_ANSWERED for an item sent
-    before; forms-core's codes for the answers and the decision; the
+    before; the forms' codes for the answers and the decision; the
     signature's own (SIGNATURE_*, INTENT_REQUIRED, ELECTRONIC_CONSENT_REQUIRED,
     DISCLOSURE_OUTDATED). Nothing is written on a refusal except the count of
     a wrong date of birth."""

@@ -38,7 +38,7 @@ from tenant_apps.forms.patient import (
 
 ITEM_ID = "FormRequestItem"
 VERSION_ID = "FormVersion"
-# The link's own codes, then forms-core's (answers, decision) and the files
+# The link's own codes, then the forms' own (answers, decision) and the files
 # app's (a drawn signature it cannot read), each once.
 CODES: list[str] = list(
     dict.fromkeys(

@@ -1,6 +1,6 @@
 """Shared set-up of the forms links and gate tests: an appointment whose
 service requires a consent (with a signature field) and an intake, published
-through forms-core's services, and a patient's drawn signature."""
+through the forms services, and a patient's drawn signature."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""A patient's signed consent recorded through forms-core's services, with a
+"""A patient's signed consent recorded through the forms services, with a
 drawn signature stored as a file, for the signed-document tests and the bench."""
 
 from __future__ import annotations

@@ -52,7 +52,7 @@ def _signed(spa):
 
 @pytest.mark.spa("glow")
 def test_recording_a_signed_response_defers_the_job_by_its_name():
-    # given a signed consent recorded through forms-core's service
+    # given a signed consent recorded through the forms service
     response = a_signed_response(
         client=ClientFactory(date_of_birth=DOB), version=a_consent_version()
     )
