@@ -469,3 +469,22 @@ def test_a_photo_upload_with_a_link_of_one_spa_stores_nothing_on_another(
     for spa in (glow, radiance):
         with on_spa(spa):
             assert not StoredFile.objects.filter(purpose=FilePurpose.FORM_UPLOAD).exists()
+
+
+@pytest.mark.parametrize("text", ["latex\x00", "latex\ud800"])
+def test_unstorable_text_inside_the_answers_json_is_a_typed_error_and_writes_nothing(
+    glow, client_for, text
+):
+    # The answers travel as JSON in a string: "\u0000" and a lone "\ud800" are
+    # plain escapes there, which PostgreSQL's jsonb (or UTF-8) cannot take.
+    _, request, token = issued(glow)
+    http = client_for(glow)
+    intake = forms_by_kind(open_link(http, token))["INTAKE"]
+
+    answer = submit(http, token, intake["itemId"], {"pregnant": False, "allergies": text})
+
+    assert answer.status == 400
+    assert answer.error_codes == ["INVALID_CHARACTERS"]
+    with on_spa(glow):
+        assert not FormResponse.objects.exists()
+        assert not FormRequestItem.objects.filter(request=request, response__isnull=False).exists()
