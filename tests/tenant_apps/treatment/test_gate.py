@@ -190,7 +190,7 @@ def test_readiness_of_many_appointments_takes_a_fixed_number_of_queries(
     desk.graphql(READINESS, {"ids": ids[:1]})  # the connection warmed up
 
     # when each is asked for, the query count is the same
-    with django_assert_num_queries(6) as few:
+    with django_assert_num_queries(7) as few:  # with the audit entry
         small = desk.graphql(READINESS, {"ids": ids[:3]})
     with django_assert_num_queries(len(few.captured_queries)):
         large = desk.graphql(READINESS, {"ids": ids})
@@ -215,3 +215,24 @@ def test_a_provider_sees_the_readiness_of_their_own_appointments_only(glow, sign
         ids = [to_global_id("Appointment", visit.appointment.pk)]
     answer = signed_in(glow, membership=provider).graphql(READINESS, {"ids": ids})
     assert answer.data["appointmentReadiness"] == []
+
+
+def test_reading_readiness_is_logged_as_a_list_of_the_clients(glow, signed_in):
+    # given an appointment whose consent was declined (what readiness tells)
+    with on_spa(glow):
+        visit = a_visit()
+        sign(visit, consent="declined")
+        ids = [to_global_id("Appointment", visit.appointment.pk)]
+    desk = signed_in(glow, Role.FRONT_DESK)
+
+    # when the desk reads its readiness
+    answer = desk.graphql(READINESS, {"ids": ids})
+
+    # then the read of the client's forms is in the PHI audit log
+    assert answer.data["appointmentReadiness"][0]["blockers"][0]["code"] == "FORM_DECLINED"
+    with on_spa(glow):
+        assert AuditEntry.objects.filter(
+            actor_user_id=desk.membership.user_id,
+            action=AuditAction.LIST,
+            client_ids=[visit.client.pk],
+        ).exists()
