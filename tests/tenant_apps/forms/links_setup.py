@@ -53,6 +53,7 @@ INTAKE_SCHEMA: dict[str, Any] = {
             "fields": [
                 {"key": "allergies", "type": "text", "label": "Allergies", "required": False},
                 {"key": "pregnant", "type": "yes_no", "label": "Pregnant?", "required": True},
+                {"key": "area", "type": "photo", "label": "A photo of the area"},
             ],
         }
     ]
