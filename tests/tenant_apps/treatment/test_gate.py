@@ -12,6 +12,7 @@ from tenant_apps.audit.models import AuditAction, AuditEntry
 from tenant_apps.audit.services import Actor
 from tenant_apps.forms.evidence import SignatureEvidence
 from tenant_apps.forms.services.responses import form_response_record
+from tenant_apps.forms.services.templates import form_template_create, service_forms_set
 from tenant_apps.scheduling.models import Appointment, AppointmentStatus
 from tenant_apps.treatment.gate import appointments_readiness
 from tenant_apps.treatment.models import GateOverride
@@ -236,3 +237,23 @@ def test_reading_readiness_is_logged_as_a_list_of_the_clients(glow, signed_in):
             action=AuditAction.LIST,
             client_ids=[visit.client.pk],
         ).exists()
+
+
+def test_a_required_form_never_published_does_not_block_check_in(glow):
+    # given a service that also requires a form still in draft (no version:
+    # no link can ask for it, so no patient could ever fill it)
+    with on_spa(glow):
+        setting = a_setting()
+        draft = form_template_create(name="Aftercare (draft)", kind="policy")
+        service_forms_set(
+            service_id=setting.desk.service.pk,
+            template_ids=[setting.consent.pk, setting.intake.pk, draft.pk],
+        )
+        visit = a_visit(setting=setting)
+        sign(visit)
+
+        # when the gate looks at the appointment
+        readiness = appointments_readiness(appointment_ids=[visit.appointment.pk])
+
+    # then only the published forms count, and they are all on file
+    assert readiness[visit.appointment.pk].ready
