@@ -16,4 +16,6 @@ class TreatmentErrorCode(ErrorCode):
     # The gate's.
     TREATMENT_GATE_BLOCKED = "TREATMENT_GATE_BLOCKED"
     OVERRIDE_NOT_ALLOWED = "OVERRIDE_NOT_ALLOWED"
+    # The patient said no: no override treats them against their decision.
+    CONSENT_DECLINED = "CONSENT_DECLINED"
     TOO_MANY_IDS = "TOO_MANY_IDS"

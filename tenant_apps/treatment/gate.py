@@ -90,7 +90,18 @@ def gate_check(
 
 def blocked_message(readiness: Readiness) -> str:
     names = ", ".join(dict.fromkeys(b.template_name for b in readiness.blockers))
+    if _declined(readiness):
+        return (
+            f"Forms missing, expired or declined: {names}. A declined consent cannot be "
+            "overridden: the patient must sign the consent again."
+        )
     return f"Forms missing, expired or declined: {names}. A manager may override with a reason."
+
+
+def _declined(readiness: Readiness) -> list[str]:
+    return list(
+        dict.fromkeys(b.template_name for b in readiness.blockers if b.code == FORM_DECLINED)
+    )
 
 
 def gate_override(
@@ -103,7 +114,18 @@ def gate_override(
     now: dt.datetime | None = None,
 ) -> GateOverride:
     """Record a manager letting `appointment` past the gate, and audit it
-    against the client (the caller checks the role and that it is blocked)."""
+    against the client (the caller checks the role and that it is blocked).
+    A consent the patient declined is never overridden (CONSENT_DECLINED): a
+    missing or lapsed form may be on paper at the desk, but a "no" is the
+    patient's decision, changed only by their signing the consent again."""
+    declined = _declined(readiness)
+    if declined:
+        raise field_error(
+            TreatmentErrorCode.CONSENT_DECLINED,
+            f"The patient declined {', '.join(declined)}; they must sign it again before "
+            "treatment. No override can treat them against their decision.",
+            "override_reason",
+        )
     reason = (reason or "").strip()
     if not reason:
         raise field_error(

@@ -257,3 +257,25 @@ def test_a_required_form_never_published_does_not_block_check_in(glow):
 
     # then only the published forms count, and they are all on file
     assert readiness[visit.appointment.pk].ready
+
+
+def test_a_declined_consent_is_never_overridden(glow, signed_in):
+    # given an appointment whose patient declined the treatment's consent
+    with on_spa(glow):
+        visit = a_visit()
+        sign(visit, consent="declined")
+        appointment_id = to_global_id("Appointment", visit.appointment.pk)
+    manager = signed_in(glow, Role.MANAGER)
+
+    # when a manager tries to check them in anyway, with a reason
+    blocked = manager.graphql(CHECK_IN, {"id": appointment_id})
+    answer = manager.graphql(CHECK_IN, {"id": appointment_id, "reason": "Patient changed mind"})
+
+    # then the gate says why and that no override helps, and nothing is recorded
+    assert errors(blocked) == ["TREATMENT_GATE_BLOCKED"]
+    assert "cannot be overridden" in blocked.data["checkInAppointment"]["errors"][0]["message"]
+    assert errors(answer) == ["CONSENT_DECLINED"]
+    assert "Toxin consent" in answer.data["checkInAppointment"]["errors"][0]["message"]
+    with on_spa(glow):
+        assert not GateOverride.objects.exists()
+        assert Appointment.objects.get(pk=visit.appointment.pk).status == AppointmentStatus.BOOKED

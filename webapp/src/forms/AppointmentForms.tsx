@@ -168,6 +168,8 @@ export function GateDialog({
 }) {
   const { me } = useSession();
   const manager = can(me.role, MANAGERS);
+  // A consent the patient declined is theirs to change: the server refuses any override.
+  const declined = (readiness?.blockers ?? []).some((b) => b.code === "FORM_DECLINED");
   const [reason, setReason] = useState("");
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [state, checkIn] = useMutation(CheckInGateDocument);
@@ -194,7 +196,16 @@ export function GateDialog({
           ))}
         </ul>
       ) : null}
-      {manager ? (
+      {declined ? (
+        <>
+          <p>The client declined a consent: they must sign it again before treatment. No one can check them in without it.</p>
+          <div className="actions">
+            <button type="button" onClick={onClose}>
+              Close
+            </button>
+          </div>
+        </>
+      ) : manager ? (
         <form onSubmit={submit} noValidate>
           <TextArea
             label="Reason for checking in without them"
