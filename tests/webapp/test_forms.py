@@ -217,6 +217,8 @@ def test_a_patient_fills_intake_and_consent_on_a_phone_and_the_desk_sees_ready(
         page.set_viewport_size(PHONE)
         page.goto(link)
         expect(page.get_by_role("heading", name="Your forms")).to_be_visible()
+        # the token has left the address bar (and so the history) once read
+        assert "#" not in page.url and page.url.endswith("/forms/fill")
         violations["date of birth"] = axe_violations(page)
         # nothing of Robin before the date of birth: a wrong one is refused
         expect(page.locator("body")).not_to_contain_text("Robin")
@@ -264,8 +266,12 @@ def test_a_patient_fills_intake_and_consent_on_a_phone_and_the_desk_sees_ready(
         page.get_by_role("button", name="Sign and send").click()
         expect(page.get_by_role("heading", name="Thank you, Robin")).to_be_visible()
         violations["done"] = axe_violations(page)
-        # the link is single-use: opened again it shows nothing
+        # a reload has no token left to read (it left the address bar)
         page.reload()
+        expect(page.get_by_role("heading", name="This link does not work")).to_be_visible()
+        # and the link is single-use: opened again from the email it shows nothing
+        page.goto("about:blank")  # else only the fragment changes: no new page load
+        page.goto(link)
         page.get_by_label("Date of birth").fill(DATE_OF_BIRTH.isoformat())
         page.get_by_role("button", name="Continue").click()
         expect(page.get_by_role("heading", name="This link does not work")).to_be_visible()
