@@ -200,6 +200,8 @@ FORMS_TABLET_MINUTES = env.int("FORMS_TABLET_MINUTES", default=30)
 FORMS_LINK_MAX_DOB_FAILURES = env.int("FORMS_LINK_MAX_DOB_FAILURES", default=5)
 # The drawn signature a patient sends with a signed form: a PNG, at most this size.
 FORMS_SIGNATURE_MAX_BYTES = 300 * 1024
+# Photos a forms link may upload for its client (tenant_apps/forms/patient.py).
+FORMS_LINK_MAX_UPLOADS = 20
 # Counters for rate limits. Production runs several processes: point CACHE_URL
 # at a shared cache (redis://...) so they count together.
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}

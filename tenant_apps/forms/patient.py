@@ -307,10 +307,33 @@ def form_link_upload(
     now: dt.datetime | None = None,
 ) -> StoredFile:
     """Store a photo a form of the link asks for (purpose form_upload, the
-    link's client); the answer then names its id. The files app's refusals
-    (type, size, a non-image) on the field "upload"."""
+    link's client); the answer then names its id. UPLOAD_INVALID when no form
+    still to send on the link has a photo field (a link is no free storage in
+    the client's record) or once settings.FORMS_LINK_MAX_UPLOADS were sent
+    since the link was issued; the files app's refusals (type, size, a non-image)
+    on the field "upload"."""
     now = now or timezone.now()
     request = _open(token=token, date_of_birth=date_of_birth, now=now)
+    open_items = FormRequestItem.objects.filter(request=request, response__isnull=True)
+    if not any(
+        field.get("type") == "photo"
+        for schema in open_items.values_list("version__schema", flat=True)
+        for _section, field in schema_fields(schema)
+    ):
+        raise field_error(
+            FormLinkErrorCode.UPLOAD_INVALID, "None of these forms asks for a photo.", "file"
+        )
+    uploaded = StoredFile.objects.filter(
+        client_id=request.client_id,
+        purpose=FilePurpose.FORM_UPLOAD,
+        created_at__gte=request.created_at,
+    ).count()
+    if uploaded >= settings.FORMS_LINK_MAX_UPLOADS:
+        raise field_error(
+            FormLinkErrorCode.UPLOAD_INVALID,
+            f"At most {settings.FORMS_LINK_MAX_UPLOADS} photos can be sent with these forms.",
+            "file",
+        )
     return file_store_upload(
         upload=upload, purpose=FilePurpose.FORM_UPLOAD, client_id=request.client_id, actor=actor
     )

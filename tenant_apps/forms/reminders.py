@@ -33,7 +33,11 @@ def reminder_links_send(*, now: dt.datetime | None = None) -> int:
     lead = ReminderRule.objects.aggregate(lead=Max("minutes_before"))["lead"]
     if not lead:
         return 0
-    recent = FormRequest.objects.filter(created_at__gt=now - RECENT).values("appointment_id")
+    # Links without an appointment are left out: a NULL in a NOT IN list
+    # matches nothing, and would stop every reminder link.
+    recent = FormRequest.objects.filter(
+        created_at__gt=now - RECENT, appointment__isnull=False
+    ).values("appointment_id")
     candidates = list(
         Appointment.objects.select_related("client")
         .filter(

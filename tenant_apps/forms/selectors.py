@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 
 from tenant_apps.forms.models import (
@@ -67,8 +67,11 @@ def form_template_latest_versions(*, template_ids: Iterable[int]) -> dict[int, F
     return {v.template_id: v for v in versions}
 
 
-def service_required_forms(*, service_ids: Iterable[int]) -> dict[int, list[FormTemplate]]:
-    """The live templates each service requires, by name (one query)."""
+def service_required_forms(
+    *, service_ids: Iterable[int], published_only: bool = False
+) -> dict[int, list[FormTemplate]]:
+    """The live templates each service requires, by name (one query);
+    `published_only`: those with a version, the only ones a patient can fill."""
     ids = list(service_ids)
     required: dict[int, list[FormTemplate]] = {pk: [] for pk in ids}
     rows = (
@@ -76,6 +79,8 @@ def service_required_forms(*, service_ids: Iterable[int]) -> dict[int, list[Form
         .select_related("template")
         .order_by("template__name", "template_id")
     )
+    if published_only:
+        rows = rows.filter(Exists(FormVersion.objects.filter(template_id=OuterRef("template_id"))))
     for row in rows:
         required[row.service_id].append(row.template)
     return required
@@ -118,8 +123,8 @@ def _state(
 
 
 def appointments_forms_status(*, appointment_ids: Iterable[int]) -> dict[int, list[FormStatus]]:
-    """For each appointment, the forms its services require (live templates,
-    by name) and where each stands for its client:
+    """For each appointment, the forms its services require (live, published
+    templates, by name) and where each stands for its client:
 
     - "once": the latest response ever counts;
     - "months": the latest response still valid at the appointment's start
@@ -142,8 +147,10 @@ def appointments_forms_status(*, appointment_ids: Iterable[int]) -> dict[int, li
         .values_list("appointment_id", "service_id")
     ):
         services[appointment_id].append(service_id)
+    # A template never published cannot be asked for (a link sends versions):
+    # it must not hold an appointment at the gate.
     by_service = service_required_forms(
-        service_ids={s for listed in services.values() for s in listed}
+        service_ids={s for listed in services.values() for s in listed}, published_only=True
     )
     template_ids = {t.pk for templates in by_service.values() for t in templates}
     responses: dict[tuple[int, int], list[dict]] = defaultdict(list)

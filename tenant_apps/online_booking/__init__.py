@@ -2,8 +2,9 @@
 
 Unauthenticated, on the spa's own host at `/booking/graphql/` (its own small
 schema, `config/schema_booking.py`): the service menu, free slots, booking with
-a name, email and phone, and a single-use emailed link to cancel or move the
-booking within the spa's policy. What it shows is what a patient may see: no
+a name, email and phone (and the date of birth when a service requires forms:
+the forms link asks for it), and a single-use emailed link to cancel or move
+the booking within the spa's policy. What it shows is what a patient may see: no
 client records, no appointments but the one a link manages, no busy time.
 
 - `selectors.py`: the public reads (menu, locations, free slots, the starts a

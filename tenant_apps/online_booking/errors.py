@@ -21,6 +21,11 @@ class BookingErrorCode(ErrorCode):
     PHONE_REQUIRED = "PHONE_REQUIRED"
     PHONE_INVALID = "PHONE_INVALID"
     TOO_LONG = "TOO_LONG"
+    # The date of birth, asked when a chosen service requires forms (the forms
+    # link asks for it, tenant_apps/forms/links.py).
+    DATE_OF_BIRTH_REQUIRED = "DATE_OF_BIRTH_REQUIRED"
+    DATE_OF_BIRTH_IN_FUTURE = "DATE_OF_BIRTH_IN_FUTURE"
+    DATE_OF_BIRTH_INVALID = "DATE_OF_BIRTH_INVALID"
     RATE_LIMITED = "RATE_LIMITED"
     TOKEN_INVALID = "TOKEN_INVALID"  # noqa: S105 (an error code, not a secret)
     NOT_CHANGEABLE = "NOT_CHANGEABLE"

@@ -20,12 +20,13 @@ from typing import Final, Literal
 from zoneinfo import ZoneInfo
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
 from core.errors import field_error
 from tenant_apps.catalog.models import Service
+from tenant_apps.forms.models import ServiceForm
 from tenant_apps.locations.models import Location
 from tenant_apps.online_booking.errors import BookingErrorCode
 from tenant_apps.profile.models import SpaProfile
@@ -66,12 +67,33 @@ def online_profile(*, require_enabled: bool = True) -> SpaProfile:
     return profile
 
 
+def _forms_required() -> QuerySet[ServiceForm]:
+    """The live, published forms a service requires (the ones its patients get
+    a forms link for, tenant_apps/forms/outstanding_links.py)."""
+    return ServiceForm.objects.filter(
+        template__archived_at__isnull=True, template__versions__isnull=False
+    )
+
+
+def services_requiring_forms(service_ids: Sequence[int]) -> set[int]:
+    """Which of the services require forms: booking them asks for the date of
+    birth, which the forms link checks (one query)."""
+    return set(
+        _forms_required()
+        .filter(service_id__in=list(service_ids))
+        .values_list("service_id", flat=True)
+        .distinct()
+    )
+
+
 def bookable_service_list() -> QuerySet[Service]:
     """The online menu: active services bookable online in active categories,
-    in menu order, with their category (one query)."""
+    in menu order, with their category and whether each requires forms
+    (`requires_forms`), in one query."""
     return (
         Service.objects.filter(is_active=True, is_bookable_online=True, category__is_active=True)
         .select_related("category")
+        .annotate(requires_forms=Exists(_forms_required().filter(service_id=OuterRef("pk"))))
         .order_by("category__display_order", "category__name", "display_order", "name", "id")
     )
 

@@ -54,6 +54,7 @@ ALLOWED_SPA_TRIGGERS = {
     ("forms_formversion", "forms_formversion_immutable"),
     ("forms_formresponse", "forms_formresponse_immutable"),
     ("forms_signature", "forms_signature_immutable"),
+    ("forms_signeddocument", "forms_signeddocument_immutable"),
 }
 
 

@@ -119,10 +119,20 @@ class PublicService(graphene.ObjectType):
     duration_minutes = graphene.Int(required=True, description="Time with the client.")
     price_cents = graphene.Int(required=True, description="The price in the currency's cents.")
     currency = graphene.String(required=True, description="ISO 4217 code, e.g. USD.")
+    requires_forms = graphene.Boolean(
+        required=True,
+        description="True: it needs medical forms, so booking it asks for `dateOfBirth` "
+        "(the forms link emailed after booking asks for it).",
+    )
 
     @staticmethod
     def resolve_id(root, info):
         return to_global_id(SERVICE_ID, root.pk)
+
+    @staticmethod
+    def resolve_requires_forms(root, info):
+        # Annotated by the menu's one query (selectors.bookable_service_list).
+        return bool(root.requires_forms)
 
 
 class PublicProvider(graphene.ObjectType):

@@ -5,9 +5,17 @@ Booking finds the patient among the spa's clients by the email typed, or else
 by the phone, and books on that record; with no match it creates one. Either
 way the answer, its errors and the email sent are the same: whoever types an
 email cannot tell whether it belongs to a client. To keep them the same every
-input is checked before the lookup, and a found record is never changed nor
-shown (the web form is anonymous: what it says about a known person is not
-taken over their record, nor noted on the appointment).
+input is checked before the lookup, and a found record is never shown nor
+changed (the web form is anonymous: what it says about a known person is not
+taken over their record, nor noted on the appointment), with one exception:
+
+The date of birth. A service that requires forms sends the patient a forms
+link, which asks for the date of birth before showing anything
+(tenant_apps/forms/links.py), so booking one asks for it. A new client gets it;
+a found client without one gets it filled (audited as an update); one that has
+one keeps it, and nothing compares the two: the answer is the same whatever the
+stored date (booking is no oracle for dates of birth), and a wrong date typed
+is caught later by the link's own check.
 
 Location and services are checked once, by the calendar's checks; the slot is
 planned once, by the slot search that decides whether the booking page offers
@@ -23,6 +31,7 @@ import dataclasses
 import datetime as dt
 from collections.abc import Callable, Sequence
 from typing import TypeVar
+from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -30,7 +39,8 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from core.errors import field_error
-from tenant_apps.audit.services import Actor
+from tenant_apps.audit.models import AuditAction
+from tenant_apps.audit.services import Actor, audit_record
 from tenant_apps.clients import validation
 from tenant_apps.clients.models import Client
 from tenant_apps.clients.services import client_create, client_identity_lock
@@ -42,6 +52,7 @@ from tenant_apps.online_booking.selectors import (
     bookable_provider,
     offered_slots_at,
     online_profile,
+    services_requiring_forms,
 )
 from tenant_apps.online_booking.services.links import issue_token
 from tenant_apps.profile.models import SpaProfile
@@ -148,6 +159,41 @@ def _checked(
         return None
 
 
+# The oldest date of birth taken: 120 years back (and never before the records'
+# own floor, tenant_apps/clients/models.py `client_date_of_birth_plausible`).
+MAX_AGE_YEARS = 120
+DOB_FLOOR = dt.date(1900, 1, 1)
+
+
+def _years_before(day: dt.date, years: int) -> dt.date:
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - years, day=28)
+
+
+def clean_date_of_birth(value: dt.date | None, *, required: bool, today: dt.date) -> dt.date | None:
+    """The date of birth typed: needed when a chosen service requires forms, not
+    after `today` (the location's), not over MAX_AGE_YEARS ago. The messages
+    never repeat the date."""
+    if value is None:
+        if required:
+            raise field_error(
+                BookingErrorCode.DATE_OF_BIRTH_REQUIRED,
+                "Enter your date of birth: your treatment needs medical forms.",
+            )
+        return None
+    if value > today:
+        raise field_error(
+            BookingErrorCode.DATE_OF_BIRTH_IN_FUTURE, "The date of birth is in the future."
+        )
+    if value < max(_years_before(today, MAX_AGE_YEARS), DOB_FLOOR):
+        raise field_error(
+            BookingErrorCode.DATE_OF_BIRTH_INVALID, "Check the year of your date of birth."
+        )
+    return value
+
+
 def clean_start(starts_at: dt.datetime | None) -> dt.datetime:
     invalid = field_error(
         BookingErrorCode.START_INVALID, "Give the start time with its UTC offset."
@@ -182,27 +228,53 @@ def within_policy(start: dt.datetime, *, profile: SpaProfile, now: dt.datetime) 
 # --- Clients ------------------------------------------------------------------------------
 
 
-def _client_for(patient: Patient, *, actor: Actor) -> Client:
+def _client_for(patient: Patient, *, actor: Actor, date_of_birth: dt.date | None = None) -> Client:
     """The client the booking is for: the oldest live record with this email,
-    else with this phone, else a new one. A found record is left as it is.
-    Archived records are not matched (a new record is made, for staff to merge).
-    Two bookings at once for the same email or phone find or make one record:
-    the second looks once the first has committed."""
-    client_identity_lock(email=patient.email, phone=patient.phone)
+    else with this phone, else a new one (with `date_of_birth`). A found record
+    is left as it is, but for a missing date of birth, which `date_of_birth`
+    fills (never replaces). Archived records are not matched (a new record is
+    made, for staff to merge). Two bookings at once for the same email or phone
+    find or make one record: the second looks once the first has committed."""
+    # Every lock the create below may take, taken now in one statement (in key
+    # order: no deadlock with a create at the desk sharing some of them).
+    client_identity_lock(
+        email=patient.email,
+        phone=patient.phone,
+        first_name=patient.first_name,
+        last_name=patient.last_name,
+        date_of_birth=date_of_birth,
+    )
     live = Client.objects.filter(archived_at__isnull=True).order_by("id")
     found = live.filter(email=patient.email).first() or live.filter(phone=patient.phone).first()
     if found is not None:
+        if date_of_birth is not None and _fill_date_of_birth(
+            found, date_of_birth=date_of_birth, actor=actor
+        ):
+            found.date_of_birth = date_of_birth
         return found
-    # Without a date of birth a name alone does not make a duplicate worth
-    # stopping for, and an anonymous form cannot be asked; staff merge.
+    # A name alone (and one typed on an anonymous form) does not make a
+    # duplicate worth stopping for; staff merge.
     return client_create(
         actor=actor,
         first_name=patient.first_name,
         last_name=patient.last_name,
         email=patient.email,
         phone=patient.phone,
+        date_of_birth=date_of_birth,
         allow_duplicate=True,
     )
+
+
+def _fill_date_of_birth(client: Client, *, date_of_birth: dt.date, actor: Actor) -> bool:
+    """Give a client without a date of birth this one (one conditional update:
+    a date the desk saved meanwhile is kept). Whether it did is the caller's
+    only; audited as an update of the record."""
+    filled = Client.objects.filter(pk=client.pk, date_of_birth__isnull=True).update(
+        date_of_birth=date_of_birth, updated_at=timezone.now()
+    )
+    if filled:
+        audit_record(actor=actor, action=AuditAction.UPDATE, client_ids=[client.pk])
+    return bool(filled)
 
 
 def online_book(
@@ -218,13 +290,15 @@ def online_book(
     phone: str,
     provider_id: ProviderChoice = ANY_PROVIDER,
     notes: str = "",
+    date_of_birth: dt.date | None = None,
     now: dt.datetime | None = None,
 ) -> Appointment:
     """Book services (back to back) at a location from `starts_at`, with the
     provider named or the first one free then, for the person described (see
     the module docstring: the client is found or created, and nothing tells
-    which). The start must be one the booking page offers. Emails the
-    confirmation with a manage link to `email`."""
+    which). The start must be one the booking page offers. `date_of_birth` is
+    required when a service requires forms (DATE_OF_BIRTH_REQUIRED), optional
+    otherwise. Emails the confirmation with a manage link to `email`."""
     now = now or timezone.now()
     profile = online_profile()
     errors: dict[str, list[ValidationError]] = {}
@@ -249,6 +323,21 @@ def online_book(
             region=location.country if location is not None else None,
         ),
     )
+    # Asked by the services alone (never by who the patient may be), with the
+    # other checks, before any lookup.
+    dob = _checked(
+        errors,
+        "date_of_birth",
+        lambda: clean_date_of_birth(
+            date_of_birth,
+            required=bool(services and services_requiring_forms([s.pk for s in services])),
+            today=(
+                now.astimezone(ZoneInfo(location.timezone)).date()
+                if location is not None
+                else now.date()
+            ),
+        ),
+    )
     if errors:
         raise ValidationError(errors)
     assert location and services and start and text is not None and patient
@@ -264,7 +353,7 @@ def online_book(
     if not offered:
         raise field_error(BookingErrorCode.SLOT_TAKEN, NOT_FREE, "starts_at")
     with transaction.atomic():
-        client = _client_for(patient, actor=actor)
+        client = _client_for(patient, actor=actor, date_of_birth=dob)
         appointment = None
         for slot, free_provider in offered[:BOOKING_ATTEMPTS]:
             try:

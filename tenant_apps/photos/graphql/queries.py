@@ -10,6 +10,8 @@ from graphene import relay
 from core.graphql.pagination import Keyset, paginate
 from core.graphql.relay import pk_from_global_id
 from shared_apps.accounts.permissions import MEMBERS, permission
+from tenant_apps.audit.models import AuditAction
+from tenant_apps.audit.services import Actor, audit_record
 from tenant_apps.clients.models import Client
 from tenant_apps.forms.selectors import photo_consent_scope
 from tenant_apps.photos import selectors
@@ -63,4 +65,6 @@ class PhotosQueries(graphene.ObjectType):
         pk = pk_from_global_id(client_id, "Client")
         if pk is None or not Client.objects.filter(pk=pk).exists():
             return None
+        # What the client consented to is part of their record.
+        audit_record(actor=Actor.of_request(info.context), action=AuditAction.VIEW, client_ids=[pk])
         return photo_consent_scope(client_id=pk)

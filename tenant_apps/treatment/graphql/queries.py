@@ -13,6 +13,8 @@ from graphql import GraphQLError
 from core.graphql.mutations import errors_from
 from core.graphql.relay import pk_from_global_id
 from shared_apps.accounts.permissions import MEMBERS, permission
+from tenant_apps.audit.models import AuditAction
+from tenant_apps.audit.services import Actor, audit_record
 from tenant_apps.scheduling.graphql.types import provider_scope
 from tenant_apps.scheduling.models import Appointment
 from tenant_apps.treatment.errors import TreatmentErrorCode
@@ -46,8 +48,16 @@ class TreatmentQueries(graphene.ObjectType):
         scope = provider_scope(getattr(info.context, "membership", None))
         if scope is not None:
             rows = rows.filter(provider__user_id=scope)
-        visible = set(rows.values_list("pk", flat=True))
+        visible = dict(rows.values_list("pk", "client_id"))
         wanted = [pk for pk in dict.fromkeys(pks) if pk in visible]
+        if visible:
+            # Which consents a client declined or lacks is part of their record
+            # (as appointmentsForms, tenant_apps/forms/graphql/queries.py).
+            audit_record(
+                actor=Actor.of_request(info.context),
+                action=AuditAction.LIST,
+                client_ids=set(visible.values()),
+            )
         try:
             readiness = appointments_readiness(appointment_ids=wanted)
         except ValidationError as exc:  # pragma: no cover (the count is checked above)

@@ -7,7 +7,9 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import io
-from dataclasses import dataclass
+import itertools
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.utils import timezone
@@ -53,6 +55,7 @@ INTAKE_SCHEMA: dict[str, Any] = {
             "fields": [
                 {"key": "allergies", "type": "text", "label": "Allergies", "required": False},
                 {"key": "pregnant", "type": "yes_no", "label": "Pregnant?", "required": True},
+                {"key": "area", "type": "photo", "label": "A photo of the area"},
             ],
         }
     ]
@@ -70,6 +73,10 @@ class Setting:
     desk: Any
     consent: FormTemplate
     intake: FormTemplate
+    # The desk's next free 2-hour slot (its provider's appointments must not
+    # overlap). Per desk, not per session: a session-wide count pushed later
+    # tests' visits past the reminders' lead, so they failed after others ran.
+    slots: Iterator[int] = field(default_factory=itertools.count)
 
 
 @dataclass
@@ -98,9 +105,6 @@ def a_setting() -> Setting:
     return Setting(desk=desk, consent=consent, intake=intake)
 
 
-_slots = iter(range(10**6))
-
-
 def a_visit(
     *,
     setting: Setting | None = None,
@@ -113,9 +117,9 @@ def a_visit(
     setting = setting or a_setting()
     desk = setting.desk
     client = ClientFactory.create(date_of_birth=dob, **client_fields)
-    # Each visit its own hour: the provider's appointments must not overlap.
+    # Each visit its own hours: the provider's appointments must not overlap.
     starts_at = (timezone.now() + starts_in).replace(microsecond=0) + dt.timedelta(
-        hours=2 * next(_slots)
+        hours=2 * next(setting.slots)
     )
     appointment = AppointmentFactory.create(
         client=client, provider=desk.providers[0], location=desk.location, starts_at=starts_at

@@ -140,6 +140,24 @@ def test_the_reminder_job_sends_a_fresh_link_within_the_first_reminders_lead(glo
         assert reminder_links_send() == 0
 
 
+def test_a_recent_link_without_an_appointment_does_not_stop_the_reminder_links(glow):
+    # given an appointment tomorrow with forms outstanding, and another
+    # client's recent link to their intake that names no appointment
+    with on_spa(glow):
+        setting = a_setting()
+        soon = a_visit(setting=setting, starts_in=dt.timedelta(hours=20))
+        other = a_visit(setting=setting, starts_in=dt.timedelta(days=5))
+        form_request_issue(client_id=other.client.pk, channel="email", actor=Actor.system("test"))
+
+        # when the job runs
+        sent = reminder_links_send()
+
+        # then the appointment still gets its link (a NULL among the recent
+        # links' appointments must not empty the NOT IN)
+        assert sent == 1
+        assert FormRequest.objects.filter(appointment=soon.appointment).count() == 1
+
+
 def test_the_desk_sends_a_link_and_a_new_one_revokes_the_old(glow, signed_in, mailoutbox):
     with on_spa(glow):
         visit = a_visit()

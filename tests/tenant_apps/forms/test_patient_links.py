@@ -525,3 +525,73 @@ def test_a_photo_upload_with_a_link_of_one_spa_stores_nothing_on_another(
     for spa in (glow, radiance):
         with on_spa(spa):
             assert not StoredFile.objects.filter(purpose=FilePurpose.FORM_UPLOAD).exists()
+
+
+@pytest.mark.parametrize("text", ["latex\x00", "latex\ud800"])
+def test_unstorable_text_inside_the_answers_json_is_a_typed_error_and_writes_nothing(
+    glow, client_for, text
+):
+    # The answers travel as JSON in a string: "\u0000" and a lone "\ud800" are
+    # plain escapes there, which PostgreSQL's jsonb (or UTF-8) cannot take.
+    _, request, token = issued(glow)
+    http = client_for(glow)
+    intake = forms_by_kind(open_link(http, token))["INTAKE"]
+
+    answer = submit(http, token, intake["itemId"], {"pregnant": False, "allergies": text})
+
+    assert answer.status == 400
+    assert answer.error_codes == ["INVALID_CHARACTERS"]
+    with on_spa(glow):
+        assert not FormResponse.objects.exists()
+        assert not FormRequestItem.objects.filter(request=request, response__isnull=False).exists()
+
+
+def test_a_photo_upload_is_refused_when_no_form_left_on_the_link_asks_for_one(glow, client_for):
+    # given a link whose intake (the form with a photo field) is already sent,
+    # leaving the consent, which asks for no photo
+    _, _, token = issued(glow)
+    http = client_for(glow)
+    intake = forms_by_kind(open_link(http, token))["INTAKE"]
+    sent = submit(http, token, intake["itemId"], {"pregnant": False})
+    assert sent.data["submitFormResponse"]["errors"] == []
+    png = base64.b64decode(png_data_url(80).split(",", 1)[1])
+
+    # when the link's holder uploads an image anyway
+    answer = http.post(
+        "/forms/upload",
+        {
+            "token": token,
+            "dateOfBirth": DOB.isoformat(),
+            "file": SimpleUploadedFile("p.png", png, "image/png"),
+        },
+    )
+
+    # then nothing is stored for the client
+    assert answer.status_code == 400
+    assert answer.json()["code"] == "UPLOAD_INVALID"
+    with on_spa(glow):
+        assert not StoredFile.objects.filter(purpose=FilePurpose.FORM_UPLOAD).exists()
+
+
+def test_a_link_uploads_at_most_the_photos_in_settings(glow, client_for, settings):
+    settings.FORMS_LINK_MAX_UPLOADS = 2
+    _, _, token = issued(glow)
+    http = client_for(glow)
+    png = base64.b64decode(png_data_url(80).split(",", 1)[1])
+
+    def upload():
+        return http.post(
+            "/forms/upload",
+            {
+                "token": token,
+                "dateOfBirth": DOB.isoformat(),
+                "file": SimpleUploadedFile("p.png", png, "image/png"),
+            },
+        )
+
+    answers = [upload() for _ in range(3)]
+
+    assert [a.status_code for a in answers] == [201, 201, 400]
+    assert answers[2].json()["code"] == "UPLOAD_INVALID"
+    with on_spa(glow):
+        assert StoredFile.objects.filter(purpose=FilePurpose.FORM_UPLOAD).count() == 2

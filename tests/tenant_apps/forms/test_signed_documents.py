@@ -8,6 +8,7 @@ from collections.abc import Iterator
 
 import pytest
 from django.core.cache import cache
+from django.db import DatabaseError, transaction
 from django.db.models import F
 from django_tenants.utils import tenant_context
 
@@ -385,3 +386,27 @@ def test_too_many_tries_from_one_address_are_refused(glow, client_for, settings)
     # then the next is refused before any link is looked at
     assert [t.status_code for t in tries] == [404, 404, 404, 429]
     assert "Too many tries" in tries[-1].content.decode()
+
+
+@pytest.mark.spa("glow")
+def test_the_signed_documents_record_is_never_changed_or_deleted():
+    # given a response whose document the platform signed
+    response = a_signed_response(
+        client=ClientFactory(date_of_birth=DOB), version=a_consent_version()
+    )
+    _run_job(response.pk)
+    document = SignedDocument.objects.get(response=response)
+
+    # when anyone tries to point it at another file, or to delete it, the database refuses
+    for change in (
+        lambda: SignedDocument.objects.filter(pk=document.pk).update(certificate_sha256="0" * 64),
+        lambda: SignedDocument.objects.filter(pk=document.pk).delete(),
+    ):
+        with pytest.raises(DatabaseError, match="signed form records are never changed"):
+            with transaction.atomic():
+                change()
+
+    # then it is as the job wrote it
+    assert SignedDocument.objects.get(pk=document.pk) == document
+    document.refresh_from_db()
+    assert document.certificate_sha256 == signing_identity().certificate_sha256

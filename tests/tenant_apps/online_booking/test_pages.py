@@ -4,6 +4,7 @@ a live server; see tests/browser.py)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Iterator
 from itertools import count
@@ -13,6 +14,8 @@ from django.core.cache import cache
 from playwright.sync_api import Page, expect
 
 from shared_apps.lifecycle.services import spa_provision
+from tenant_apps.clients.models import Client
+from tenant_apps.forms.services.templates import service_forms_set
 from tenant_apps.online_booking.emails import manage_link
 from tenant_apps.online_booking.pages import embedding_origins
 from tenant_apps.online_booking.selectors import booking_reference
@@ -21,6 +24,7 @@ from tenant_apps.scheduling.models import Appointment, AppointmentSource, Appoin
 from tenants.models import Spa, SpaStatus
 from tenants.services import spa_set_status
 from tests.conftest import HostClient, host_of
+from tests.tenant_apps.forms.links_setup import CONSENT_SCHEMA, a_template
 from tests.tenant_apps.locations.factories import on_spa
 from tests.tenant_apps.online_booking.online import DAY, a_calendar, at, book, token_from
 
@@ -172,9 +176,13 @@ def test_the_pages_of_an_unknown_or_closed_spa_are_small_pages(glow, client_for)
 def test_a_patient_books_on_the_booking_page(
     own_spa, live_server_on_spa_hosts, chromium, mailoutbox
 ):
-    # given a spa with one location open 09:00-17:00, a 60-minute treatment, a provider
+    # given a spa with one location open 09:00-17:00, a 60-minute treatment that
+    # requires a consent form, a provider
     calendar = a_calendar(own_spa)
     calendar.profile(brand_color="#AA3355")
+    with on_spa(own_spa):
+        consent = a_template("Toxin consent", "consent", CONSENT_SCHEMA)
+        service_forms_set(service_id=calendar.service.pk, template_ids=[consent.pk])
     url = live_server_on_spa_hosts.url(own_spa.slug, "/booking/")
 
     # when a patient picks the treatment, a day three days ahead and its first time, and books
@@ -190,6 +198,19 @@ def test_a_patient_books_on_the_booking_page(
         page.get_by_label("Last name").fill("Patient")
         page.get_by_label("Email").fill("robin@mail.example")
         page.get_by_label("Phone").fill("(212) 555-0199")
+        # the treatment needs forms: the date of birth is asked, with the reason, and required
+        birth = page.get_by_label("Date of birth")
+        expect(birth).to_be_visible()
+        expect(birth).to_have_attribute("aria-required", "true")
+        expect(birth).to_have_accessible_description(
+            re.compile(r"^We ask because your treatment needs medical forms")
+        )
+        page.get_by_role("button", name="Book", exact=True).click()
+        expect(page.locator("#dateOfBirth-error")).to_have_text(
+            "Enter your date of birth: your treatment needs medical forms."
+        )
+        expect(birth).to_be_focused()
+        birth.fill("1988-04-12")
         page.get_by_role("button", name="Book", exact=True).click()
         expect(page.get_by_role("heading", name="You're booked")).to_be_visible()
         return {
@@ -210,6 +231,9 @@ def test_a_patient_books_on_the_booking_page(
     assert appointment.starts_at == at(DAY, 9)
     assert appointment.source == AppointmentSource.ONLINE
     assert appointment.status == AppointmentStatus.BOOKED
+    # for a client with the date of birth typed (the forms link asks for it)
+    with on_spa(own_spa):
+        assert Client.objects.get(pk=appointment.client_id).date_of_birth == dt.date(1988, 4, 12)
     # and the page shows its reference and time in the location's zone (the browser is in London)
     assert shown["reference"] == reference
     assert re.fullmatch(r".+, 9:00\sAM to 10:00\sAM E[DS]T", shown["when"]), shown["when"]

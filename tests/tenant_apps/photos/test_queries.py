@@ -158,3 +158,21 @@ def test_a_clients_photos_are_not_reachable_from_another_spa(glow, radiance, sig
     assert not listed.errors and listed.data["clientPhotos"]["edges"] == []
     assert node.data["node"] is None
     assert served.status_code == 404
+
+
+def test_reading_a_clients_photo_consent_is_logged(glow, signed_in):
+    with tenant_context(glow):
+        client = ClientFactory()
+        photo_consent(client_id=client.pk, scope="marketing")
+        client_id = to_global_id("Client", client.pk)
+    member = signed_in(glow, "front_desk")
+
+    answer = member.graphql(CONSENT, {"clientId": client_id})
+
+    assert answer.data["clientPhotoConsent"] == "MARKETING"
+    with tenant_context(glow):
+        assert AuditEntry.objects.filter(
+            actor_user_id=member.membership.user_id,
+            action=AuditAction.VIEW,
+            client_ids=[client.pk],
+        ).exists()

@@ -12,6 +12,7 @@ from tenant_apps.audit.models import AuditAction, AuditEntry
 from tenant_apps.audit.services import Actor
 from tenant_apps.forms.evidence import SignatureEvidence
 from tenant_apps.forms.services.responses import form_response_record
+from tenant_apps.forms.services.templates import form_template_create, service_forms_set
 from tenant_apps.scheduling.models import Appointment, AppointmentStatus
 from tenant_apps.treatment.gate import appointments_readiness
 from tenant_apps.treatment.models import GateOverride
@@ -190,7 +191,7 @@ def test_readiness_of_many_appointments_takes_a_fixed_number_of_queries(
     desk.graphql(READINESS, {"ids": ids[:1]})  # the connection warmed up
 
     # when each is asked for, the query count is the same
-    with django_assert_num_queries(6) as few:
+    with django_assert_num_queries(7) as few:  # with the audit entry
         small = desk.graphql(READINESS, {"ids": ids[:3]})
     with django_assert_num_queries(len(few.captured_queries)):
         large = desk.graphql(READINESS, {"ids": ids})
@@ -215,3 +216,44 @@ def test_a_provider_sees_the_readiness_of_their_own_appointments_only(glow, sign
         ids = [to_global_id("Appointment", visit.appointment.pk)]
     answer = signed_in(glow, membership=provider).graphql(READINESS, {"ids": ids})
     assert answer.data["appointmentReadiness"] == []
+
+
+def test_reading_readiness_is_logged_as_a_list_of_the_clients(glow, signed_in):
+    # given an appointment whose consent was declined (what readiness tells)
+    with on_spa(glow):
+        visit = a_visit()
+        sign(visit, consent="declined")
+        ids = [to_global_id("Appointment", visit.appointment.pk)]
+    desk = signed_in(glow, Role.FRONT_DESK)
+
+    # when the desk reads its readiness
+    answer = desk.graphql(READINESS, {"ids": ids})
+
+    # then the read of the client's forms is in the PHI audit log
+    assert answer.data["appointmentReadiness"][0]["blockers"][0]["code"] == "FORM_DECLINED"
+    with on_spa(glow):
+        assert AuditEntry.objects.filter(
+            actor_user_id=desk.membership.user_id,
+            action=AuditAction.LIST,
+            client_ids=[visit.client.pk],
+        ).exists()
+
+
+def test_a_required_form_never_published_does_not_block_check_in(glow):
+    # given a service that also requires a form still in draft (no version:
+    # no link can ask for it, so no patient could ever fill it)
+    with on_spa(glow):
+        setting = a_setting()
+        draft = form_template_create(name="Aftercare (draft)", kind="policy")
+        service_forms_set(
+            service_id=setting.desk.service.pk,
+            template_ids=[setting.consent.pk, setting.intake.pk, draft.pk],
+        )
+        visit = a_visit(setting=setting)
+        sign(visit)
+
+        # when the gate looks at the appointment
+        readiness = appointments_readiness(appointment_ids=[visit.appointment.pk])
+
+    # then only the published forms count, and they are all on file
+    assert readiness[visit.appointment.pk].ready

@@ -116,6 +116,9 @@
       PHONE_REQUIRED: "Enter your phone number.",
       PHONE_INVALID: "Enter a valid phone number (with the country code if it is from abroad).",
       TOO_LONG: "That is too long, please shorten it.",
+      DATE_OF_BIRTH_REQUIRED: "Enter your date of birth: your treatment needs medical forms.",
+      DATE_OF_BIRTH_IN_FUTURE: "The date of birth can't be in the future.",
+      DATE_OF_BIRTH_INVALID: "Check the year of your date of birth.",
       TOKEN_INVALID:
         "This link doesn't work any more: it has been used, has expired or is incomplete. " +
         "If you changed your booking, use the link in the newest email from " + spaName() + ".",
@@ -367,14 +370,15 @@
   var BOOK_PAGE =
     "query BookingPage { spa { " + SPA_FIELDS + " }" +
     " locations { id name addressLine1 addressLine2 city region postalCode country timezone phone }" +
-    " services { id name description durationMinutes priceCents currency category { id name } } }";
+    " services { id name description durationMinutes priceCents currency requiresForms" +
+    " category { id name } } }";
 
   var BOOK =
     "mutation Book($input: BookInput!) { book(input: $input) { errors { field code message }" +
     " appointment { reference startsAt endsAt location { name addressLine1 addressLine2 city region" +
     " postalCode timezone } provider { displayName } services { name } } } }";
 
-  var PERSON_FIELDS = ["firstName", "lastName", "email", "phone", "notes"];
+  var PERSON_FIELDS = ["firstName", "lastName", "email", "phone", "dateOfBirth", "notes"];
 
   async function bookingPage() {
     var data;
@@ -457,9 +461,28 @@
       },
     });
 
+    // The date of birth: asked only for a treatment that needs medical forms
+    // (the forms link checks it), and then required.
+    function needsDateOfBirth() {
+      var svc = service();
+      return Boolean(svc && svc.requiresForms);
+    }
+
+    function showDateOfBirth() {
+      var needed = needsDateOfBirth();
+      var input = $("dateOfBirth");
+      show($("dateOfBirth-field"), needed);
+      input.required = needed;
+      if (needed) input.setAttribute("aria-required", "true");
+      else input.removeAttribute("aria-required");
+      var loc = location();
+      input.max = loc ? todayIn(loc.timezone) : new Date().toISOString().slice(0, 10);
+    }
+
     function choiceChanged() {
       var loc = location();
       var svc = service();
+      showDateOfBirth();
       $("location-address").textContent = loc ? addressOf(loc) : "";
       $("service-details").textContent = svc ? svc.description : "";
       $("step-when").disabled = !(loc && svc);
@@ -507,6 +530,11 @@
         email: "Enter your email address.",
         phone: "Enter your phone number.",
       };
+      if (needsDateOfBirth()) {
+        missing.dateOfBirth = "Enter your date of birth: your treatment needs medical forms.";
+      }
+      // Sent only when asked for; an incomplete date typed is no date.
+      values.dateOfBirth = needsDateOfBirth() && values.dateOfBirth ? values.dateOfBirth : null;
       var firstMissing = null;
       Object.keys(missing).forEach(function (name) {
         if (!values[name]) {
