@@ -7,17 +7,24 @@ An export is a .tar.gz (created readable by its owner only: it holds PHI) with
 - `manifest.sig`: an HMAC of the manifest with the platform's secret key, so a
   restore takes only archives this platform made (a crafted team list could
   otherwise give anyone access);
-- `tables/<table>.csv`: each table of the spa's schema, by PostgreSQL's COPY.
-It is read in one REPEATABLE READ snapshot, so it is consistent. Tables stream
-through temporary files, never whole into memory.
+- `tables/<table>.csv`: each table of the spa's schema, by PostgreSQL's COPY;
+- `files/<key>`: the spa's stored files (photos, signatures, signed PDFs) that
+  a `StoredFile` row names (tenant_apps/files/archive.py); the manifest lists
+  under `files_missing` any a row names that the storage did not hold intact.
+It is read in one REPEATABLE READ snapshot, so it is consistent (files are
+never changed once written). Tables and files stream through temporary files,
+never whole into memory.
 
 A restore makes a new spa (never touching an existing one) and keeps it in
 `provisioning`, so it answers 503, while it clones the schema, loads every table
 with COPY, moves identity sequences past the loaded ids, checks every table's
-checksum against the manifest, and re-links the team by email. Only then is it
+checksum against the manifest, writes the files into the new spa's storage
+(each checked against its restored row's sha256 and size), and re-links the
+team by email. Only then is it
 opened: in the exported status under the same slug, suspended (read-only) as a
-copy under a new slug. On any failure the new spa is removed, and nothing else
-was touched. The archive must come from the same migration state as the code.
+copy under a new slug. On any failure the new spa is removed with the files it
+wrote, and nothing else was touched. The archive must come from the same
+migration state as the code.
 """
 
 from __future__ import annotations
@@ -46,6 +53,13 @@ from core.errors import field_error
 from shared_apps.accounts.models import Membership, Role, User
 from shared_apps.accounts.services.owner import membership_ensure_owner
 from shared_apps.lifecycle.errors import RestoreErrorCode
+from tenant_apps.files.archive import (
+    FILES_TABLE,
+    ArchiveFileMismatch,
+    files_delete,
+    files_export,
+    files_restore,
+)
 from tenants.db import connection
 from tenants.locks import advisory_lock
 from tenants.models import Spa, SpaStatus, SpaStatusChange
@@ -122,18 +136,23 @@ def spa_export(*, spa: Spa, path: Path) -> dict[str, Any]:
             manifest = _export_snapshot(spa=spa, workdir=Path(workdir))
         finally:
             driver.isolation_level = previous_isolation
-        manifest_bytes = json.dumps(manifest, indent=2).encode()
+        files = manifest.pop("_files")
         descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with (
             os.fdopen(descriptor, "wb") as target,
             tarfile.open(fileobj=target, mode="w:gz") as tar,
         ):
-            _add_bytes(tar, "manifest.json", manifest_bytes)
-            _add_bytes(tar, "manifest.sig", _sign(manifest_bytes).encode())
             for table in manifest["tables"]:
                 tar.add(
                     Path(workdir) / f"{table['name']}.csv", arcname=f"tables/{table['name']}.csv"
                 )
+            # Then the files, and last the manifest, which names any file missing.
+            manifest["files_missing"] = files_export(
+                schema_name=spa.schema_name, files=files, tar=tar
+            )
+            manifest_bytes = json.dumps(manifest, indent=2).encode()
+            _add_bytes(tar, "manifest.json", manifest_bytes)
+            _add_bytes(tar, "manifest.sig", _sign(manifest_bytes).encode())
     return manifest
 
 
@@ -161,8 +180,10 @@ def _export_snapshot(*, spa: Spa, workdir: Path) -> dict[str, Any]:
                     for block in copy:
                         out.write(block)
                 tables.append({"name": table, "rows": rows, "checksum": checksum})
+            files = _stored_files(cursor, schema)
         members = Membership.objects.filter(spa=spa).select_related("user").order_by("pk")
         return {
+            "_files": files,  # taken out before the manifest is written
             "format": FORMAT,
             "exported_at": timezone.now().isoformat(),
             "spa": {
@@ -195,6 +216,15 @@ def _export_snapshot(*, spa: Spa, workdir: Path) -> dict[str, Any]:
         }
 
 
+def _stored_files(cursor, schema: str) -> list[tuple[str, str, int]]:
+    """(key, sha256, size) of each file row of the schema, by key."""
+    cursor.execute(
+        f"SELECT key, sha256, size_bytes FROM {_qi(schema)}.{_qi(FILES_TABLE)} "  # noqa: S608
+        "ORDER BY key"
+    )
+    return [(key, sha256, int(size)) for key, sha256, size in cursor.fetchall()]
+
+
 # --- Restore ---------------------------------------------------------------------------------
 
 
@@ -215,17 +245,21 @@ def spa_restore(*, path: Path, slug: str | None = None) -> Spa:
         initial_status=source["initial_status"],
         must_be_new=True,  # never an existing spa
     )
+    written: list[str] = []
     try:
         with advisory_lock(f"spa-provision:{spa.pk}"):
             spa_schema_build(spa, spare=False)  # local until loaded, then distributed
             with tarfile.open(path, "r:gz") as tar:
                 _load(spa=spa, manifest=manifest, tar=tar)
+                _restore_files(spa=spa, manifest=manifest, tar=tar, written=written)
             spa_schema_spread(spa)  # after the load: rows go in while the schema is local
             _relink(spa=spa, manifest=manifest, same_slug=same_slug)
             status = source["status"] if same_slug else SpaStatus.SUSPENDED
             _open(spa=spa, status=status if status in _OPENABLE else SpaStatus.SUSPENDED)
     except BaseException:
-        # Still in provisioning and made by this call: removing it touches nothing else.
+        # Still in provisioning and made by this call: removing it (and the files
+        # it wrote) touches nothing else.
+        files_delete(schema_name=spa.schema_name, keys=written)
         spa_provision_cancel(spa=spa)
         raise
     spa.refresh_from_db()
@@ -308,6 +342,31 @@ def _load(*, spa: Spa, manifest: dict[str, Any], tar: tarfile.TarFile) -> None:
                     RestoreErrorCode.RESTORE_MISMATCH,
                     f"Table {expected['name']} did not come back exactly.",
                 )
+
+
+def _restore_files(
+    *, spa: Spa, manifest: dict[str, Any], tar: tarfile.TarFile, written: list[str]
+) -> None:
+    """The spa's files into its new storage, each checked against its restored
+    row (an archive made before files were carried has no `files_missing`: its
+    rows come back without their objects, as they were exported)."""
+    if "files_missing" not in manifest:
+        return
+    with connection.cursor() as cursor:
+        files = _stored_files(cursor, spa.schema_name)
+    try:
+        files_restore(
+            schema_name=spa.schema_name,
+            files=files,
+            tar=tar,
+            missing=manifest["files_missing"],
+            written=written,
+        )
+    except ArchiveFileMismatch:
+        raise field_error(
+            RestoreErrorCode.RESTORE_MISMATCH,
+            "A stored file did not come back exactly as exported.",
+        ) from None
 
 
 def _copy_in(cursor, schema: str, table: str, stream: IO[bytes]) -> None:

@@ -115,7 +115,10 @@ def form_link_open(
 @dataclass(frozen=True)
 class SignatureInput:
     typed_name: str
-    drawn_image: str  # data:image/png;base64,...
+    # data:image/png;base64,...; optional: ESIGN/UETA need intent and
+    # attribution (the typed name, the intent box, the disclosure), not a
+    # drawing, and a keyboard-only or screen-reader patient cannot draw.
+    drawn_image: str | None
     accept_electronic_records: bool
     disclosure_version: str
     intent: bool
@@ -238,24 +241,25 @@ def form_link_submit(
         try:
             evidence = None
             if signature is not None:
-                png = _signature_png(signature.drawn_image)
-                try:
-                    stored = file_store_bytes(
-                        data=png,
-                        content_type="image/png",
-                        purpose=FilePurpose.SIGNATURE,
-                        client_id=request.client_id,
-                        actor=actor,
-                    )
-                except ValidationError:
-                    raise field_error(
-                        FormLinkErrorCode.SIGNATURE_INVALID,
-                        "Draw your signature again (the image could not be read).",
-                        "signature",
-                    ) from None
+                if signature.drawn_image:
+                    png = _signature_png(signature.drawn_image)
+                    try:
+                        stored = file_store_bytes(
+                            data=png,
+                            content_type="image/png",
+                            purpose=FilePurpose.SIGNATURE,
+                            client_id=request.client_id,
+                            actor=actor,
+                        )
+                    except ValidationError:
+                        raise field_error(
+                            FormLinkErrorCode.SIGNATURE_INVALID,
+                            "Draw your signature again (the image could not be read).",
+                            "signature",
+                        ) from None
                 evidence = SignatureEvidence(
                     typed_name=signature.typed_name.strip(),
-                    drawn_image_file_id=stored.pk,
+                    drawn_image_file_id=stored.pk if stored is not None else None,
                     meaning=_meaning(schema),
                     disclosure_version=signature.disclosure_version,
                     electronic_consent_at=now,

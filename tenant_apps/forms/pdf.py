@@ -274,6 +274,13 @@ def _evidence(pdf: FPDF, content: DocumentContent) -> None:
         _pair(pdf, "Entered at", _when(content.submitted_at, content.spa_timezone))
     else:
         _pair(pdf, "Signer's printed name", signature.typed_name)
+        _pair(
+            pdf,
+            "How the patient signed",
+            "Signed by drawing their signature and typing their name."
+            if signature.image
+            else "Signed by typing their name (no drawn signature).",
+        )
         _pair(pdf, "Date and time signed", _when(signature.signed_at, content.spa_timezone))
         _pair(pdf, "What the signature means", signature.meaning)
         _pair(

@@ -47,9 +47,12 @@ def photo_upload(
     phase: str,
     taken_at: datetime | None,
     actor: Actor,
+    provider_scope: int | None = None,
 ) -> Photo:
     """Store a clinical photo of `client_id` (stripped image and thumbnail),
     optionally of one of their appointments, with the photo consent in force.
+    `provider_scope` (a public user id) limits a provider to their own
+    appointments, as scheduling does (another's is NOT_FOUND, alike).
     Refusals: VALUE_INVALID (body_area, view, phase, taken_at), NOT_FOUND
     (client_id, appointment_id), and the files app's FILE_TOO_LARGE,
     FILE_TYPE_NOT_ALLOWED, FILE_INVALID_IMAGE, IMAGE_TOO_MANY_PIXELS (field
@@ -66,13 +69,14 @@ def photo_upload(
         )
     if not Client.objects.filter(pk=client_id).exists():
         raise field_error(PhotosErrorCode.NOT_FOUND, "No such client.", "client_id")
-    if (
-        appointment_id is not None
-        and not Appointment.objects.filter(pk=appointment_id, client_id=client_id).exists()
-    ):
-        raise field_error(
-            PhotosErrorCode.NOT_FOUND, "No such appointment of this client.", "appointment_id"
-        )
+    if appointment_id is not None:
+        appointments = Appointment.objects.filter(pk=appointment_id, client_id=client_id)
+        if provider_scope is not None:
+            appointments = appointments.filter(provider__user_id=provider_scope)
+        if not appointments.exists():
+            raise field_error(
+                PhotosErrorCode.NOT_FOUND, "No such appointment of this client.", "appointment_id"
+            )
     consent = photo_consent_response(client_id=client_id)
     image, thumbnail = file_store_image_with_thumbnail(
         upload=upload,

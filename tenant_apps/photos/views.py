@@ -7,7 +7,8 @@ names: `full_face` or `FULL_FACE`), `takenAt` (optional, ISO 8601 with a zone).
 
 Signed-in members only, by the spa API's bearer token (there are no cookies on
 a spa's host, so no CSRF surface: a page of another site cannot make the
-browser send the token), with the upload roles (owners, managers, providers).
+browser send the token), with the upload roles (owners, managers, providers;
+a provider names only their own appointments, as scheduling limits them).
 Answers JSON: 201 `{"photo": {"id": ...}, "errors": []}`, or `{"photo": null,
 "errors": [{"code", "message", "field"}]}` with 400 (invalid), 401 (not
 signed in), 403 (role, or the spa suspended), 404 (client or appointment), 413 (too large, checked
@@ -33,6 +34,7 @@ from shared_apps.accounts.models import Role
 from tenant_apps.audit.services import Actor
 from tenant_apps.photos.errors import PhotosErrorCode
 from tenant_apps.photos.services import photo_upload
+from tenant_apps.scheduling.graphql.types import provider_scope
 
 UPLOAD_ROLES = frozenset({Role.OWNER, Role.MANAGER, Role.PROVIDER})
 # Room for the form's other fields and the multipart framing.
@@ -140,6 +142,7 @@ def photo_upload_view(request: HttpRequest) -> JsonResponse:
                 phase=_choice(form.get("phase", "")),
                 taken_at=taken_at,
                 actor=Actor.of_request(request),
+                provider_scope=provider_scope(membership),
             )
     except ValidationError as error:
         return _errors(error)

@@ -174,7 +174,7 @@ def draw_signature(page: Page) -> None:
     for i in range(1, 16):
         page.mouse.move(x + i * 15, y + (12 if i % 2 else -12))
     page.mouse.up()
-    expect(page.get_by_role("img", name="Drawn signature: signed")).to_be_visible()
+    expect(page.get_by_role("img", name="Drawn signature (optional): signed")).to_be_visible()
 
 
 def test_a_patient_fills_intake_and_consent_on_a_phone_and_the_desk_sees_ready(

@@ -168,7 +168,10 @@ class FormsPatientQueries(graphene.ObjectType):
 class ElectronicSignatureInput(graphene.InputObjectType):
     typed_name = graphene.String(required=True, description="The patient's full name, typed.")
     drawn_image = graphene.String(
-        required=True, description="The drawn signature: data:image/png;base64,... (max 300 KB)."
+        description=(
+            "The drawn signature, optional (the typed name with intent and the disclosure's "
+            "acceptance is the signature): data:image/png;base64,... (max 300 KB)."
+        )
     )
     accept_electronic_records = graphene.Boolean(
         required=True, description="The patient agreed to the disclosure (must be true)."
@@ -240,7 +243,7 @@ class SubmitFormResponse(SpaMutation):
             signature=(
                 SignatureInput(
                     typed_name=signature.typed_name,
-                    drawn_image=signature.drawn_image,
+                    drawn_image=signature.drawn_image or None,
                     accept_electronic_records=bool(signature.accept_electronic_records),
                     disclosure_version=signature.disclosure_version,
                     intent=bool(signature.intent),

@@ -16,6 +16,7 @@ from tenant_apps.clients.models import Client
 from tenant_apps.forms.selectors import photo_consent_scope
 from tenant_apps.photos import selectors
 from tenant_apps.photos.graphql.types import PhotoConnection, PhotoConsentScopeEnum
+from tenant_apps.scheduling.graphql.types import provider_scope
 
 PHOTOS_NEWEST = Keyset("photos-newest", ("-taken_at", "-id"))
 
@@ -24,7 +25,10 @@ class PhotosQueries(graphene.ObjectType):
     client_photos = relay.ConnectionField(
         PhotoConnection,
         client_id=graphene.ID(required=True),
-        appointment_id=graphene.ID(description="Only the photos of this visit."),
+        appointment_id=graphene.ID(
+            description="Only the photos of this visit (a provider's own visits only; "
+            "another's finds nothing)."
+        ),
         description="A client's clinical photos, newest first (empty if no such client). "
         "Each photo read is logged in the audit log, and each image read again.",
     )
@@ -45,7 +49,11 @@ class PhotosQueries(graphene.ObjectType):
         if appointment_id is not None:
             appointment_pk = pk_from_global_id(appointment_id, "Appointment") or 0
         return paginate(
-            selectors.photo_list(client_id=client_pk, appointment_id=appointment_pk),
+            selectors.photo_list(
+                client_id=client_pk,
+                appointment_id=appointment_pk,
+                provider_user_id=provider_scope(getattr(info.context, "membership", None)),
+            ),
             connection_type=PhotoConnection,
             keyset=PHOTOS_NEWEST,
             **page,

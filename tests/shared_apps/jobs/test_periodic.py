@@ -24,6 +24,7 @@ def test_periodic_jobs_replace_the_scheduled_commands():
         "retry_stalled_jobs": ("jobs.retry_stalled", "* * * * *"),
         "spa_spares": ("lifecycle.spares", "*/5 * * * *"),
         "forms_reminder_links": ("forms.reminder_fanout", "*/15 * * * *"),
+        "files_sweep": ("files.sweep_fanout", "41 3 * * *"),
     }
 
 

@@ -3,11 +3,13 @@
 import io
 import json
 import re
+import secrets
 import tarfile
 from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.core.management import call_command
 from django.db import DatabaseError, transaction
 
@@ -17,12 +19,16 @@ from shared_apps.lifecycle.services import spa_provision
 from tenant_apps.audit.selectors import audit_chain_verify
 from tenant_apps.audit.services import Actor
 from tenant_apps.clients.services import client_create
+from tenant_apps.files.models import FilePurpose
+from tenant_apps.files.services import file_store_bytes
+from tenant_apps.files.storage import spa_storage
 from tenant_apps.profile.services import profile_update
 from tenants import schema_template
 from tenants.db import connection
 from tenants.models import Spa, SpaStatus
 from tenants.provisioning import spa_provision_cancel
 from tenants.services import domain_add
+from tests.tenant_apps.files.samples import png
 
 pytestmark = pytest.mark.usefixtures("committing")
 
@@ -264,3 +270,110 @@ def test_archives_signed_before_a_key_rotation_still_restore(
 
     assert _state("spa_lumen_rotated") == _state("spa_lumen")
     assert restored.status == SpaStatus.SUSPENDED
+
+
+def _with_a_file(spa: Spa) -> tuple[str, bytes, str]:
+    """A stored PNG on `spa` (its row and object), and an orphan object beside it."""
+    connection.set_tenant(spa)
+    stored = file_store_bytes(
+        data=png(),
+        content_type="image/png",
+        purpose=FilePurpose.PHOTO,
+        client_id=None,
+        actor=Actor.system("test"),
+    )
+    data = spa_storage().open(stored.key).read()
+    orphan = f"photo/{secrets.token_hex(16)}.png"
+    spa_storage().save(orphan, ContentFile(png()))
+    connection.set_schema_to_public()
+    return stored.key, data, orphan
+
+
+def _replaced(archive, tmp_path, name: str, data: bytes):
+    """A copy of `archive` with the member `name`'s bytes replaced (manifest untouched)."""
+    result = tmp_path / "replaced.tar.gz"
+    with tarfile.open(archive, "r:gz") as source, tarfile.open(result, "w:gz") as target:
+        for member in source.getmembers():
+            extracted = source.extractfile(member)
+            assert extracted is not None
+            content = data if member.name == name else extracted.read()
+            member.size = len(content)
+            target.addfile(member, io.BytesIO(content))
+    return result
+
+
+def test_a_spas_files_go_with_its_export_and_come_back_checked(template_with_visits, tmp_path):
+    # given a spa with a stored file, and an object no row names
+    spa = _spa_with_data()
+    key, data, orphan = _with_a_file(spa)
+    archive = tmp_path / "lumen.tar.gz"
+
+    # when it is exported and restored as a copy
+    manifest = spa_export(spa=spa, path=archive)
+    copy = spa_restore(path=archive, slug="lumen-files")
+
+    # then the file is in the archive and in the copy's own storage, the orphan in neither
+    assert manifest["files_missing"] == []
+    with tarfile.open(archive, "r:gz") as tar:
+        carried = [m.name for m in tar.getmembers() if m.name.startswith("files/")]
+    assert carried == [f"files/{key}"]
+    copy_storage = spa_storage(copy.schema_name)
+    assert copy_storage.open(key).read() == data
+    assert not copy_storage.exists(orphan)
+    # and the original's storage is untouched
+    assert spa_storage(spa.schema_name).open(key).read() == data
+
+
+def test_a_file_altered_in_the_archive_is_refused_and_the_restore_leaves_nothing(
+    template_with_visits, tmp_path
+):
+    # given an export whose file was altered (the signed manifest untouched)
+    spa = _spa_with_data()
+    key, data, _orphan = _with_a_file(spa)
+    archive = tmp_path / "lumen.tar.gz"
+    spa_export(spa=spa, path=archive)
+    altered = _replaced(archive, tmp_path, f"files/{key}", data[:-1] + b"\x00")
+
+    # when it is restored
+    with pytest.raises(ValidationError) as error:
+        spa_restore(path=altered, slug="lumen-altered")
+
+    # then it is refused, and neither the spa nor any file of it is left
+    assert error.value.code == "RESTORE_MISMATCH"
+    assert "lumen" not in error.value.messages[0].lower()
+    assert not Spa.objects.filter(slug="lumen-altered").exists()
+    assert not spa_storage("spa_lumen_altered").exists(key)
+
+
+def test_a_file_missing_from_storage_is_named_and_the_rest_restores(template_with_visits, tmp_path):
+    # given a spa whose stored file's object was lost
+    spa = _spa_with_data()
+    key, _data, _orphan = _with_a_file(spa)
+    spa_storage(spa.schema_name).delete(key)
+    archive = tmp_path / "lumen.tar.gz"
+
+    # when it is exported and restored
+    manifest = spa_export(spa=spa, path=archive)
+    copy = spa_restore(path=archive, slug="lumen-lost")
+
+    # then the manifest names the missing file, and the spa comes back without it
+    assert manifest["files_missing"] == [key]
+    assert copy.status == SpaStatus.SUSPENDED
+    assert not spa_storage(copy.schema_name).exists(key)
+
+
+def test_restoring_a_lost_spa_keeps_the_same_files_it_left(template_with_visits, tmp_path):
+    # given a spa with a file, exported, then lost (its schema gone, its folder kept)
+    spa = _spa_with_data()
+    key, data, _orphan = _with_a_file(spa)
+    archive = tmp_path / "lumen.tar.gz"
+    spa_export(spa=spa, path=archive)
+    Spa.objects.filter(pk=spa.pk).update(status=SpaStatus.PROVISIONING)
+    spa_provision_cancel(spa=spa)
+
+    # when it is restored under its own slug
+    restored = spa_restore(path=archive)
+
+    # then the file the storage still held is the same, kept, and readable
+    assert restored.schema_name == spa.schema_name
+    assert spa_storage(restored.schema_name).open(key).read() == data

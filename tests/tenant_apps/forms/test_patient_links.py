@@ -323,6 +323,62 @@ def test_a_declined_consent_is_recorded_and_signed(glow, client_for):
         assert Signature.objects.filter(response=response).exists()
 
 
+@pytest.mark.parametrize("drawn", ["absent", None, ""])
+def test_a_typed_name_alone_signs_for_a_patient_who_cannot_draw(glow, client_for, drawn):
+    # given an opened link and a patient signing by keyboard (no drawing)
+    visit, _, token = issued(glow)
+    http = client_for(glow)
+    consent = forms_by_kind(open_link(http, token))["CONSENT"]
+    typed = signature()
+    if drawn == "absent":
+        del typed["drawnImage"]
+    else:
+        typed["drawnImage"] = drawn
+
+    # when they send the consent with their typed name, intent and the disclosure
+    answer = submit(
+        http, token, consent["itemId"], {"understood": True}, decision="ACCEPTED", signature=typed
+    )
+
+    # then it is signed: the evidence holds the typed name and no image
+    assert answer.data["submitFormResponse"]["errors"] == []
+    with on_spa(glow):
+        response = FormResponse.objects.get()
+        evidence = Signature.objects.get(response=response)
+        assert not StoredFile.objects.filter(purpose=FilePurpose.SIGNATURE).exists()
+    assert evidence.drawn_image_id is None
+    assert evidence.typed_name == "Ava Patient"
+    assert evidence.disclosure_version == DISCLOSURE_VERSION
+    assert response.answers["sign"] == {"typed_name": "Ava Patient"}
+    assert response.client_id == visit.client.pk
+
+
+@pytest.mark.parametrize(
+    "changes, code",
+    [
+        ({"intent": False}, "INTENT_REQUIRED"),
+        ({"acceptElectronicRecords": False}, "ELECTRONIC_CONSENT_REQUIRED"),
+        ({"typedName": " "}, "SIGNATURE_REQUIRED"),
+    ],
+)
+def test_without_a_drawing_intent_consent_and_name_are_still_required(
+    glow, client_for, changes, code
+):
+    _, request, token = issued(glow)
+    http = client_for(glow)
+    consent = forms_by_kind(open_link(http, token))["CONSENT"]
+    typed = {k: v for k, v in signature(**changes).items() if k != "drawnImage"}
+
+    answer = submit(
+        http, token, consent["itemId"], {"understood": True}, decision="ACCEPTED", signature=typed
+    )
+
+    assert [e["code"] for e in answer.data["submitFormResponse"]["errors"]] == [code]
+    with on_spa(glow):
+        assert not FormResponse.objects.exists()
+        assert not FormRequestItem.objects.filter(request=request, response__isnull=False).exists()
+
+
 BAD = {
     "answer missing": ({}, {}, "ANSWER_REQUIRED"),
     "unknown answer": ({"understood": True, "nope": 1}, {}, "ANSWER_UNKNOWN"),

@@ -59,6 +59,24 @@ def test_the_evidence_page_holds_what_a_dispute_needs():
     assert "Signed by MedSpa Platform on behalf of Glow Aesthetics." in evidence
 
 
+def test_the_evidence_page_says_how_the_patient_signed():
+    # given a consent signed with a drawing and one signed by typing the name only
+    drawn = consent_content()
+    assert drawn.signature is not None
+    typed = consent_content(signature=dataclasses.replace(drawn.signature, image=None))
+
+    # when each is rendered
+    drawn_text, typed_text = (
+        pdf_text(pdf_render(c)).split("Evidence of electronic signature", 1)[1].replace("\n", " ")
+        for c in (drawn, typed)
+    )
+
+    # then the evidence page says which
+    assert "Signed by drawing their signature and typing their name." in drawn_text
+    assert "Signed by typing their name (no drawn signature)." in typed_text
+    assert "Signer's printed name Zoë Nguyễn" in typed_text
+
+
 def test_a_declined_photo_consent_and_a_staff_entry_say_so():
     # given a declined consent, an accepted photo consent for marketing, and an
     # intake entered by staff (no signature)

@@ -402,9 +402,11 @@ def test_the_signed_documents_record_is_never_changed_or_deleted():
         lambda: SignedDocument.objects.filter(pk=document.pk).update(certificate_sha256="0" * 64),
         lambda: SignedDocument.objects.filter(pk=document.pk).delete(),
     ):
-        with pytest.raises(DatabaseError, match="signed form records are never changed"):
-            with transaction.atomic():
-                change()
+        with (
+            pytest.raises(DatabaseError, match="signed form records are never changed"),
+            transaction.atomic(),
+        ):
+            change()
 
     # then it is as the job wrote it
     assert SignedDocument.objects.get(pk=document.pk) == document

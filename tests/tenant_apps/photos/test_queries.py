@@ -11,6 +11,7 @@ from tenant_apps.audit.models import AuditAction, AuditEntry
 from tests.tenant_apps.clients.factories import ClientFactory
 from tests.tenant_apps.photos.helpers import a_photo, photo_consent
 from tests.tenant_apps.scheduling.factories import AppointmentFactory
+from tests.tenant_apps.staff.factories import StaffProfileFactory
 
 PHOTOS = """
 query ($clientId: ID!, $appointmentId: ID, $first: Int!, $after: String) {
@@ -25,16 +26,19 @@ CONSENT = "query ($clientId: ID!) { clientPhotoConsent(clientId: $clientId) }"
 
 
 def test_a_member_lists_a_clients_photos_and_opens_them(glow, signed_in):
-    # given a client with a clinical-only photo consent and two photos, one of a visit
+    # given a client with a clinical-only photo consent and two photos, one of a
+    # visit to the provider
+    provider = signed_in(glow, "provider")
     with tenant_context(glow):
         client = ClientFactory()
         photo_consent(client_id=client.pk, scope="clinical")
-        appointment = AppointmentFactory(client=client)
+        appointment = AppointmentFactory(
+            client=client, provider=StaffProfileFactory(user_id=provider.membership.user_id)
+        )
         first = a_photo(client_id=client.pk, body_area="lips", view="left", phase="before")
         second = a_photo(client_id=client.pk, appointment_id=appointment.pk, phase="after")
         client_id = to_global_id("Client", client.pk)
         appointment_id = to_global_id("Appointment", appointment.pk)
-    provider = signed_in(glow, "provider")
 
     # when a provider lists them
     answer = provider.graphql(PHOTOS, {"clientId": client_id, "first": 10})
@@ -62,6 +66,28 @@ def test_a_member_lists_a_clients_photos_and_opens_them(glow, signed_in):
         PHOTOS, {"clientId": client_id, "appointmentId": appointment_id, "first": 10}
     )
     assert [e["node"]["phase"] for e in visit.data["clientPhotos"]["edges"]] == ["AFTER"]
+
+
+def test_a_provider_filters_by_their_own_visits_only(glow, signed_in):
+    # given a client's photo of a visit to another provider
+    provider = signed_in(glow, "provider")
+    with tenant_context(glow):
+        client = ClientFactory()
+        others = AppointmentFactory(client=client)
+        a_photo(client_id=client.pk, appointment_id=others.pk)
+        variables = {
+            "clientId": to_global_id("Client", client.pk),
+            "appointmentId": to_global_id("Appointment", others.pk),
+            "first": 10,
+        }
+
+    # when the provider and a front desk member ask for that visit's photos
+    theirs = provider.graphql(PHOTOS, variables)
+    desk = signed_in(glow, "front_desk").graphql(PHOTOS, variables)
+
+    # then the provider finds none (as for an unknown visit); the desk finds it
+    assert not theirs.errors and theirs.data["clientPhotos"]["edges"] == []
+    assert not desk.errors and len(desk.data["clientPhotos"]["edges"]) == 1
 
 
 def test_the_list_costs_the_same_queries_for_one_photo_or_ten_and_is_audited(

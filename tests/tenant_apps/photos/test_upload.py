@@ -19,6 +19,7 @@ from tests.tenant_apps.clients.factories import ClientFactory
 from tests.tenant_apps.files import samples
 from tests.tenant_apps.photos.helpers import photo_consent
 from tests.tenant_apps.scheduling.factories import AppointmentFactory
+from tests.tenant_apps.staff.factories import StaffProfileFactory
 
 
 def gid(type_name: str, pk: int) -> tuple[str, int]:
@@ -49,12 +50,14 @@ def nothing_stored(spa, stored_objects, before) -> bool:
 
 
 def test_a_provider_uploads_a_photo_stripped_with_a_thumbnail_and_its_consent(glow, signed_in):
-    # given a client who consented to marketing photos, with a visit
+    # given a client who consented to marketing photos, with a visit to this provider
+    provider = signed_in(glow, "provider")
     with tenant_context(glow):
         client = ClientFactory()
         consent = photo_consent(client_id=client.pk, scope="marketing")
-        appointment = AppointmentFactory(client=client)
-    provider = signed_in(glow, "provider")
+        appointment = AppointmentFactory(
+            client=client, provider=StaffProfileFactory(user_id=provider.membership.user_id)
+        )
 
     # when a provider uploads a phone photo carrying GPS coordinates
     response = provider.post(
@@ -82,6 +85,40 @@ def test_a_provider_uploads_a_photo_stripped_with_a_thumbnail_and_its_consent(gl
     # and the stored image has no EXIF (so no GPS); the thumbnail is 400 px wide
     assert len(image.getexif()) == 0 and image.size == (900, 600)
     assert thumbnail.size == (400, 267)
+
+
+def test_a_provider_uploads_only_to_their_own_appointments(glow, signed_in, stored_objects):
+    # given a client's visit to another provider
+    provider = signed_in(glow, "provider")
+    with tenant_context(glow):
+        client = ClientFactory()
+        others = AppointmentFactory(client=client)
+    before = stored_objects.keys(glow.schema_name)
+
+    # when the provider uploads a photo naming that visit
+    response = provider.post(
+        "/photos/upload", form(glow, client, appointmentId=gid("Appointment", others.pk))
+    )
+
+    # then it is not found, as an unknown visit would be, and nothing is stored
+    assert response.status_code == 404
+    assert response.json()["errors"] == [
+        {
+            "code": "NOT_FOUND",
+            "message": "No such appointment of this client.",
+            "field": "appointmentId",
+        }
+    ]
+    assert nothing_stored(glow, stored_objects, before)
+
+    # while a manager attaches the photo to any visit
+    manager = signed_in(glow, "manager")
+    response = manager.post(
+        "/photos/upload", form(glow, client, appointmentId=gid("Appointment", others.pk))
+    )
+    assert response.status_code == 201
+    with tenant_context(glow):
+        assert Photo.objects.get().appointment_id == others.pk
 
 
 def test_a_photo_without_consent_records_none(glow, signed_in):

@@ -58,11 +58,11 @@ describe("the form renderer", () => {
     await user.type(screen.getByLabelText("Weight (kg)"), "70");
     await user.click(screen.getByRole("checkbox", { name: "Lips" }));
     await user.click(screen.getByRole("radio", { name: "No" }));
-    const pad = screen.getByRole("img", { name: "Drawn signature: empty" });
+    const pad = screen.getByRole("img", { name: "Drawn signature (optional): empty" });
     fireEvent.pointerDown(pad, { clientX: 5, clientY: 5, pointerId: 1 });
     fireEvent.pointerMove(pad, { clientX: 40, clientY: 20, pointerId: 1 });
     fireEvent.pointerUp(pad, { pointerId: 1 });
-    expect(screen.getByRole("img", { name: "Drawn signature: signed" })).toBeInTheDocument();
+    expect(screen.getByRole("img", { name: "Drawn signature (optional): signed" })).toBeInTheDocument();
     await user.click(screen.getByRole("button", { name: "Submit" }));
     expect(sent).toMatchObject({
       answers: {
@@ -78,6 +78,29 @@ describe("the form renderer", () => {
       disclosureAccepted: true,
       disclosureVersion: "2026-01",
     });
+  });
+
+  it("takes a typed name with the intent as the signature, the drawing being optional", async () => {
+    const user = userEvent.setup();
+    let sent: Submission | null = null;
+    render(
+      <FormRenderer
+        title="Intake"
+        kind="intake"
+        schema={INTAKE}
+        disclosure={DISCLOSURE}
+        onSubmit={async (s) => {
+          sent = s;
+        }}
+      />,
+    );
+    expect(screen.getByRole("img", { name: "Drawn signature (optional): empty" })).toBeInTheDocument();
+    expect(screen.getByText(/Optional: draw with your finger, pen or mouse, or just type your name below/)).toBeInTheDocument();
+    await user.click(screen.getByRole("checkbox", { name: "I agree to use electronic records and signatures" }));
+    await fillRequired(user);
+    await user.click(screen.getByRole("button", { name: "Submit" }));
+    expect(screen.queryByRole("alert")).not.toBeInTheDocument();
+    expect(sent).toMatchObject({ answers: { signature: { typed_name: "Ava Brown" } }, drawnSignatures: {}, disclosureAccepted: true });
   });
 
   it("asks for the intent to sign before taking a typed name", async () => {

@@ -46,8 +46,6 @@ type Props = {
   uploadPhoto?: UploadPhoto | undefined;
   /** The preview in the builder: answers are checked, never sent. */
   preview?: boolean;
-  /** The patient's API takes a signature only with its drawn image. */
-  requireDrawnSignature?: boolean;
 };
 
 type Raw = Record<string, Answer | undefined>;
@@ -75,7 +73,7 @@ function coerce(schema: FormSchema, raw: Raw): Answers {
  * and the builder's preview: every field type, show-if conditions, required
  * marks, the server's checks before sending, signatures with their intent and
  * the electronic-records disclosure. */
-export function FormRenderer({ title, kind, schema, disclosure, submitLabel = "Submit", onSubmit, uploadPhoto, preview = false, requireDrawnSignature = false }: Props) {
+export function FormRenderer({ title, kind, schema, disclosure, submitLabel = "Submit", onSubmit, uploadPhoto, preview = false }: Props) {
   const formId = useId();
   const [raw, setRaw] = useState<Raw>({});
   const [drawn, setDrawn] = useState<Record<string, string>>({});
@@ -116,8 +114,9 @@ export function FormRenderer({ title, kind, schema, disclosure, submitLabel = "S
         if (f.type === "signature" && shown.has(f.key) && shown.has(s.key) && !found[f.key]) {
           const typed = answers[f.key];
           const signing = typed !== undefined && typeof typed === "object" && "typed_name" in typed && typed.typed_name.trim() !== "";
-          if (signing && requireDrawnSignature && !drawn[f.key]) found[f.key] = "Draw your signature in the box.";
-          else if (signing && !intent[f.key]) found[f.key] = "Tick “I agree this is my signature” to sign.";
+          // The drawing is optional (ESIGN/UETA ask for intent and attribution):
+          // the typed name with the intent box signs, so anyone can sign by keyboard.
+          if (signing && !intent[f.key]) found[f.key] = "Tick “I agree this is my signature” to sign.";
         }
     if (!decisionOf()) found[DECISION] = "Choose your decision.";
     if (disclosure && !disclosureAccepted) found[DISCLOSURE] = "Accept the use of electronic records and signatures to continue.";
@@ -465,7 +464,7 @@ function RenderedField({ field, id, value, error, onChange, onDrawn, intent, onI
               <strong>What signing means:</strong> {field.meaning}
             </p>
           ) : null}
-          <SignaturePad label="Drawn signature" onChange={onDrawn} />
+          <SignaturePad label="Drawn signature (optional)" onChange={onDrawn} />
           <div className="field">
             <label htmlFor={id}>Type your full name</label>
             <input

@@ -116,7 +116,7 @@ export function SignaturePad({
       />
       <div className="signature-pad-bar">
         <span id={hintId} className="hint">
-          Draw with your finger, pen or mouse.
+          Optional: draw with your finger, pen or mouse, or just type your name below.
         </span>
         <button
           type="button"

@@ -74,6 +74,49 @@ describe("the patient's forms page", () => {
     });
   });
 
+  it("lets a keyboard-only patient sign a consent by typing their name, with no drawing", async () => {
+    const user = userEvent.setup();
+    const consent = {
+      ...LINK,
+      forms: [
+        {
+          itemId: "item2",
+          title: "Consent",
+          kind: "CONSENT",
+          answered: false,
+          schema: JSON.stringify({
+            sections: [
+              {
+                key: "s",
+                title: "Consent",
+                fields: [{ key: "sign", type: "signature", label: "Signature", required: true, meaning: "I consent." }],
+              },
+            ],
+          }),
+        },
+      ],
+    };
+    const { fetcher, calls } = server((op) =>
+      op === "FormRequest"
+        ? { data: { formRequest: consent } }
+        : { data: { submitFormResponse: { errors: [], completed: true } } },
+    );
+    render(<PatientForms token={TOKEN} fetcher={fetcher} />);
+    await user.type(screen.getByLabelText("Date of birth"), "1990-04-02");
+    await user.click(screen.getByRole("button", { name: "Continue" }));
+    expect(await screen.findByRole("img", { name: "Drawn signature (optional): empty" })).toBeInTheDocument();
+    await user.click(screen.getByRole("checkbox", { name: "I agree to use electronic records and signatures" }));
+    await user.type(screen.getByLabelText("Type your full name"), "Ava Brown");
+    await user.click(screen.getByRole("checkbox", { name: "I agree this is my signature" }));
+    await user.click(screen.getByRole("radio", { name: /consent/i }));
+    await user.click(screen.getByRole("button", { name: "Sign and send" }));
+    expect(await screen.findByRole("heading", { name: "Thank you, Ava" })).toBeInTheDocument();
+    expect(calls[1]?.variables).toMatchObject({
+      decision: "ACCEPTED",
+      signature: { typedName: "Ava Brown", drawnImage: null, acceptElectronicRecords: true, disclosureVersion: "2026-1", intent: true },
+    });
+  });
+
   it("shows a wrong date of birth by the field, and a dead link as one page", async () => {
     const user = userEvent.setup();
     let tries = 0;

@@ -79,7 +79,7 @@ export function PatientForms({ token, fetcher, embedded = false }: { token: stri
             typed && typeof typed === "object" && "typed_name" in typed
               ? {
                   typedName: typed.typed_name,
-                  drawnImage: drawn ?? "",
+                  drawnImage: drawn ?? null,
                   acceptElectronicRecords: s.disclosureAccepted,
                   disclosureVersion: s.disclosureVersion ?? "",
                   intent: true,
@@ -124,7 +124,6 @@ export function PatientForms({ token, fetcher, embedded = false }: { token: stri
         submitLabel={signs ? "Sign and send" : "Send"}
         onSubmit={send}
         uploadPhoto={(file) => uploadPhoto(token, dateOfBirth, file, fetcher)}
-        requireDrawnSignature
       />
     </Main>
   );

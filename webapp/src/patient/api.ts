@@ -99,7 +99,8 @@ export type SubmitInput = {
   photoScope: "CLINICAL" | "MARKETING" | null;
   signature: {
     typedName: string;
-    drawnImage: string;
+    /** Optional: the typed name with the intent box is the signature. */
+    drawnImage: string | null;
     acceptElectronicRecords: boolean;
     disclosureVersion: string;
     intent: boolean;

@@ -180,6 +180,9 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(f"{slug}: {len(manifest['tables'])} tables, {rows} rows -> {path}")
         )
+        for key in manifest["files_missing"]:
+            # A row whose object the storage did not hold intact: not in the archive.
+            self.stderr.write(f"{slug}: file {key} missing or damaged in storage, not exported")
 
     def _restore(self, *, archive, slug, **_) -> None:
         spa = spa_restore(path=Path(archive), slug=slug)
