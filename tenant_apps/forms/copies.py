@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-import hashlib
 import secrets
 from dataclasses import dataclass
 
@@ -29,16 +28,11 @@ from shared_apps.accounts.emails import spa_base_url
 from tenant_apps.audit.models import AuditAction
 from tenant_apps.audit.services import Actor, audit_record
 from tenant_apps.files.services import file_open
+from tenant_apps.forms.links import MAX_TOKEN_LENGTH, token_hash
 from tenant_apps.forms.models import DocumentLink, FormResponse, SignedDocument
 from tenants.models import Spa
 
 COPY_PATH = "/forms/copy"
-# Longer values are no token of ours: refused before hashing.
-MAX_TOKEN_LENGTH = 100
-
-
-def _digest(token: str) -> str:
-    return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
 def copy_url(*, spa: Spa, token: str) -> str:
@@ -54,7 +48,7 @@ def document_link_issue(
     token = secrets.token_urlsafe(32)
     link = DocumentLink.objects.create(
         response=response,
-        token_hash=_digest(token),
+        token_hash=token_hash(token),
         created_at=now,
         expires_at=now + dt.timedelta(days=settings.FORMS_COPY_LINK_DAYS),
     )
@@ -82,7 +76,7 @@ def _live_link(token: str, *, now: dt.datetime) -> DocumentLink | None:
     return (
         DocumentLink.objects.select_for_update(of=("self",))
         .select_related("response__client")
-        .filter(token_hash=_digest(token), revoked_at__isnull=True, expires_at__gt=now)
+        .filter(token_hash=token_hash(token), revoked_at__isnull=True, expires_at__gt=now)
         .first()
     )
 
