@@ -25,10 +25,11 @@ from django.db.models import F
 from django.utils import timezone
 
 from shared_apps.accounts.emails import spa_base_url
+from shared_apps.accounts.secrets import digest
 from tenant_apps.audit.models import AuditAction
 from tenant_apps.audit.services import Actor, audit_record
 from tenant_apps.files.services import file_open
-from tenant_apps.forms.links import MAX_TOKEN_LENGTH, token_hash
+from tenant_apps.forms.links import MAX_TOKEN_LENGTH
 from tenant_apps.forms.models import DocumentLink, FormResponse, SignedDocument
 from tenants.models import Spa
 
@@ -48,7 +49,7 @@ def document_link_issue(
     token = secrets.token_urlsafe(32)
     link = DocumentLink.objects.create(
         response=response,
-        token_hash=token_hash(token),
+        token_hash=digest(token),
         created_at=now,
         expires_at=now + dt.timedelta(days=settings.FORMS_COPY_LINK_DAYS),
     )
@@ -76,7 +77,7 @@ def _live_link(token: str, *, now: dt.datetime) -> DocumentLink | None:
     return (
         DocumentLink.objects.select_for_update(of=("self",))
         .select_related("response__client")
-        .filter(token_hash=token_hash(token), revoked_at__isnull=True, expires_at__gt=now)
+        .filter(token_hash=digest(token), revoked_at__isnull=True, expires_at__gt=now)
         .first()
     )
 

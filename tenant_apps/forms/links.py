@@ -19,7 +19,6 @@ tenant_apps/forms/patient.py.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import secrets
 
 from django.conf import settings
@@ -29,6 +28,7 @@ from django.utils import timezone
 
 from core.errors import field_error
 from shared_apps.accounts.emails import spa_base_url
+from shared_apps.accounts.secrets import digest
 from tenant_apps.audit.services import Actor
 from tenant_apps.clients.models import Client
 from tenant_apps.forms.link_errors import FormLinkErrorCode
@@ -46,10 +46,6 @@ OPEN_STATUSES = (
     AppointmentStatus.CONFIRMED,
     AppointmentStatus.CHECKED_IN,
 )
-
-
-def token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
 def link_url(*, spa: Spa, token: str) -> str:
@@ -134,7 +130,7 @@ def form_request_issue(
         request = FormRequest.objects.create(
             client=client,
             appointment=appointment,
-            token_hash=token_hash(token),
+            token_hash=digest(token),
             channel=channel,
             created_at=now,
             expires_at=now + link_lifetime(channel),
@@ -156,7 +152,7 @@ def form_request_by_token(
     rows = FormRequest.objects.select_related("client", "appointment")
     if lock:
         rows = rows.select_for_update(of=("self",))
-    request = rows.filter(token_hash=token_hash(token)).first()
+    request = rows.filter(token_hash=digest(token)).first()
     if (
         request is None
         or request.completed_at is not None

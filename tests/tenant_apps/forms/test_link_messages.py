@@ -12,9 +12,10 @@ from django.utils import timezone
 
 from core.graphql.relay import to_global_id
 from shared_apps.accounts.models import Role
+from shared_apps.accounts.secrets import digest
 from tenant_apps.audit.services import Actor
 from tenant_apps.forms.events import appointment_event
-from tenant_apps.forms.links import form_request_issue, token_hash
+from tenant_apps.forms.links import form_request_issue
 from tenant_apps.forms.models import FormRequest, RequestChannel
 from tenant_apps.forms.reminders import reminder_links_send
 from tenant_apps.messaging.models import Message, MessageKind
@@ -56,7 +57,7 @@ def test_a_booking_with_forms_outstanding_sends_a_link_by_email(glow, mailoutbox
     sent = [m for m in mailoutbox if "Forms before your visit" in m.subject]
     assert len(sent) == 1
     token = LINK.search(sent[0].body).group(1)
-    assert token_hash(token) == request.token_hash
+    assert digest(token) == request.token_hash
     assert "Toxin" not in sent[0].body and "intake" not in sent[0].body.lower()
     assert visit.client.last_name not in sent[0].body
 
@@ -109,7 +110,7 @@ def test_a_client_with_only_a_phone_gets_the_link_by_text(glow, settings):
     assert request.channel == RequestChannel.SMS
     assert message.channel == "sms"
     assert len(message.body) < 160
-    assert token_hash(LINK.search(message.body).group(1)) == request.token_hash
+    assert digest(LINK.search(message.body).group(1)) == request.token_hash
 
 
 def test_the_reminder_job_sends_a_fresh_link_within_the_first_reminders_lead(glow):
@@ -218,7 +219,7 @@ def test_the_tablet_mode_gives_a_30_minute_link_in_the_fragment(glow, signed_in)
     assert match is not None
     with on_spa(glow):
         request = FormRequest.objects.get()
-        assert request.token_hash == token_hash(match.group(1))
+        assert request.token_hash == digest(match.group(1))
         assert request.channel == RequestChannel.TABLET
         assert request.expires_at - request.created_at == dt.timedelta(minutes=30)
         assert request.created_by_user_id is not None

@@ -13,9 +13,9 @@ import pytest
 from django.core.cache import cache
 from django.db import transaction
 
+from shared_apps.accounts.secrets import digest
 from tenant_apps.audit.models import AuditAction, AuditEntry
 from tenant_apps.clients.models import Client
-from tenant_apps.forms.links import token_hash
 from tenant_apps.forms.models import FormRequest, FormTemplate
 from tenant_apps.forms.services.templates import form_template_create, service_forms_set
 from tenant_apps.scheduling.models import Appointment
@@ -293,7 +293,7 @@ def test_an_online_booking_of_a_service_requiring_forms_sends_the_forms_link(
     forms = [m for m in mailoutbox if FORMS_LINK.search(m.body)]
     assert len(forms) == 1 and forms[0].to == ["robin@mail.example"]
     token = FORMS_LINK.search(forms[0].body).group(1)
-    assert token_hash(token) == request.token_hash
+    assert digest(token) == request.token_hash
     opened = booking(
         client_for(glow),
         "query Open($token: String!, $dob: Date!) { formRequest(token: $token, "
