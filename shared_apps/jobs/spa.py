@@ -19,7 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.db import transaction
@@ -110,6 +110,17 @@ def defer_in_spa(
     deferred = _jobs_in_transaction.defer_job(job)
     assert deferred.id is not None
     return deferred.id
+
+
+def defer_in_each_spa(task: Task[..., Any, Any], spas: Iterable[Spa], **kwargs: Any) -> int:
+    """Enqueue `task` once in each of `spas` (a periodic job's fan-out, each
+    spa's run then on its own schema); how many were enqueued."""
+    count = 0
+    for spa in spas:
+        with tenant_context(spa):
+            defer_in_spa(task, **kwargs)
+        count += 1
+    return count
 
 
 def defer_in_spa_by_name(

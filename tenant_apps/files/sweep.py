@@ -11,10 +11,9 @@ import datetime as dt
 import logging
 
 from django.utils import timezone
-from django_tenants.utils import tenant_context
 from procrastinate.contrib.django import app
 
-from shared_apps.jobs.spa import defer_in_spa, spa_task
+from shared_apps.jobs.spa import defer_in_each_spa, spa_task
 from tenant_apps.files.models import FilePurpose, StoredFile
 from tenant_apps.files.storage import KEY_PATTERN, spa_storage
 from tenants.models import Spa, SpaStatus
@@ -67,9 +66,5 @@ def files_sweep_spa(*, hours: int | None = None) -> int:
 @app.task(name="files.sweep_fanout", queue="platform", queueing_lock="files.sweep_fanout")
 def files_sweep_fanout(timestamp: int) -> int:
     """Daily: one `files.sweep` job per spa that may hold files; how many."""
-    count = 0
-    for spa in Spa.objects.exclude(status__in=SWEPT_EXCLUDED).only("pk", "schema_name"):
-        with tenant_context(spa):
-            defer_in_spa(files_sweep_spa)
-        count += 1
-    return count
+    spas = Spa.objects.exclude(status__in=SWEPT_EXCLUDED).only("pk", "schema_name")
+    return defer_in_each_spa(files_sweep_spa, spas)

@@ -9,10 +9,9 @@ import datetime as dt
 
 from django.db.models import Max
 from django.utils import timezone
-from django_tenants.utils import tenant_context
 from procrastinate.contrib.django import app
 
-from shared_apps.jobs.spa import defer_in_spa, spa_task
+from shared_apps.jobs.spa import defer_in_each_spa, spa_task
 from tenant_apps.forms.events import SYSTEM, forms_link_send_if_outstanding
 from tenant_apps.forms.models import FormRequest
 from tenant_apps.forms.outstanding_links import TO_FILL, appointments_form_states
@@ -67,9 +66,5 @@ def reminder_links(*, at: str | None = None) -> int:
 @app.task(name="forms.reminder_fanout", queue="platform", queueing_lock="forms.reminder_fanout")
 def reminder_fanout(timestamp: int) -> int:
     """Every 15 minutes: one `reminder_links` job per live spa."""
-    count = 0
-    for spa in Spa.objects.filter(status__in=LIVE_STATUSES).only("pk", "schema_name"):
-        with tenant_context(spa):
-            defer_in_spa(reminder_links)
-        count += 1
-    return count
+    spas = Spa.objects.filter(status__in=LIVE_STATUSES).only("pk", "schema_name")
+    return defer_in_each_spa(reminder_links, spas)
